@@ -1,0 +1,3 @@
+from hamsyr.cli import main
+
+main()

@@ -1,0 +1,389 @@
+"""The command line: parses options, asks the fact base, hands the result to the renderer.
+
+Errors from the library (hamsyr.errors) become one line on stderr and an exit code here, in `_run`.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hamsyr import version
+from hamsyr.dates import DateError, FuzzyDate, parse_date
+from hamsyr.errors import BAD_DATA, USAGE, HamsyrError, LookupFailed
+from hamsyr.factbase import DateRange, FactBase
+from hamsyr.loading import check, load, resolve_path
+from hamsyr.model import ActorKind
+from hamsyr.render import Format, render
+from hamsyr.serialize import write_json
+from hamsyr.views import ActorView, InfoView, Listing, SourceView, TimelineView, View
+
+app = typer.Typer(
+    name="hamsyr",
+    help="Look up cited facts about the relationship between Hamas and the Syrian regime (1987-2022).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _date_option(value: str | None) -> FuzzyDate | None:
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except DateError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data", metavar="PATH", help="Fact base to read instead of the shipped one.", show_default=False
+    ),
+]
+FormatOption = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        show_default=False,
+        help="Output format [default: table on a terminal, tsv otherwise].",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+SinceOption = Annotated[
+    FuzzyDate | None,
+    typer.Option(
+        parser=_date_option, metavar="DATE", help="Only records whose date overlaps this date or later."
+    ),
+]
+UntilOption = Annotated[
+    FuzzyDate | None,
+    typer.Option(
+        parser=_date_option, metavar="DATE", help="Only records whose date overlaps this date or earlier."
+    ),
+]
+LimitOption = Annotated[int | None, typer.Option(min=0, metavar="N", help="Show at most N records.")]
+ReverseOption = Annotated[bool, typer.Option("--reverse", help="Newest first (undated records stay last).")]
+TextOption = Annotated[
+    str | None, typer.Option(metavar="WORDS", help="Only records containing every one of these words.")
+]
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"hamsyr {version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            metavar="PATH",
+            envvar="HAMSYR_DATA",
+            show_default=False,
+            help="Fact base to read instead of the shipped one (also after the command name).",
+        ),
+    ] = None,
+    _version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    ctx.obj = data
+
+
+def _fail(error: HamsyrError) -> typer.Exit:
+    print(f"hamsyr: {error.message}", file=sys.stderr)
+    if isinstance(error, LookupFailed):
+        for candidate in error.candidates:
+            print(f"  {candidate}", file=sys.stderr)
+    return typer.Exit(error.exit_code)
+
+
+def _format(fmt: Format | None, as_json: bool) -> Format:
+    if as_json and fmt not in (None, Format.JSON):
+        print(f"hamsyr: --json and --format {fmt.value} ask for different formats; give one", file=sys.stderr)
+        raise typer.Exit(USAGE)
+    if as_json:
+        return Format.JSON
+    if fmt is not None:
+        return fmt
+    return Format.TABLE if sys.stdout.isatty() else Format.TSV
+
+
+def _data_path(ctx: typer.Context, data: Path | None) -> Path:
+    """A --data after the command name wins over one before it, which wins over $HAMSYR_DATA."""
+    return resolve_path(data or ctx.obj)
+
+
+def _run(
+    ctx: typer.Context,
+    data: Path | None,
+    fmt: Format | None,
+    as_json: bool,
+    query: Callable[[FactBase], View],
+) -> None:
+    """Load the base, run the query, render the result; the one place errors become exit codes."""
+    chosen = _format(fmt, as_json)
+    try:
+        base = load(_data_path(ctx, data))
+        view = query(base)
+    except HamsyrError as error:
+        raise _fail(error) from None
+    render(view, chosen, sys.stdout, base)
+
+
+@app.command()
+def events(
+    ctx: typer.Context,
+    actor: Annotated[
+        list[str] | None,
+        typer.Option("--actor", "-a", metavar="NAME", help="Involving this actor (repeat: all of them)."),
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    tag: Annotated[
+        list[str] | None, typer.Option(metavar="TAG", help="With this tag (repeat: all of them).")
+    ] = None,
+    source: Annotated[str | None, typer.Option(metavar="ID", help="Citing this source.")] = None,
+    text: TextOption = None,
+    limit: LimitOption = None,
+    reverse: ReverseOption = False,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    data: DataOption = None,
+) -> None:
+    """List events in date order, filtered by actor, date range, tag, source and words."""
+
+    def query(base: FactBase) -> View:
+        return Listing(
+            "event",
+            base.find_events(
+                actors=[base.actor(name).id for name in actor or []],
+                dates=DateRange.of(since, until),
+                tags=[base.tag(name) for name in tag or []],
+                source=base.source(source).id if source else None,
+                text=text,
+                limit=limit,
+                reverse=reverse,
+            ),
+        )
+
+    _run(ctx, data, fmt, as_json, query)
+
+
+@app.command()
+def actors(
+    ctx: typer.Context,
+    name: Annotated[
+        str | None, typer.Argument(help="Only actors whose name, alias or id contains these words.")
+    ] = None,
+    kind: Annotated[
+        ActorKind | None, typer.Option(case_sensitive=False, help="Only actors of this kind.")
+    ] = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    data: DataOption = None,
+) -> None:
+    """List actors (people, organizations, states...) by name."""
+    _run(ctx, data, fmt, as_json, lambda base: Listing("actor", base.find_actors(name, kind)))
+
+
+@app.command()
+def actor(
+    ctx: typer.Context,
+    name: Annotated[
+        str, typer.Argument(help="An id, name or alias, in any case and with or without accents.")
+    ],
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    data: DataOption = None,
+) -> None:
+    """Show one actor with its roles, its events and its quotes."""
+
+    def query(base: FactBase) -> View:
+        found = base.actor(name)
+        return ActorView(
+            found,
+            base.find_events(actors=[found.id]),
+            base.find_quotes(speaker=found.id),
+            base.quotes_about(found.id),
+        )
+
+    _run(ctx, data, fmt, as_json, query)
+
+
+@app.command()
+def quotes(
+    ctx: typer.Context,
+    speaker: Annotated[
+        str | None, typer.Option("--speaker", "-s", metavar="NAME", help="Said by this actor.")
+    ] = None,
+    about: Annotated[str | None, typer.Option(metavar="NAME", help="About this actor.")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    text: TextOption = None,
+    limit: LimitOption = None,
+    reverse: ReverseOption = False,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    data: DataOption = None,
+) -> None:
+    """List direct quotations in date order, filtered by speaker, subject, date range and words."""
+
+    def query(base: FactBase) -> View:
+        return Listing(
+            "quote",
+            base.find_quotes(
+                speaker=base.actor(speaker).id if speaker else None,
+                about=base.actor(about).id if about else None,
+                dates=DateRange.of(since, until),
+                text=text,
+                limit=limit,
+                reverse=reverse,
+            ),
+        )
+
+    _run(ctx, data, fmt, as_json, query)
+
+
+@app.command()
+def sources(
+    ctx: typer.Context, fmt: FormatOption = None, as_json: JsonOption = False, data: DataOption = None
+) -> None:
+    """List the documents the facts are drawn from."""
+    _run(ctx, data, fmt, as_json, lambda base: Listing("source", base.sources))
+
+
+@app.command()
+def source(
+    ctx: typer.Context,
+    source_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A source id (or a unique part of its title).")
+    ],
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    data: DataOption = None,
+) -> None:
+    """Show one source and every event and quote it supports, with the excerpts."""
+
+    def query(base: FactBase) -> View:
+        found = base.source(source_id)
+        return SourceView(found, base.supports(found.id))
+
+    _run(ctx, data, fmt, as_json, query)
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    words: Annotated[list[str], typer.Argument(metavar="TEXT...", help="Words to find, in any order.")],
+    record_type: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--type",
+            "-t",
+            metavar="TYPE",
+            help="Only this record type: event, quote, actor or source (repeatable).",
+        ),
+    ] = None,
+    limit: LimitOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    data: DataOption = None,
+) -> None:
+    """Search events, quotes, actors and sources at once; best matches first."""
+    types = [t.lower().rstrip("s") for t in record_type or []]
+    unknown = [t for t in types if t not in ("event", "quote", "actor", "source")]
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown type {unknown[0]!r}; use event, quote, actor or source", param_hint="--type"
+        )
+    _run(ctx, data, fmt, as_json, lambda base: Listing("hit", base.search(" ".join(words), types, limit)))
+
+
+@app.command()
+def timeline(
+    ctx: typer.Context,
+    actor: Annotated[
+        list[str] | None,
+        typer.Option("--actor", "-a", metavar="NAME", help="Involving this actor (repeat: all of them)."),
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    data: DataOption = None,
+) -> None:
+    """Events in date order, grouped by year."""
+
+    def query(base: FactBase) -> View:
+        ids = [base.actor(name).id for name in actor or []]
+        return TimelineView(base.timeline(ids, DateRange.of(since, until)))
+
+    _run(ctx, data, fmt, as_json, query)
+
+
+@app.command()
+def info(
+    ctx: typer.Context, fmt: FormatOption = None, as_json: JsonOption = False, data: DataOption = None
+) -> None:
+    """Show which fact base is in use, the version, and how many records of each type it holds."""
+
+    def query(base: FactBase) -> View:
+        span = base.date_span()
+        return InfoView(
+            {
+                "version": version(),
+                "data": str(base.path),
+                "counts": base.counts(),
+                "first_date": span[0].text if span else None,
+                "last_date": span[1].text if span else None,
+            }
+        )
+
+    _run(ctx, data, fmt, as_json, query)
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the problems as a JSON array.")] = False,
+    data: DataOption = None,
+) -> None:
+    """Check the fact base and list every problem, in file order. Exits 3 if there is any."""
+    path = _data_path(ctx, data)
+    try:
+        problems = check(path)
+    except HamsyrError as error:
+        raise _fail(error) from None
+    if as_json:
+        write_json([problem.to_dict() for problem in problems], sys.stdout)
+    else:
+        for problem in problems:
+            print(problem)
+    if problems:
+        print(f"hamsyr: {len(problems)} problem(s) in {path}", file=sys.stderr)
+        raise typer.Exit(BAD_DATA)
+    print(f"hamsyr: {path} is valid", file=sys.stderr)
+
+
+def main() -> None:
+    """Console entry point."""
+    if hasattr(signal, "SIGPIPE"):
+        # A reader that stops early (`| head`) ends us quietly, as it would any Unix filter.
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    app(prog_name="hamsyr")

@@ -1,0 +1,411 @@
+"""The loaded fact base and the questions it answers. Queries return records; they never format output."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import TypeVar
+
+from hamsyr.dates import FuzzyDate, sort_key
+from hamsyr.errors import LookupFailed, QueryError
+from hamsyr.model import Actor, ActorKind, Citation, Event, Quote, Record, Source
+from hamsyr.names import fold, word_spans, words
+
+# How much a query word found in each part of a record counts towards a search hit's rank.
+_TITLE_WEIGHT, _ID_WEIGHT, _BODY_WEIGHT, _ASIDE_WEIGHT = 3.0, 2.0, 1.0, 0.5
+_SNIPPET_CHARS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Support:
+    """A record that cites a source, with the citation that ties them."""
+
+    record: Event | Quote
+    citation: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A search result: the record, its rank and the passage that matched (with match spans inside it)."""
+
+    record: Record
+    score: float
+    field: str
+    passage: str
+    spans: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class YearGroup:
+    year: int | None
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    """A user's --since/--until range: the first and last day it admits (either open)."""
+
+    since: date | None = None
+    until: date | None = None
+
+    @classmethod
+    def of(cls, since: FuzzyDate | None, until: FuzzyDate | None) -> DateRange:
+        if since is not None and until is not None and until.end < since.start:
+            raise QueryError(f"--since {since} is after --until {until}: swap them or widen the range")
+        return cls(since.start if since else None, until.end if until else None)
+
+    @property
+    def is_open(self) -> bool:
+        return self.since is None and self.until is None
+
+    def admits(self, value: FuzzyDate | None) -> bool:
+        """Undated records are admitted only when the range is fully open."""
+        if value is None:
+            return self.is_open
+        return value.overlaps(self.since, self.until)
+
+
+def record_type(record: Record) -> str:
+    return {Source: "source", Actor: "actor", Event: "event", Quote: "quote"}[type(record)]
+
+
+def record_date(record: Record) -> FuzzyDate | None:
+    if isinstance(record, Event | Quote):
+        return record.date
+    if isinstance(record, Source):
+        return record.published
+    return None
+
+
+def record_label(record: Record) -> str:
+    """The one line that names a record in listings: a title, a name, or the start of a quote."""
+    if isinstance(record, Source | Event):
+        return record.title
+    if isinstance(record, Actor):
+        return record.name
+    return record.text
+
+
+def _searchable(record: Record) -> list[tuple[str, float, str]]:
+    """(field name, weight, text) for every searchable part of a record."""
+    parts: list[tuple[str, float, str]] = [("id", _ID_WEIGHT, record.id)]
+    if isinstance(record, Source):
+        parts += [("title", _TITLE_WEIGHT, record.title)]
+        parts += [
+            (name, _ASIDE_WEIGHT, value)
+            for name, value in (("author", record.author), ("publisher", record.publisher))
+            if value
+        ]
+    elif isinstance(record, Actor):
+        parts += [("name", _TITLE_WEIGHT, record.name)]
+        parts += [("aliases", _TITLE_WEIGHT, alias) for alias in record.aliases]
+        parts += [("description", _BODY_WEIGHT, record.description)] if record.description else []
+        parts += [("roles", _ASIDE_WEIGHT, role.title) for role in record.roles]
+    elif isinstance(record, Event):
+        parts += [("title", _TITLE_WEIGHT, record.title), ("summary", _BODY_WEIGHT, record.summary)]
+        parts += [("date_text", _ASIDE_WEIGHT, record.date_text)] if record.date_text else []
+        parts += [("places", _ASIDE_WEIGHT, place) for place in record.places]
+        parts += [("tags", _ASIDE_WEIGHT, tag) for tag in record.tags]
+    else:
+        parts += [("text", _TITLE_WEIGHT, record.text)]
+        parts += [("context", _BODY_WEIGHT, record.context)] if record.context else []
+        parts += [("date_text", _ASIDE_WEIGHT, record.date_text)] if record.date_text else []
+    if isinstance(record, Event | Quote):
+        parts += [("sources", _ASIDE_WEIGHT, citation.excerpt) for citation in record.sources]
+    return parts
+
+
+def _has_word(folded_text: str, word: str) -> bool:
+    """A query word matches the start of a word in the text ("syria" finds "Syrian")."""
+    return f" {word}" in f" {folded_text}"
+
+
+def _passage(text: str, query_words: Sequence[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A window of `text` around the first matching word, and the spans of every match inside the window."""
+    spans = sorted(_match_spans(text, query_words))
+    if len(text) <= _SNIPPET_CHARS or not spans:
+        return text, tuple(spans)
+    first = spans[0][0]
+    start = max(0, min(first - _SNIPPET_CHARS // 3, len(text) - _SNIPPET_CHARS))
+    end = start + _SNIPPET_CHARS
+    prefix, suffix = ("…" if start > 0 else ""), ("…" if end < len(text) else "")
+    window = prefix + text[start:end] + suffix
+    shift = len(prefix) - start
+    inside = tuple((a + shift, min(b, end) + shift) for a, b in spans if a >= start and a < end)
+    return window, inside
+
+
+def _match_spans(text: str, query_words: Sequence[str]) -> list[tuple[int, int]]:
+    """Spans of `text` (in original characters) of the words that start with one of the folded query words."""
+    return [
+        (start, end) for start, end, word in word_spans(text) if any(word.startswith(q) for q in query_words)
+    ]
+
+
+@dataclass
+class FactBase:
+    """All records of one fact base file, with the queries the CLI and library users ask of them."""
+
+    path: Path | None
+    sources: tuple[Source, ...]
+    actors: tuple[Actor, ...]
+    events: tuple[Event, ...]
+    quotes: tuple[Quote, ...]
+    _by_id: dict[str, Record] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        records: tuple[Record, ...] = (*self.sources, *self.actors, *self.events, *self.quotes)
+        self._by_id = {record.id: record for record in records}
+
+    # --- single records --------------------------------------------------------------------------------
+
+    def get(self, record_id: str) -> Record | None:
+        return self._by_id.get(record_id)
+
+    def source(self, source_id: str) -> Source:
+        """The source with this id (or a unique title match); LookupFailed suggests the closest ids."""
+        found = self._by_id.get(source_id.strip())
+        if isinstance(found, Source):
+            return found
+        wanted = fold(source_id)
+        matches = [source for source in self.sources if wanted and wanted in fold(source.title)]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise LookupFailed(f"source {source_id!r} is ambiguous", [s.id for s in matches])
+        close = difflib.get_close_matches(source_id, [s.id for s in self.sources], n=5, cutoff=0.5)
+        raise LookupFailed(f"no source {source_id!r}; `hamsyr sources` lists them", close)
+
+    def tag(self, name: str) -> str:
+        """A tag used by some event, given in any case; LookupFailed suggests the closest tags."""
+        known = sorted({tag for event in self.events for tag in event.tags})
+        wanted = name.strip().lower()
+        if wanted in known:
+            return wanted
+        close = difflib.get_close_matches(wanted, known, n=5, cutoff=0.5)
+        hint = "did you mean one of these?" if close else f"tags in use: {', '.join(known) or 'none'}"
+        raise LookupFailed(f"no event has the tag {name!r}; {hint}", close)
+
+    def actor(self, name: str) -> Actor:
+        """Resolve a name, alias or id to one actor; LookupFailed lists candidates when it cannot."""
+        return self._resolve(name)
+
+    @cached_property
+    def _name_keys(self) -> dict[str, list[Actor]]:
+        keys: dict[str, list[Actor]] = {}
+        for actor in self.actors:
+            for name in {fold(actor.id), fold(actor.name), *(fold(alias) for alias in actor.aliases)}:
+                keys.setdefault(name, []).append(actor)
+        return keys
+
+    def _resolve(self, name: str) -> Actor:
+        found = self._by_id.get(name.strip())
+        if isinstance(found, Actor):
+            return found
+        wanted = fold(name)
+        if not wanted:
+            raise LookupFailed("an empty name matches no actor")
+        exact = self._name_keys.get(wanted, [])
+        if len(exact) == 1:
+            return exact[0]
+        # Every word of the query begins a word of one of the actor's names ("assad" in "Bashar al-Assad").
+        query = wanted.split(" ")
+        partial = exact or [
+            actor for actor in self.actors if any(self._covers(query, key) for key in self._keys_of(actor))
+        ]
+        if len(partial) == 1:
+            return partial[0]
+        if partial:
+            raise LookupFailed(
+                f"{name!r} could be {len(partial)} actors; use an id", [_describe(a) for a in partial]
+            )
+        close = difflib.get_close_matches(wanted, list(self._name_keys), n=5, cutoff=0.6)
+        suggestions = list(dict.fromkeys(_describe(a) for key in close for a in self._name_keys[key]))
+        hint = "did you mean one of these?" if suggestions else "`hamsyr actors` lists them"
+        raise LookupFailed(f"no actor matches {name!r}; {hint}", suggestions)
+
+    @staticmethod
+    def _covers(query: Sequence[str], key: str) -> bool:
+        key_words = key.split(" ")
+        return all(any(word.startswith(part) for word in key_words) for part in query)
+
+    @staticmethod
+    def _keys_of(actor: Actor) -> list[str]:
+        return [fold(actor.name), *(fold(alias) for alias in actor.aliases)]
+
+    # --- listings --------------------------------------------------------------------------------------
+
+    def find_actors(self, name: str | None = None, kind: ActorKind | None = None) -> list[Actor]:
+        """Actors whose id, name or an alias contains every word of `name`, of the given kind, by name."""
+        query = words(name) if name else []
+        chosen = [
+            actor
+            for actor in self.actors
+            if (kind is None or actor.kind is kind)
+            and all(
+                any(_has_word(key, part) for key in (fold(actor.id), *self._keys_of(actor))) for part in query
+            )
+        ]
+        return sorted(chosen, key=lambda actor: (fold(actor.name), actor.id))
+
+    def find_events(
+        self,
+        actors: Sequence[str] = (),
+        dates: DateRange = DateRange(),
+        tags: Sequence[str] = (),
+        source: str | None = None,
+        text: str | None = None,
+        limit: int | None = None,
+        reverse: bool = False,
+    ) -> list[Event]:
+        """Events involving every one of `actors` (ids), overlapping `dates`, with all `tags`,
+        citing `source`,
+        containing every word of `text`; in date order (undated last), newest first with `reverse`."""
+        wanted_actors, wanted_tags, query = set(actors), set(tags), words(text or "")
+        chosen = [
+            event
+            for event in self.events
+            if wanted_actors <= set(event.actors)
+            and wanted_tags <= set(event.tags)
+            and dates.admits(event.date)
+            and (source is None or any(c.source == source for c in event.sources))
+            and self._matches_text(event, query)
+        ]
+        return _ordered(chosen, limit, reverse)
+
+    def find_quotes(
+        self,
+        speaker: str | None = None,
+        about: str | None = None,
+        dates: DateRange = DateRange(),
+        text: str | None = None,
+        limit: int | None = None,
+        reverse: bool = False,
+    ) -> list[Quote]:
+        """Quotes by `speaker` and about `about` (actor ids), overlapping `dates`, containing `text`."""
+        query = words(text or "")
+        chosen = [
+            quote
+            for quote in self.quotes
+            if (speaker is None or quote.speaker == speaker)
+            and (about is None or about in quote.about)
+            and dates.admits(quote.date)
+            and self._matches_text(quote, query)
+        ]
+        return _ordered(chosen, limit, reverse)
+
+    def supports(self, source_id: str) -> list[Support]:
+        """Every event and quote citing the source, in date order."""
+        found = [
+            Support(record, citation)
+            for record in self._facts()
+            for citation in record.sources
+            if citation.source == source_id
+        ]
+        return sorted(found, key=lambda s: (sort_key(s.record.date), s.record.id))
+
+    def _facts(self) -> tuple[Event | Quote, ...]:
+        return (*self.events, *self.quotes)
+
+    def quotes_about(self, actor_id: str) -> list[Quote]:
+        return _ordered(
+            [q for q in self.quotes if actor_id in q.about and q.speaker != actor_id], None, False
+        )
+
+    def timeline(self, actors: Sequence[str] = (), dates: DateRange = DateRange()) -> list[YearGroup]:
+        """Events in date order grouped by the year they start in; undated ones last, under year None."""
+        groups: dict[int | None, list[Event]] = {}
+        for event in self.find_events(actors=actors, dates=dates):
+            groups.setdefault(event.date.year if event.date else None, []).append(event)
+        return [YearGroup(year, tuple(events)) for year, events in groups.items()]
+
+    def search(self, text: str, types: Sequence[str] = (), limit: int | None = None) -> list[Hit]:
+        """Records containing every word of `text` (in any order), best first.
+
+        A word in a title or name counts more than one in a summary, and one in an excerpt least;
+        the whole phrase appearing together adds a bonus.
+        """
+        query = words(text)
+        if not query:
+            raise QueryError("search needs at least one word")
+        phrase = " ".join(query)
+        hits = []
+        records: tuple[Record, ...] = (*self.events, *self.quotes, *self.actors, *self.sources)
+        for record in records:
+            if types and record_type(record) not in types:
+                continue
+            parts = [(name, weight, value, fold(value)) for name, weight, value in _searchable(record)]
+            best: dict[str, float] = {}
+            for word in query:
+                weights = [weight for _, weight, _, folded in parts if _has_word(folded, word)]
+                if not weights:
+                    break
+                best[word] = max(weights)
+            else:
+                score = sum(best.values())
+                matched = [p for p in parts if any(_has_word(p[3], word) for word in query)]
+                # Prefer the passage that holds the phrase, then the heaviest part that matched.
+                name, weight, value, folded = max(
+                    matched,
+                    key=lambda p: (_has_word(p[3], phrase), sum(_has_word(p[3], w) for w in query), p[1]),
+                )
+                if _has_word(folded, phrase):
+                    score += weight
+                passage, spans = _passage(value, query)
+                hits.append(Hit(record, score, name, passage, spans))
+        order = {"event": 0, "quote": 1, "actor": 2, "source": 3}
+        hits.sort(
+            key=lambda h: (
+                -h.score,
+                order[record_type(h.record)],
+                sort_key(record_date(h.record)),
+                h.record.id,
+            )
+        )
+        return hits[:limit] if limit is not None else hits
+
+    def _matches_text(self, record: Event | Quote, query: Sequence[str]) -> bool:
+        if not query:
+            return True
+        haystack = " ".join(fold(text) for _, _, text in _searchable(record))
+        return all(_has_word(haystack, word) for word in query)
+
+    # --- about the base --------------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "sources": len(self.sources),
+            "actors": len(self.actors),
+            "events": len(self.events),
+            "quotes": len(self.quotes),
+        }
+
+    def date_span(self) -> tuple[FuzzyDate, FuzzyDate] | None:
+        """The earliest and latest dated event."""
+        dated = [event.date for event in self.events if event.date is not None]
+        if not dated:
+            return None
+        return min(dated, key=lambda d: (d.start, d.end)), max(dated, key=lambda d: (d.end, d.start))
+
+
+def _describe(actor: Actor) -> str:
+    """How a candidate is told apart from the others in an error message."""
+    detail = f" - {actor.description}" if actor.description else ""
+    return f"{actor.id} ({actor.name}, {actor.kind.value}){detail}"
+
+
+_Dated = TypeVar("_Dated", Event, Quote)
+
+
+def _ordered(records: list[_Dated], limit: int | None, reverse: bool) -> list[_Dated]:
+    """Date order with undated last (also when reversed), then cut to `limit`."""
+    dated = sorted(
+        (r for r in records if r.date is not None), key=lambda r: (sort_key(r.date), r.id), reverse=reverse
+    )
+    undated = sorted((r for r in records if r.date is None), key=lambda r: r.id)
+    ordered = dated + undated
+    return ordered[:limit] if limit is not None else ordered

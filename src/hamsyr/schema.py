@@ -1,0 +1,91 @@
+"""The fact base format, declared once: each record type's fields, their kinds, and which are required.
+
+The loader checks records against these declarations; the documentation and the JSON field order follow them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+class Kind(Enum):
+    ID = "id"  # a lower-case slug, unique across the whole base
+    TEXT = "text"  # a non-empty string
+    TEXTS = "texts"  # a list of non-empty strings
+    SLUGS = "slugs"  # a list of lower-case slugs (tags)
+    DATE = "date"  # an EDTF-style partial date or span, see hamsyr.dates
+    ACTOR_KIND = "actor-kind"  # one of hamsyr.model.ActorKind
+    REF = "ref"  # the id of a record of type `target`
+    REFS = "refs"  # a list of such ids
+    CITATIONS = "citations"  # a non-empty list of citation tables
+    ROLES = "roles"  # a list of role tables
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    kind: Kind
+    required: bool = False
+    target: str | None = None  # the record type a REF/REFS points to
+
+
+CITATION_FIELDS = (
+    Field("source", Kind.REF, required=True, target="sources"),
+    Field("excerpt", Kind.TEXT, required=True),
+    Field("attributed_to", Kind.TEXT),
+)
+
+ROLE_FIELDS = (
+    Field("title", Kind.TEXT, required=True),
+    Field("organization", Kind.REF, target="actors"),
+    Field("start", Kind.DATE),
+    Field("end", Kind.DATE),
+)
+
+RECORD_FIELDS: dict[str, tuple[Field, ...]] = {
+    "sources": (
+        Field("id", Kind.ID, required=True),
+        Field("title", Kind.TEXT, required=True),
+        Field("author", Kind.TEXT),
+        Field("publisher", Kind.TEXT),
+        Field("published", Kind.DATE),
+        Field("url", Kind.TEXT),
+        Field("language", Kind.TEXT),
+    ),
+    "actors": (
+        Field("id", Kind.ID, required=True),
+        Field("name", Kind.TEXT, required=True),
+        Field("kind", Kind.ACTOR_KIND, required=True),
+        Field("aliases", Kind.TEXTS),
+        Field("description", Kind.TEXT),
+        Field("roles", Kind.ROLES),
+    ),
+    "events": (
+        Field("id", Kind.ID, required=True),
+        Field("date", Kind.DATE),
+        Field("date_text", Kind.TEXT),
+        Field("title", Kind.TEXT, required=True),
+        Field("summary", Kind.TEXT, required=True),
+        Field("actors", Kind.REFS, target="actors"),
+        Field("places", Kind.TEXTS),
+        Field("tags", Kind.SLUGS),
+        Field("sources", Kind.CITATIONS, required=True),
+    ),
+    "quotes": (
+        Field("id", Kind.ID, required=True),
+        Field("speaker", Kind.REF, required=True, target="actors"),
+        Field("text", Kind.TEXT, required=True),
+        Field("date", Kind.DATE),
+        Field("date_text", Kind.TEXT),
+        Field("context", Kind.TEXT),
+        Field("about", Kind.REFS, target="actors"),
+        Field("sources", Kind.CITATIONS, required=True),
+    ),
+}
+
+RECORD_TYPES = tuple(RECORD_FIELDS)
+SINGULAR = {"sources": "source", "actors": "actor", "events": "event", "quotes": "quote"}

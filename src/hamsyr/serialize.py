@@ -1,0 +1,161 @@
+"""Records as plain data: JSON objects with a fixed key order, flat rows for TSV and CSV, and their writers.
+
+No Rich here: the JSON and TSV paths must stay cheap to import.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
+
+from hamsyr.dates import FuzzyDate
+from hamsyr.factbase import Hit, Support, YearGroup, record_date, record_label, record_type
+from hamsyr.inert import field, json_safe, visible
+from hamsyr.model import Actor, Citation, Event, Record, Role, Source
+
+LIST_SEPARATOR = "|"  # how list fields are joined in TSV and CSV
+
+
+def _date(value: FuzzyDate | None) -> str | None:
+    return value.text if value is not None else None
+
+
+def citation_dict(citation: Citation) -> dict[str, Any]:
+    return {"source": citation.source, "excerpt": citation.excerpt, "attributed_to": citation.attributed_to}
+
+
+def role_dict(role: Role) -> dict[str, Any]:
+    return {
+        "title": role.title,
+        "organization": role.organization,
+        "start": _date(role.start),
+        "end": _date(role.end),
+    }
+
+
+def record_dict(record: Record) -> dict[str, Any]:
+    """A record as JSON-ready data, keys in the order the README documents."""
+    if isinstance(record, Source):
+        return {
+            "id": record.id,
+            "title": record.title,
+            "author": record.author,
+            "publisher": record.publisher,
+            "published": _date(record.published),
+            "url": record.url,
+            "language": record.language,
+        }
+    if isinstance(record, Actor):
+        return {
+            "id": record.id,
+            "name": record.name,
+            "kind": record.kind.value,
+            "aliases": list(record.aliases),
+            "description": record.description,
+            "roles": [role_dict(role) for role in record.roles],
+        }
+    if isinstance(record, Event):
+        return {
+            "id": record.id,
+            "date": _date(record.date),
+            "date_text": record.date_text,
+            "title": record.title,
+            "summary": record.summary,
+            "actors": list(record.actors),
+            "places": list(record.places),
+            "tags": list(record.tags),
+            "sources": [citation_dict(c) for c in record.sources],
+        }
+    return {
+        "id": record.id,
+        "speaker": record.speaker,
+        "text": record.text,
+        "date": _date(record.date),
+        "date_text": record.date_text,
+        "context": record.context,
+        "about": list(record.about),
+        "sources": [citation_dict(c) for c in record.sources],
+    }
+
+
+def hit_dict(hit: Hit) -> dict[str, Any]:
+    return {
+        "type": record_type(hit.record),
+        "id": hit.record.id,
+        "date": _date(record_date(hit.record)),
+        "title": record_label(hit.record),
+        "score": hit.score,
+        "field": hit.field,
+        "passage": hit.passage,
+        "spans": [list(span) for span in hit.spans],
+    }
+
+
+def support_dict(support: Support) -> dict[str, Any]:
+    return {
+        "type": record_type(support.record),
+        "id": support.record.id,
+        "date": _date(support.record.date),
+        "title": record_label(support.record),
+        "excerpt": support.citation.excerpt,
+        "attributed_to": support.citation.attributed_to,
+    }
+
+
+def year_group_dict(group: YearGroup) -> dict[str, Any]:
+    return {"year": group.year, "events": [record_dict(event) for event in group.events]}
+
+
+# --- flat rows (TSV, CSV) -----------------------------------------------------------------------------
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "source": ("id", "title", "author", "publisher", "published", "url", "language"),
+    "actor": ("id", "name", "kind", "aliases", "description", "roles"),
+    "event": ("id", "date", "date_text", "title", "summary", "actors", "places", "tags", "sources"),
+    "quote": ("id", "speaker", "text", "date", "date_text", "context", "about", "sources"),
+    "hit": ("type", "id", "date", "title", "score", "field", "passage"),
+    "support": ("type", "id", "date", "title", "excerpt", "attributed_to"),
+}
+
+
+def _flat(value: Any) -> str:
+    """One cell: lists joined by LIST_SEPARATOR, citations and roles by their source id and title."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(_flat(item) for item in value)
+    if isinstance(value, dict):
+        return str(value.get("source") or value.get("title") or "")
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def flat_row(data: dict[str, Any], columns: Sequence[str]) -> list[str]:
+    return [_flat(data.get(column)) for column in columns]
+
+
+def write_json(data: Any, out: IO[str]) -> None:
+    out.write(json_safe(json.dumps(data, ensure_ascii=False, indent=2)))
+    out.write("\n")
+
+
+def write_jsonl(items: Iterable[Any], out: IO[str]) -> None:
+    for item in items:
+        out.write(json_safe(json.dumps(item, ensure_ascii=False, separators=(",", ":"))))
+        out.write("\n")
+
+
+def write_tsv(columns: Sequence[str], rows: Iterable[Sequence[str]], out: IO[str]) -> None:
+    out.write("\t".join(columns) + "\n")
+    for row in rows:
+        out.write("\t".join(field(cell) for cell in row) + "\n")
+
+
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[str]], out: IO[str]) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    # Quoting keeps tabs and newlines intact; other control characters are made visible, never raw.
+    writer.writerows([visible(cell) for cell in row] for row in rows)

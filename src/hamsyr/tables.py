@@ -1,0 +1,285 @@
+"""Rich tables for people. Every piece of fact base text enters Rich as a `Text` made visible-safe,
+never as markup, so `[bold]` or an escape sequence in the data stays inert."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import IO
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from hamsyr.dates import FuzzyDate
+from hamsyr.factbase import FactBase, Hit, Support, record_date, record_label, record_type
+from hamsyr.inert import visible
+from hamsyr.model import Actor, Citation, Event, Quote, Source
+from hamsyr.views import ActorView, Listing, SourceView, TimelineView, View
+
+_TITLE = "bold"
+_DIM = "dim"
+_MATCH = "bold reverse"
+
+
+def safe(text: str | None, style: str = "") -> Text:
+    return Text(visible(text or ""), style=style)
+
+
+def _date_cell(value: FuzzyDate | None, date_text: str | None = None) -> Text:
+    cell = safe(value.text if value else "undated", "" if value else _DIM)
+    if value is not None and (value.approximate or value.uncertain):
+        flags = ", ".join(
+            word for word, on in (("approx.", value.approximate), ("uncertain", value.uncertain)) if on
+        )
+        cell.append(f" ({flags})", style=_DIM)
+    if date_text:
+        cell.append("\n")
+        cell.append_text(safe(f"“{date_text}”", "italic " + _DIM))
+    return cell
+
+
+def _names(base: FactBase | None, ids: Iterable[str]) -> Text:
+    names = []
+    for actor_id in ids:
+        actor = base.get(actor_id) if base else None
+        names.append(actor.name if isinstance(actor, Actor) else actor_id)
+    return safe(", ".join(names))
+
+
+def _sources(citations: Sequence[Citation]) -> Text:
+    return safe(", ".join(dict.fromkeys(c.source for c in citations)))
+
+
+def _table(title: str | None, *columns: str) -> Table:
+    table = Table(
+        title=Text(title, style=_TITLE) if title else None,
+        box=box.SIMPLE_HEAD,
+        expand=False,
+        title_justify="left",
+    )
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
+def _titled(title: str, summary: str | None = None) -> Text:
+    cell = safe(title, _TITLE)
+    if summary:
+        cell.append("\n")
+        cell.append_text(safe(summary))
+    return cell
+
+
+def events_table(events: Sequence[Event], base: FactBase | None, title: str | None = None) -> Table:
+    table = _table(title, "Date", "Event", "Actors", "Sources")
+    for event in events:
+        table.add_row(
+            _date_cell(event.date, event.date_text),
+            _titled(event.title, event.summary),
+            _names(base, event.actors),
+            _sources(event.sources),
+        )
+    return table
+
+
+def quotes_table(quotes: Sequence[Quote], base: FactBase | None, title: str | None = None) -> Table:
+    table = _table(title, "Date", "Speaker", "Quote", "About", "Sources")
+    for quote in quotes:
+        text = safe(f"“{quote.text}”")
+        if quote.context:
+            text.append("\n")
+            text.append_text(safe(quote.context, _DIM))
+        table.add_row(
+            _date_cell(quote.date, quote.date_text),
+            _names(base, [quote.speaker]),
+            text,
+            _names(base, quote.about),
+            _sources(quote.sources),
+        )
+    return table
+
+
+def actors_table(actors: Sequence[Actor]) -> Table:
+    table = _table(None, "ID", "Name", "Kind", "Aliases", "Description")
+    for actor in actors:
+        table.add_row(
+            safe(actor.id),
+            safe(actor.name, _TITLE),
+            safe(actor.kind.value),
+            safe(", ".join(actor.aliases)),
+            safe(actor.description),
+        )
+    return table
+
+
+def sources_table(sources: Sequence[Source]) -> Table:
+    table = _table(None, "ID", "Title", "Author", "Publisher", "Published", "Lang")
+    for source in sources:
+        table.add_row(
+            safe(source.id),
+            safe(source.title, _TITLE),
+            safe(source.author),
+            safe(source.publisher),
+            _date_cell(source.published),
+            safe(source.language),
+        )
+    return table
+
+
+def _highlighted(passage: str, spans: Sequence[tuple[int, int]]) -> Text:
+    """The passage with its matches styled; each piece is escaped on its own so spans stay aligned."""
+    text, position = Text(), 0
+    for start, end in spans:
+        text.append_text(safe(passage[position:start]))
+        text.append_text(safe(passage[start:end], _MATCH))
+        position = end
+    text.append_text(safe(passage[position:]))
+    return text
+
+
+def hits_table(hits: Sequence[Hit]) -> Table:
+    table = _table(None, "Type", "ID", "Date", "Match")
+    for hit in hits:
+        label = safe(record_label(hit.record), _TITLE)
+        if hit.field not in ("title", "name", "text"):
+            label.append("\n")
+            label.append_text(safe(f"{hit.field}: ", _DIM))
+            label.append_text(_highlighted(hit.passage, hit.spans))
+        else:
+            label = _highlighted(hit.passage, hit.spans)
+            label.stylize(_TITLE)
+        table.add_row(
+            safe(record_type(hit.record)), safe(hit.record.id), _date_cell(record_date(hit.record)), label
+        )
+    return table
+
+
+def supports_table(supports: Sequence[Support], title: str | None = None) -> Table:
+    table = _table(title, "Type", "ID", "Date", "Fact", "Excerpt")
+    for support in supports:
+        excerpt = safe(f"“{support.citation.excerpt}”")
+        if support.citation.attributed_to:
+            excerpt.append_text(safe(f"\n(attributed to {support.citation.attributed_to})", _DIM))
+        table.add_row(
+            safe(record_type(support.record)),
+            safe(support.record.id),
+            _date_cell(support.record.date),
+            safe(record_label(support.record), _TITLE),
+            excerpt,
+        )
+    return table
+
+
+def _fields(pairs: Iterable[tuple[str, str | None]], title: str | None = None) -> Table:
+    table = Table(
+        title=Text(title, style=_TITLE) if title else None, box=None, show_header=False, title_justify="left"
+    )
+    table.add_column(style=_DIM)
+    table.add_column(overflow="fold")
+    for key, value in pairs:
+        if value:
+            table.add_row(key, safe(value))
+    return table
+
+
+def actor_view(view: ActorView, base: FactBase | None) -> RenderableType:
+    actor = view.actor
+    parts: list[RenderableType] = [
+        _fields(
+            [
+                ("id", actor.id),
+                ("kind", actor.kind.value),
+                ("aliases", ", ".join(actor.aliases)),
+                ("description", actor.description),
+            ],
+            title=visible(actor.name),
+        )
+    ]
+    if actor.roles:
+        roles = _table("Roles", "Role", "Organization", "From", "Until")
+        for role in actor.roles:
+            organization = _names(base, [role.organization]) if role.organization else Text()
+            roles.add_row(
+                safe(role.title),
+                organization,
+                _date_cell(role.start) if role.start else Text(),
+                _date_cell(role.end) if role.end else Text(),
+            )
+        parts.append(roles)
+    if view.events:
+        parts.append(events_table(view.events, base, f"Events ({len(view.events)})"))
+    if view.quotes:
+        parts.append(quotes_table(view.quotes, base, f"Quotes by {visible(actor.name)} ({len(view.quotes)})"))
+    if view.quotes_about:
+        parts.append(
+            quotes_table(
+                view.quotes_about, base, f"Quotes about {visible(actor.name)} ({len(view.quotes_about)})"
+            )
+        )
+    return Group(*parts)
+
+
+def source_view(view: SourceView) -> RenderableType:
+    source = view.source
+    header = _fields(
+        [
+            ("id", source.id),
+            ("author", source.author),
+            ("publisher", source.publisher),
+            ("published", source.published.text if source.published else None),
+            ("url", source.url),
+            ("language", source.language),
+        ],
+        title=visible(source.title),
+    )
+    if not view.supports:
+        return Group(header, Text("No event or quote cites this source yet.", style=_DIM))
+    return Group(header, supports_table(view.supports, f"What it supports ({len(view.supports)})"))
+
+
+def timeline_view(view: TimelineView, base: FactBase | None) -> Table:
+    table = _table(None, "Year", "Date", "Event", "Actors")
+    for group in view.groups:
+        for position, event in enumerate(group.events):
+            year = safe(str(group.year) if group.year else "undated", _TITLE) if position == 0 else Text()
+            table.add_row(
+                year,
+                _date_cell(event.date, event.date_text),
+                _titled(event.title),
+                _names(base, event.actors),
+                end_section=position == len(group.events) - 1,
+            )
+    return table
+
+
+def render_table(view: View, out: IO[str], base: FactBase | None = None) -> None:
+    # No markup, emoji codes or highlighting: everything shown is built from Text objects above.
+    console = Console(file=out, markup=False, emoji=False, highlight=False)
+    renderable: RenderableType
+    if isinstance(view, Listing):
+        items = list(view.items)
+        if not items:
+            Console(stderr=True, markup=False, highlight=False).print("No matches.", style=_DIM)
+            return
+        if view.kind == "event":
+            renderable = events_table(items, base)  # type: ignore[arg-type]
+        elif view.kind == "quote":
+            renderable = quotes_table(items, base)  # type: ignore[arg-type]
+        elif view.kind == "actor":
+            renderable = actors_table(items)  # type: ignore[arg-type]
+        elif view.kind == "source":
+            renderable = sources_table(items)  # type: ignore[arg-type]
+        elif view.kind == "hit":
+            renderable = hits_table(items)  # type: ignore[arg-type]
+        else:
+            renderable = supports_table(items)  # type: ignore[arg-type]
+    elif isinstance(view, ActorView):
+        renderable = actor_view(view, base)
+    elif isinstance(view, SourceView):
+        renderable = source_view(view)
+    elif isinstance(view, TimelineView):
+        renderable = timeline_view(view, base)
+    else:
+        renderable = _fields((key, str(value)) for key, value in view.items())
+    console.print(renderable)
