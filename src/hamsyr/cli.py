@@ -29,6 +29,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain Click-style help and errors: a usage error is one plain line, and Rich stays unimported.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -44,9 +46,7 @@ def _date_option(value: str | None) -> FuzzyDate | None:
 
 DataOption = Annotated[
     Path | None,
-    typer.Option(
-        "--data", metavar="PATH", help="Fact base to read instead of the shipped one.", show_default=False
-    ),
+    typer.Option("--data", metavar="PATH", help="Fact base to read instead of the shipped one.", show_default=False),
 ]
 FormatOption = Annotated[
     Format | None,
@@ -61,15 +61,11 @@ FormatOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 SinceOption = Annotated[
     FuzzyDate | None,
-    typer.Option(
-        parser=_date_option, metavar="DATE", help="Only records whose date overlaps this date or later."
-    ),
+    typer.Option(parser=_date_option, metavar="DATE", help="Only records whose date overlaps this date or later."),
 ]
 UntilOption = Annotated[
     FuzzyDate | None,
-    typer.Option(
-        parser=_date_option, metavar="DATE", help="Only records whose date overlaps this date or earlier."
-    ),
+    typer.Option(parser=_date_option, metavar="DATE", help="Only records whose date overlaps this date or earlier."),
 ]
 LimitOption = Annotated[int | None, typer.Option(min=0, metavar="N", help="Show at most N records.")]
 ReverseOption = Annotated[bool, typer.Option("--reverse", help="Newest first (undated records stay last).")]
@@ -155,9 +151,7 @@ def events(
     ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    tag: Annotated[
-        list[str] | None, typer.Option(metavar="TAG", help="With this tag (repeat: all of them).")
-    ] = None,
+    tag: Annotated[list[str] | None, typer.Option(metavar="TAG", help="With this tag (repeat: all of them).")] = None,
     source: Annotated[str | None, typer.Option(metavar="ID", help="Citing this source.")] = None,
     text: TextOption = None,
     limit: LimitOption = None,
@@ -191,9 +185,7 @@ def actors(
     name: Annotated[
         str | None, typer.Argument(help="Only actors whose name, alias or id contains these words.")
     ] = None,
-    kind: Annotated[
-        ActorKind | None, typer.Option(case_sensitive=False, help="Only actors of this kind.")
-    ] = None,
+    kind: Annotated[ActorKind | None, typer.Option(case_sensitive=False, help="Only actors of this kind.")] = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     data: DataOption = None,
@@ -205,9 +197,7 @@ def actors(
 @app.command()
 def actor(
     ctx: typer.Context,
-    name: Annotated[
-        str, typer.Argument(help="An id, name or alias, in any case and with or without accents.")
-    ],
+    name: Annotated[str, typer.Argument(help="An id, name or alias, in any case and with or without accents.")],
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     data: DataOption = None,
@@ -229,9 +219,7 @@ def actor(
 @app.command()
 def quotes(
     ctx: typer.Context,
-    speaker: Annotated[
-        str | None, typer.Option("--speaker", "-s", metavar="NAME", help="Said by this actor.")
-    ] = None,
+    speaker: Annotated[str | None, typer.Option("--speaker", "-s", metavar="NAME", help="Said by this actor.")] = None,
     about: Annotated[str | None, typer.Option(metavar="NAME", help="About this actor.")] = None,
     since: SinceOption = None,
     until: UntilOption = None,
@@ -261,9 +249,7 @@ def quotes(
 
 
 @app.command()
-def sources(
-    ctx: typer.Context, fmt: FormatOption = None, as_json: JsonOption = False, data: DataOption = None
-) -> None:
+def sources(ctx: typer.Context, fmt: FormatOption = None, as_json: JsonOption = False, data: DataOption = None) -> None:
     """List the documents the facts are drawn from."""
     _run(ctx, data, fmt, as_json, lambda base: Listing("source", base.sources))
 
@@ -271,9 +257,7 @@ def sources(
 @app.command()
 def source(
     ctx: typer.Context,
-    source_id: Annotated[
-        str, typer.Argument(metavar="ID", help="A source id (or a unique part of its title).")
-    ],
+    source_id: Annotated[str, typer.Argument(metavar="ID", help="A source id (or a unique part of its title).")],
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     data: DataOption = None,
@@ -309,9 +293,7 @@ def search(
     types = [t.lower().rstrip("s") for t in record_type or []]
     unknown = [t for t in types if t not in ("event", "quote", "actor", "source")]
     if unknown:
-        raise typer.BadParameter(
-            f"unknown type {unknown[0]!r}; use event, quote, actor or source", param_hint="--type"
-        )
+        raise typer.BadParameter(f"unknown type {unknown[0]!r}; use event, quote, actor or source", param_hint="--type")
     _run(ctx, data, fmt, as_json, lambda base: Listing("hit", base.search(" ".join(words), types, limit)))
 
 
@@ -338,9 +320,7 @@ def timeline(
 
 
 @app.command()
-def info(
-    ctx: typer.Context, fmt: FormatOption = None, as_json: JsonOption = False, data: DataOption = None
-) -> None:
+def info(ctx: typer.Context, fmt: FormatOption = None, as_json: JsonOption = False, data: DataOption = None) -> None:
     """Show which fact base is in use, the version, and how many records of each type it holds."""
 
     def query(base: FactBase) -> View:

@@ -7,7 +7,6 @@ a record matches a range when the two intervals overlap.
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +14,29 @@ from enum import Enum
 
 _SINGLE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?(?P<qualifier>[~?%])?")
 FORMAT_HELP = "use YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by ~ or ?, or a span START/END"
+
+
+# Month names and lengths by hand: the calendar module pulls in locale, a sizeable share of start-up.
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 class DateError(ValueError):
@@ -68,12 +90,12 @@ def _parse_single(text: str) -> FuzzyDate:
     month = int(match["month"])
     if not 1 <= month <= 12:
         raise DateError(f"impossible date {text!r}: month must be 01 to 12")
-    last_day = calendar.monthrange(year, month)[1]
+    last_day = _days_in_month(year, month)
     if match["day"] is None:
         return FuzzyDate(text, date(year, month, 1), date(year, month, last_day), Precision.MONTH, **flags)
     day = int(match["day"])
     if not 1 <= day <= last_day:
-        raise DateError(f"impossible date {text!r}: {calendar.month_name[month]} {year} has {last_day} days")
+        raise DateError(f"impossible date {text!r}: {_MONTHS[month - 1]} {year} has {last_day} days")
     return FuzzyDate(text, date(year, month, day), date(year, month, day), Precision.DAY, **flags)
 
 

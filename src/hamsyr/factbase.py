@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -90,8 +90,8 @@ def record_label(record: Record) -> str:
     return record.text
 
 
-def _searchable(record: Record) -> list[tuple[str, float, str]]:
-    """(field name, weight, text) for every searchable part of a record."""
+def _searchable(record: Record, name_of: Callable[[str], str]) -> list[tuple[str, float, str]]:
+    """(field name, weight, text) for every searchable part of a record; linked actors count by name."""
     parts: list[tuple[str, float, str]] = [("id", _ID_WEIGHT, record.id)]
     if isinstance(record, Source):
         parts += [("title", _TITLE_WEIGHT, record.title)]
@@ -110,8 +110,10 @@ def _searchable(record: Record) -> list[tuple[str, float, str]]:
         parts += [("date_text", _ASIDE_WEIGHT, record.date_text)] if record.date_text else []
         parts += [("places", _ASIDE_WEIGHT, place) for place in record.places]
         parts += [("tags", _ASIDE_WEIGHT, tag) for tag in record.tags]
+        parts += [("actors", _ASIDE_WEIGHT, name_of(actor)) for actor in record.actors]
     else:
-        parts += [("text", _TITLE_WEIGHT, record.text)]
+        parts += [("text", _TITLE_WEIGHT, record.text), ("speaker", _BODY_WEIGHT, name_of(record.speaker))]
+        parts += [("about", _ASIDE_WEIGHT, name_of(actor)) for actor in record.about]
         parts += [("context", _BODY_WEIGHT, record.context)] if record.context else []
         parts += [("date_text", _ASIDE_WEIGHT, record.date_text)] if record.date_text else []
     if isinstance(record, Event | Quote):
@@ -141,9 +143,7 @@ def _passage(text: str, query_words: Sequence[str]) -> tuple[str, tuple[tuple[in
 
 def _match_spans(text: str, query_words: Sequence[str]) -> list[tuple[int, int]]:
     """Spans of `text` (in original characters) of the words that start with one of the folded query words."""
-    return [
-        (start, end) for start, end, word in word_spans(text) if any(word.startswith(q) for q in query_words)
-    ]
+    return [(start, end) for start, end, word in word_spans(text) if any(word.startswith(q) for q in query_words)]
 
 
 @dataclass
@@ -165,6 +165,10 @@ class FactBase:
 
     def get(self, record_id: str) -> Record | None:
         return self._by_id.get(record_id)
+
+    def _name_of(self, actor_id: str) -> str:
+        found = self._by_id.get(actor_id)
+        return found.name if isinstance(found, Actor) else actor_id
 
     def source(self, source_id: str) -> Source:
         """The source with this id (or a unique title match); LookupFailed suggests the closest ids."""
@@ -220,9 +224,7 @@ class FactBase:
         if len(partial) == 1:
             return partial[0]
         if partial:
-            raise LookupFailed(
-                f"{name!r} could be {len(partial)} actors; use an id", [_describe(a) for a in partial]
-            )
+            raise LookupFailed(f"{name!r} could be {len(partial)} actors; use an id", [_describe(a) for a in partial])
         close = difflib.get_close_matches(wanted, list(self._name_keys), n=5, cutoff=0.6)
         suggestions = list(dict.fromkeys(_describe(a) for key in close for a in self._name_keys[key]))
         hint = "did you mean one of these?" if suggestions else "`hamsyr actors` lists them"
@@ -246,9 +248,7 @@ class FactBase:
             actor
             for actor in self.actors
             if (kind is None or actor.kind is kind)
-            and all(
-                any(_has_word(key, part) for key in (fold(actor.id), *self._keys_of(actor))) for part in query
-            )
+            and all(any(_has_word(key, part) for key in (fold(actor.id), *self._keys_of(actor))) for part in query)
         ]
         return sorted(chosen, key=lambda actor: (fold(actor.name), actor.id))
 
@@ -312,9 +312,7 @@ class FactBase:
         return (*self.events, *self.quotes)
 
     def quotes_about(self, actor_id: str) -> list[Quote]:
-        return _ordered(
-            [q for q in self.quotes if actor_id in q.about and q.speaker != actor_id], None, False
-        )
+        return _ordered([q for q in self.quotes if actor_id in q.about and q.speaker != actor_id], None, False)
 
     def timeline(self, actors: Sequence[str] = (), dates: DateRange = DateRange()) -> list[YearGroup]:
         """Events in date order grouped by the year they start in; undated ones last, under year None."""
@@ -338,7 +336,7 @@ class FactBase:
         for record in records:
             if types and record_type(record) not in types:
                 continue
-            parts = [(name, weight, value, fold(value)) for name, weight, value in _searchable(record)]
+            parts = [(name, weight, value, fold(value)) for name, weight, value in _searchable(record, self._name_of)]
             best: dict[str, float] = {}
             for word in query:
                 weights = [weight for _, weight, _, folded in parts if _has_word(folded, word)]
@@ -371,7 +369,7 @@ class FactBase:
     def _matches_text(self, record: Event | Quote, query: Sequence[str]) -> bool:
         if not query:
             return True
-        haystack = " ".join(fold(text) for _, _, text in _searchable(record))
+        haystack = " ".join(fold(text) for _, _, text in _searchable(record, self._name_of))
         return all(_has_word(haystack, word) for word in query)
 
     # --- about the base --------------------------------------------------------------------------------
@@ -403,9 +401,7 @@ _Dated = TypeVar("_Dated", Event, Quote)
 
 def _ordered(records: list[_Dated], limit: int | None, reverse: bool) -> list[_Dated]:
     """Date order with undated last (also when reversed), then cut to `limit`."""
-    dated = sorted(
-        (r for r in records if r.date is not None), key=lambda r: (sort_key(r.date), r.id), reverse=reverse
-    )
+    dated = sorted((r for r in records if r.date is not None), key=lambda r: (sort_key(r.date), r.id), reverse=reverse)
     undated = sorted((r for r in records if r.date is None), key=lambda r: r.id)
     ordered = dated + undated
     return ordered[:limit] if limit is not None else ordered

@@ -73,14 +73,14 @@ class _Lines:
     Only built when there is a problem to report, so a valid base pays nothing for it.
     """
 
-    _HEADER = re.compile(r"\s*\[\[\s*(\w+)\s*\]\]")
+    _HEADER = re.compile(r"\s*\[\[\s*([\w.]+)\s*\]\]")
 
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
         self.starts: dict[str, list[int]] = {}
         for number, line in enumerate(self.lines, start=1):
             header = self._HEADER.match(line)
-            if header:
+            if header and "." not in header[1]:
                 self.starts.setdefault(header[1], []).append(number)
 
     def record(self, record_type: str, index: int) -> int | None:
@@ -88,17 +88,44 @@ class _Lines:
         return starts[index] if index < len(starts) else None
 
     def field(self, record_type: str, index: int, name: str) -> int | None:
+        """The line of `name` inside the record; `roles[1].end` is looked up in the second roles table."""
         first = self.record(record_type, index)
         if first is None:
             return None
-        pattern = re.compile(rf"\s*{re.escape(name)}\s*=")
-        for number in range(first + 1, len(self.lines) + 1):
-            line = self.lines[number - 1]
-            if self._HEADER.match(line) and not line.strip().startswith(f"[[{record_type}."):
+        head, _, rest = name.partition("[")
+        if rest and "." in rest and self._is_subtable(record_type, head, first):
+            number, _, inner = rest.partition("].")
+            tables = [n for n in self._block(record_type, first) if self._header(n) == f"{record_type}.{head}"]
+            if number.isdigit() and int(number) < len(tables):
+                return self._find(tables[int(number)], inner) or tables[int(number)]
+        return self._find(first, head) or first
+
+    def _header(self, number: int) -> str | None:
+        match = self._HEADER.match(self.lines[number - 1])
+        return match[1] if match else None
+
+    def _block(self, record_type: str, first: int) -> range:
+        """Lines of a record: up to the next header that is not one of its own sub-tables."""
+        end = first + 1
+        while end <= len(self.lines):
+            header = self._header(end)
+            if header is not None and not header.startswith(f"{record_type}."):
                 break
-            if pattern.match(line):
+            end += 1
+        return range(first, end)
+
+    def _is_subtable(self, record_type: str, head: str, first: int) -> bool:
+        return any(self._header(n) == f"{record_type}.{head}" for n in self._block(record_type, first))
+
+    def _find(self, start: int, name: str) -> int | None:
+        """The first `name = ...` line from `start` until the next table header."""
+        pattern = re.compile(rf"\s*{re.escape(name)}\s*=")
+        for number in range(start + 1, len(self.lines) + 1):
+            if self._header(number) is not None:
+                return None
+            if pattern.match(self.lines[number - 1]):
                 return number
-        return first
+        return None
 
 
 class _Validator:
@@ -121,9 +148,7 @@ class _Validator:
 
     def report(self, record_type: str, index: int, where: str, field: str | None, message: str) -> None:
         prefix = f"field '{field}': " if field else ""
-        self.problems.append(
-            Problem(self.file, self.line_of(record_type, index, field), where, prefix + message)
-        )
+        self.problems.append(Problem(self.file, self.line_of(record_type, index, field), where, prefix + message))
 
     def check_document(self, document: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
         """Each record type's tables, after checking the top level has only known arrays of tables."""
@@ -160,16 +185,12 @@ class _Validator:
         for name in table:
             if name not in known:
                 expected = ", ".join(field.name for field in spec)
-                self.report(
-                    record_type, index, where, path + name, f"unknown field (expected one of: {expected})"
-                )
+                self.report(record_type, index, where, path + name, f"unknown field (expected one of: {expected})")
         values: dict[str, Any] = {}
         for field in spec:
             if field.name not in table:
                 if field.required:
-                    self.report(
-                        record_type, index, where, None, f"missing required field '{path + field.name}'"
-                    )
+                    self.report(record_type, index, where, None, f"missing required field '{path + field.name}'")
                 continue
             value = self.value(record_type, index, where, field, table[field.name], path)
             if value is not None:
@@ -199,9 +220,7 @@ class _Validator:
                 try:
                     return ActorKind(raw)
                 except ValueError:
-                    return bad(
-                        f"unknown kind {raw!r} (expected one of: {', '.join(k.value for k in ActorKind)})"
-                    )
+                    return bad(f"unknown kind {raw!r} (expected one of: {', '.join(k.value for k in ActorKind)})")
             if kind is Kind.REF:
                 assert field.target is not None
                 self._refs.append((record_type, index, where, name, field.target, raw))
@@ -239,9 +258,7 @@ class _Validator:
                 got = self.fields(record_type, index, where, item, ROLE_FIELDS, f"{name}[{number}].")
                 start, end = got.get("start"), got.get("end")
                 if isinstance(start, FuzzyDate) and isinstance(end, FuzzyDate) and end.end < start.start:
-                    self.report(
-                        record_type, index, where, f"{name}[{number}].end", "ends before the role starts"
-                    )
+                    self.report(record_type, index, where, f"{name}[{number}].end", "ends before the role starts")
                 if "title" in got:
                     roles.append(Role(got["title"], got.get("organization"), start, end))
             return tuple(roles)
@@ -257,7 +274,7 @@ class _Validator:
                     index,
                     where,
                     name,
-                    f"unknown {singular} '{value}': add a {singular} with that id or fix the reference",
+                    f"unknown {singular} '{value}': add {_a(singular)} with that id or fix the reference",
                 )
             elif found != target:
                 self.report(
@@ -265,8 +282,12 @@ class _Validator:
                     index,
                     where,
                     name,
-                    f"'{value}' is a {SINGULAR[found]}, not a {SINGULAR[target]}",
+                    f"'{value}' is {_a(SINGULAR[found])}, not {_a(SINGULAR[target])}",
                 )
+
+
+def _a(singular: str) -> str:
+    return f"an {singular}" if singular[0] in "aeiou" else f"a {singular}"
 
 
 def _type_name(value: Any) -> str:
@@ -285,17 +306,11 @@ def _read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise FactBaseError(
-            f"{path}: no such file; pass --data PATH or set {ENV_VAR} to a fact base"
-        ) from None
+        raise FactBaseError(f"{path}: no such file; pass --data PATH or set {ENV_VAR} to a fact base") from None
     except IsADirectoryError:
-        raise FactBaseError(
-            f"{path}: is a directory; pass --data with the path of a .toml fact base"
-        ) from None
+        raise FactBaseError(f"{path}: is a directory; pass --data with the path of a .toml fact base") from None
     except OSError as error:
-        raise FactBaseError(
-            f"{path}: cannot read ({error.strerror}); check the path and its permissions"
-        ) from None
+        raise FactBaseError(f"{path}: cannot read ({error.strerror}); check the path and its permissions") from None
     try:
         # utf-8-sig: a byte-order mark some editors add is not an error worth stopping for.
         return data.decode("utf-8-sig")
@@ -326,9 +341,7 @@ def _records(
         for index, table in enumerate(tables.get(record_type, [])):
             raw_id = table.get("id")
             singular = SINGULAR[record_type]
-            where = (
-                f"{singular} '{raw_id}'" if isinstance(raw_id, str) and raw_id else f"{singular} #{index + 1}"
-            )
+            where = f"{singular} '{raw_id}'" if isinstance(raw_id, str) and raw_id else f"{singular} #{index + 1}"
             values = validator.fields(record_type, index, where, table, RECORD_FIELDS[record_type])
             record_id = values.get("id")
             if record_id is not None:
@@ -341,7 +354,7 @@ def _records(
                         index,
                         where,
                         "id",
-                        f"duplicate id, already used by a {SINGULAR[other_type]}{at}; ids must be unique",
+                        f"duplicate id, already used by {_a(SINGULAR[other_type])}{at}; ids must be unique",
                     )
                 else:
                     first_use[record_id] = (record_type, index)
@@ -360,9 +373,7 @@ def _build(record_type: str, v: dict[str, Any]) -> Source | Actor | Event | Quot
             v.get("language"),
         )
     if record_type == "actors":
-        return Actor(
-            v["id"], v["name"], v["kind"], v.get("aliases", ()), v.get("description"), v.get("roles", ())
-        )
+        return Actor(v["id"], v["name"], v["kind"], v.get("aliases", ()), v.get("description"), v.get("roles", ()))
     if record_type == "events":
         return Event(
             v["id"],
@@ -427,10 +438,6 @@ def load(path: str | os.PathLike[str] | None = None) -> FactBase:
     base, problems = _validate(resolved)
     if base is None:
         first = problems[0] if problems else Problem(str(resolved), None, "", "invalid fact base")
-        more = (
-            f" (and {len(problems) - 1} more; run `hamsyr validate` to list them)"
-            if len(problems) > 1
-            else ""
-        )
+        more = f" (and {len(problems) - 1} more; run `hamsyr validate` to list them)" if len(problems) > 1 else ""
         raise FactBaseError(f"{first}{more}")
     return base

@@ -121,11 +121,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 def _flat(value: Any) -> str:
-    """One cell: lists joined by LIST_SEPARATOR, citations and roles by their source id and title."""
+    """One cell: lists joined by LIST_SEPARATOR (repeats dropped), citations and roles by source id and title."""
     if value is None:
         return ""
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(_flat(item) for item in value)
+        return LIST_SEPARATOR.join(dict.fromkeys(_flat(item) for item in value))
     if isinstance(value, dict):
         return str(value.get("source") or value.get("title") or "")
     if isinstance(value, float):

@@ -29,9 +29,7 @@ def safe(text: str | None, style: str = "") -> Text:
 def _date_cell(value: FuzzyDate | None, date_text: str | None = None) -> Text:
     cell = safe(value.text if value else "undated", "" if value else _DIM)
     if value is not None and (value.approximate or value.uncertain):
-        flags = ", ".join(
-            word for word, on in (("approx.", value.approximate), ("uncertain", value.uncertain)) if on
-        )
+        flags = ", ".join(word for word, on in (("approx.", value.approximate), ("uncertain", value.uncertain)) if on)
         cell.append(f" ({flags})", style=_DIM)
     if date_text:
         cell.append("\n")
@@ -48,18 +46,39 @@ def _names(base: FactBase | None, ids: Iterable[str]) -> Text:
 
 
 def _sources(citations: Sequence[Citation]) -> Text:
-    return safe(", ".join(dict.fromkeys(c.source for c in citations)))
+    return safe("\n".join(dict.fromkeys(c.source for c in citations)))
+
+
+# Share of the width each column may take: free text gets the most, short codes the least.
+_IDS = {"ID", "Sources", "Type"}
+_RATIOS = {
+    "Event": 5,
+    "Quote": 5,
+    "Match": 5,
+    "Fact": 3,
+    "Excerpt": 4,
+    "Description": 4,
+    "Title": 4,
+    "Aliases": 3,
+}
 
 
 def _table(title: str | None, *columns: str) -> Table:
     table = Table(
         title=Text(title, style=_TITLE) if title else None,
         box=box.SIMPLE_HEAD,
-        expand=False,
+        show_edge=False,
+        expand=True,
         title_justify="left",
     )
     for column in columns:
-        table.add_column(column, overflow="fold")
+        # Ids are never broken across lines; everything else folds to fit.
+        table.add_column(
+            column,
+            overflow="fold",
+            ratio=None if column in _IDS else _RATIOS.get(column, 2),
+            no_wrap=column in _IDS,
+        )
     return table
 
 
@@ -149,9 +168,7 @@ def hits_table(hits: Sequence[Hit]) -> Table:
         else:
             label = _highlighted(hit.passage, hit.spans)
             label.stylize(_TITLE)
-        table.add_row(
-            safe(record_type(hit.record)), safe(hit.record.id), _date_cell(record_date(hit.record)), label
-        )
+        table.add_row(safe(record_type(hit.record)), safe(hit.record.id), _date_cell(record_date(hit.record)), label)
     return table
 
 
@@ -172,9 +189,7 @@ def supports_table(supports: Sequence[Support], title: str | None = None) -> Tab
 
 
 def _fields(pairs: Iterable[tuple[str, str | None]], title: str | None = None) -> Table:
-    table = Table(
-        title=Text(title, style=_TITLE) if title else None, box=None, show_header=False, title_justify="left"
-    )
+    table = Table(title=Text(title, style=_TITLE) if title else None, box=None, show_header=False, title_justify="left")
     table.add_column(style=_DIM)
     table.add_column(overflow="fold")
     for key, value in pairs:
@@ -213,9 +228,7 @@ def actor_view(view: ActorView, base: FactBase | None) -> RenderableType:
         parts.append(quotes_table(view.quotes, base, f"Quotes by {visible(actor.name)} ({len(view.quotes)})"))
     if view.quotes_about:
         parts.append(
-            quotes_table(
-                view.quotes_about, base, f"Quotes about {visible(actor.name)} ({len(view.quotes_about)})"
-            )
+            quotes_table(view.quotes_about, base, f"Quotes about {visible(actor.name)} ({len(view.quotes_about)})")
         )
     return Group(*parts)
 

@@ -1,0 +1,59 @@
+"""Start-up cost of a hamsyr query against the floors it cannot go below.
+
+Runs each command repeatedly as a whole process, interleaved (A B C A B C ...) so that drift in the
+machine's speed hits all of them alike, and prints the median wall time of each and its ratio to
+`python -c pass` and to a bare Typer app with one boolean option.
+
+    python bench/startup.py            # 10 runs each
+    python bench/startup.py --runs 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BARE_TYPER_APP = """
+import typer
+app = typer.Typer()
+@app.command()
+def main(flag: bool = False) -> None:
+    pass
+app()
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10)
+    args = parser.parse_args()
+    hamsyr = [sys.executable, "-c", "from hamsyr.cli import main; main()"]
+    with tempfile.TemporaryDirectory() as scratch:
+        bare = Path(scratch) / "bare.py"
+        bare.write_text(BARE_TYPER_APP)
+        commands = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "bare Typer app": [sys.executable, str(bare)],
+            "hamsyr events --json": [*hamsyr, "events", "--json"],
+            "hamsyr events (table)": [*hamsyr, "events", "--format", "table"],
+        }
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(args.runs + 1):  # the first round warms the file cache and is dropped
+            for name, command in commands.items():
+                start = time.perf_counter()
+                subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
+                times[name].append(time.perf_counter() - start)
+    medians = {name: statistics.median(values[1:]) for name, values in times.items()}
+    floor, framework = medians["python -c pass"], medians["bare Typer app"]
+    print(f"{'command':<24} {'median ms':>10} {'x python':>9} {'x Typer':>8}   ({args.runs} runs, interleaved)")
+    for name, value in medians.items():
+        print(f"{name:<24} {value * 1000:>10.1f} {value / floor:>9.2f} {value / framework:>8.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,238 @@
+"""The CLI through its real entry point: Typer's runner for most cases, a subprocess for the installed command."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hamsyr.cli import app
+
+from .conftest import SMALL
+
+runner = CliRunner()
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def small(*args: str) -> tuple[int, str, str]:
+    return run("--data", str(SMALL), *args)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["events"],
+        [
+            "events",
+            "--actor",
+            "hamas",
+            "--actor",
+            "syria",
+            "--since",
+            "1990",
+            "--until",
+            "2020",
+            "--tag",
+            "visit",
+        ],
+        ["events", "--source", "doc-b", "--text", "wax", "--limit", "1", "--reverse"],
+        ["actors"],
+        ["actors", "assad", "--kind", "person"],
+        ["actor", "Mishal"],
+        [
+            "quotes",
+            "--speaker",
+            "mashaal",
+            "--about",
+            "bashar",
+            "--since",
+            "2019",
+            "--until",
+            "2019",
+            "--text",
+            "world",
+        ],
+        ["sources"],
+        ["source", "doc-a"],
+        ["search", "red", "wax"],
+        ["search", "hamas", "--type", "quote", "--limit", "1"],
+        ["timeline"],
+        ["timeline", "--actor", "bashar"],
+        ["info"],
+    ],
+)
+@pytest.mark.parametrize("fmt", ["table", "tsv", "json", "jsonl", "csv"])
+def test_every_command_in_every_format(command: list[str], fmt: str) -> None:
+    code, out, err = small(*command, "--format", fmt)
+    assert code == 0, err
+    assert out.strip()
+    if fmt == "json":
+        json.loads(out)
+    if fmt == "jsonl":
+        for line in out.splitlines():
+            json.loads(line)
+
+
+def test_json_shorthand_and_default_tsv_when_not_a_terminal() -> None:
+    code, out, _ = small("events", "--json", "--limit", "1")
+    assert code == 0 and [e["id"] for e in json.loads(out)] == ["founded"]
+    code, out, _ = small("events", "--limit", "1")
+    assert out.splitlines()[0].startswith("id\tdate\tdate_text\ttitle")
+
+
+def test_actor_json_is_one_object_with_its_events_and_quotes() -> None:
+    code, out, _ = small("actor", "khaled meshaal", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["id"] == "mashaal"
+    assert [e["id"] for e in data["events"]] == ["offices-sealed"]
+    assert [q["id"] for q in data["quotes"]] == ["opened-the-world"]
+
+
+def test_source_json_lists_what_it_supports() -> None:
+    data = json.loads(small("source", "doc-b", "--json")[1])
+    assert [(s["type"], s["id"], s["attributed_to"]) for s in data["supports"]] == [
+        ("event", "offices-sealed", "Syrian sources"),
+        ("event", "mediation", None),
+    ]
+
+
+def test_data_option_before_or_after_the_command_and_from_the_environment(tmp_path: Path) -> None:
+    other = tmp_path / "other.toml"
+    other.write_text('[[sources]]\nid = "only"\ntitle = "Only source"\n', encoding="utf-8")
+    assert json.loads(run("--data", str(SMALL), "sources", "--json")[1])[0]["id"] == "doc-a"
+    assert json.loads(run("sources", "--data", str(SMALL), "--json")[1])[0]["id"] == "doc-a"
+    assert json.loads(run("sources", "--json", env={"HAMSYR_DATA": str(other)})[1])[0]["id"] == "only"
+    # After the command name wins over before it, which wins over the environment.
+    assert json.loads(run("--data", str(other), "sources", "--data", str(SMALL), "--json")[1])[0]["id"] == "doc-a"
+    assert (
+        json.loads(run("--data", str(SMALL), "sources", "--json", env={"HAMSYR_DATA": str(other)})[1])[0]["id"]
+        == "doc-a"
+    )
+
+
+def test_exit_1_for_unknown_or_ambiguous_names() -> None:
+    code, out, err = small("actor", "assad")
+    assert (code, out) == (1, "")
+    assert "could be 2 actors" in err and "bashar (Bashar al-Assad, person)" in err and "hafez" in err
+    code, _, err = small("events", "--actor", "Mashaalx")
+    assert code == 1 and "did you mean" in err and "mashaal" in err
+    assert small("source", "nope")[0] == 1
+    assert small("events", "--source", "nope")[0] == 1
+    assert small("events", "--tag", "nope")[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["events", "--since", "2022-02-30"], "February 2022 has 28 days"),
+        (["events", "--since", "2013", "--until", "2012"], "--since 2013 is after --until 2012"),
+        (["events", "--format", "xml"], "'xml' is not one of"),
+        (["events", "--json", "--format", "csv"], "ask for different formats"),
+        (["events", "--limit", "-1"], "--limit"),
+        (["search", "x", "--type", "person"], "unknown type 'person'"),
+        (["nosuchcommand"], "No such command"),
+    ],
+)
+def test_exit_2_for_usage_errors(args: list[str], message: str) -> None:
+    code, out, err = small(*args)
+    assert code == 2 and out == ""
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_exit_3_for_a_broken_or_missing_base(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[[events]]\nid = "e"\ndate = "2022-02-30"\ntitle = "t"\nsummary = "s"\n', encoding="utf-8")
+    code, out, err = run("--data", str(broken), "events")
+    assert code == 3 and out == ""
+    assert err.count("\n") == 1
+    assert f"{broken}:1: event 'e': missing required field 'sources' (and 1 more; run `hamsyr validate`" in err
+    code, out, err = run("--data", str(broken), "validate")
+    assert code == 3
+    assert [line.split(": ", 1)[1] for line in out.splitlines()] == [
+        "event 'e': missing required field 'sources'",
+        "event 'e': field 'date': impossible date '2022-02-30': February 2022 has 28 days",
+    ]
+    problems = json.loads(run("--data", str(broken), "validate", "--json")[1])
+    assert [p["line"] for p in problems] == [1, 3]
+    code, _, err = run("--data", str(tmp_path / "absent.toml"), "info")
+    assert code == 3 and "no such file" in err and "Traceback" not in err
+
+
+def test_validate_passes_on_a_good_base() -> None:
+    code, out, err = small("validate")
+    assert (code, out) == (0, "") and "is valid" in err
+
+
+def test_version_comes_from_package_metadata() -> None:
+    from importlib.metadata import version
+
+    code, out, _ = run("--version")
+    assert (code, out) == (0, f"hamsyr {version('hamsyr')}\n")
+
+
+def test_no_color_and_dumb_terminal_give_plain_tables() -> None:
+    for env in ({"NO_COLOR": "1"}, {"TERM": "dumb"}):
+        code, out, _ = run("--data", str(SMALL), "events", "--format", "table", env=env)
+        assert code == 0 and "\x1b" not in out
+
+
+# --- the installed command, in real processes ------------------------------------------------------
+
+
+def installed() -> str:
+    found = shutil.which("hamsyr", path=str(Path(sys.executable).parent)) or shutil.which("hamsyr")
+    if found is None:
+        pytest.skip("the hamsyr command is not installed in this environment")
+    return found
+
+
+def test_installed_command_piped_into_head_ends_quietly() -> None:
+    result = subprocess.run(
+        f"'{installed()}' events --format table | head -n 1; '{installed()}' events --json | head -c 10",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "80"},
+        check=False,
+        cwd="/",
+    )
+    assert result.stderr == ""
+    first_table_line, json_start = result.stdout.split("\n", 1)
+    assert first_table_line.split() == ["Date", "Event", "Actors", "Sources"]
+    assert json_start == "[\n  {\n    "
+
+
+def test_python_dash_m_and_shipped_base_from_another_directory(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "hamsyr", "info", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    info = json.loads(result.stdout)
+    assert info["data"].endswith("facts.toml") and info["counts"]["events"] > 0
+
+
+def test_json_query_does_not_import_rich() -> None:
+    code = (
+        "import sys; from hamsyr.cli import main; sys.argv = ['hamsyr', 'events', '--json'];\n"
+        "import atexit\n"
+        "atexit.register(lambda: print(sorted(m for m in sys.modules if m.startswith('rich')), file=sys.stderr))\n"
+        "main()"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert result.stderr.strip() == "[]"

@@ -1,0 +1,188 @@
+"""Renderers: JSON shape and order, TSV/CSV shape, and untrusted text staying inert in every format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hamsyr import FactBase, load
+from hamsyr.inert import field, visible
+from hamsyr.render import Format, render, to_data
+from hamsyr.views import ActorView, Listing, SourceView, TimelineView
+
+HOSTILE = "[bold red]x[/] [link=http://evil.example]y[/link] \x1b[31mred\x1b[0m \x1b]0;title\x07 \x9b2J \u202egnp.exe"
+
+
+def hostile_base(write: Callable[[str], Path]) -> FactBase:
+    text = json.dumps(HOSTILE)  # a TOML basic string is a JSON string for these characters
+    return load(
+        write(
+            f"""
+[[sources]]
+id = "doc"
+title = {text}
+
+[[actors]]
+id = "x"
+name = {text}
+kind = "person"
+aliases = [{text}]
+
+[[events]]
+id = "e"
+date = "2012"
+date_text = {text}
+title = {text}
+summary = {text}
+actors = ["x"]
+places = [{text}]
+sources = [{{ source = "doc", excerpt = {text}, attributed_to = {text} }}]
+
+[[quotes]]
+id = "q"
+speaker = "x"
+text = {text}
+context = {text}
+sources = [{{ source = "doc", excerpt = {text} }}]
+"""
+        )
+    )
+
+
+def all_views(base: FactBase) -> list[object]:
+    actor = base.actors[0]
+    return [
+        Listing("event", base.find_events()),
+        Listing("quote", base.find_quotes()),
+        Listing("actor", base.find_actors()),
+        Listing("source", base.sources),
+        Listing("hit", base.search("red")),
+        ActorView(actor, base.find_events(), base.find_quotes(), []),
+        SourceView(base.sources[0], base.supports(base.sources[0].id)),
+        TimelineView(base.timeline()),
+    ]
+
+
+def rendered(view: object, fmt: Format, base: FactBase | None = None) -> str:
+    out = io.StringIO()
+    render(view, fmt, out, base)  # type: ignore[arg-type]
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", [Format.TABLE, Format.TSV, Format.CSV])
+def test_hostile_text_is_inert_in_human_formats(
+    write_base: Callable[[str], Path], fmt: Format, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "1000")  # wide enough that no value is folded across lines
+    base = hostile_base(write_base)
+    for view in all_views(base):
+        output = rendered(view, fmt, base)
+        assert "\x1b" not in output and "\x07" not in output and "\x9b" not in output and "\u202e" not in output
+        assert "\\x1b[31mred" in output
+        assert "\\u202e" in output
+        if fmt is Format.TABLE:
+            assert "[bold red]x[/]" in output  # shown literally, not read as markup
+            assert "[link=http://evil.example]" in output
+
+
+def test_hostile_text_is_exact_in_json(write_base: Callable[[str], Path]) -> None:
+    base = hostile_base(write_base)
+    for view in all_views(base):
+        for fmt in (Format.JSON, Format.JSONL):
+            output = rendered(view, fmt)
+            assert "\x1b" not in output and "\x9b" not in output and "\u202e" not in output
+            decoded = [json.loads(line) for line in output.splitlines()] if fmt is Format.JSONL else json.loads(output)
+            assert HOSTILE in strings(decoded)
+
+
+def strings(data: object) -> list[str]:
+    """Every string inside decoded JSON."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [s for value in data.values() for s in strings(value)]
+    if isinstance(data, list):
+        return [s for value in data for s in strings(value)]
+    return []
+
+
+def test_json_field_names_and_order(small: FactBase) -> None:
+    event = to_data(Listing("event", small.find_events(limit=1)))[0]
+    assert list(event) == [
+        "id",
+        "date",
+        "date_text",
+        "title",
+        "summary",
+        "actors",
+        "places",
+        "tags",
+        "sources",
+    ]
+    assert list(event["sources"][0]) == ["source", "excerpt", "attributed_to"]
+    quote = to_data(Listing("quote", small.quotes))[0]
+    assert list(quote) == ["id", "speaker", "text", "date", "date_text", "context", "about", "sources"]
+    actor = to_data(Listing("actor", [small.actor("bashar")]))[0]
+    assert list(actor) == ["id", "name", "kind", "aliases", "description", "roles"]
+    assert actor["roles"] == [{"title": "President", "organization": "syria", "start": None, "end": None}]
+    source = to_data(Listing("source", small.sources))[0]
+    assert list(source) == ["id", "title", "author", "publisher", "published", "url", "language"]
+    detail = to_data(ActorView(small.actor("bashar"), [], [], []))
+    assert list(detail)[-3:] == ["events", "quotes", "quotes_about"]
+    assert list(to_data(SourceView(small.sources[0], [])))[-1] == "supports"
+
+
+def test_json_is_never_truncated(small: FactBase) -> None:
+    long_summary = to_data(Listing("event", small.find_events()))
+    assert [e["summary"] for e in long_summary] == [e.summary for e in small.find_events()]
+
+
+def test_tsv_is_one_line_per_record_with_a_header(small: FactBase) -> None:
+    lines = rendered(Listing("event", small.find_events()), Format.TSV).splitlines()
+    assert lines[0].split("\t") == [
+        "id",
+        "date",
+        "date_text",
+        "title",
+        "summary",
+        "actors",
+        "places",
+        "tags",
+        "sources",
+    ]
+    assert len(lines) == 1 + len(small.events)
+    sealed = dict(zip(lines[0].split("\t"), lines[3].split("\t"), strict=True))
+    assert sealed["actors"] == "syria|hamas|mashaal" and sealed["sources"] == "doc-a|doc-b"
+
+
+def test_csv_parses_back(small: FactBase) -> None:
+    rows = list(csv.DictReader(io.StringIO(rendered(Listing("quote", small.quotes), Format.CSV))))
+    assert [row["id"] for row in rows] == ["we-cannot-forget", "opened-the-world"]
+    assert rows[0]["text"] == "We cannot forget this history."
+
+
+def test_table_shows_dates_with_their_phrase_and_markers(small: FactBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    output = rendered(Listing("event", small.find_events(tags=["rupture"])), Format.TABLE, small)
+    assert "2012-10~/2012-12" in output and "(approx.)" in output and "“late 2012”" in output
+    assert "Khaled Mashaal" in output  # actor names, not ids
+
+
+@given(st.text())
+def test_tsv_fields_never_contain_raw_separators_or_controls(text: str) -> None:
+    escaped = field(text)
+    assert "\t" not in escaped and "\n" not in escaped and "\r" not in escaped
+    assert not any(0x80 <= ord(c) <= 0x9F or ord(c) < 0x20 or ord(c) == 0x7F for c in escaped)
+
+
+@given(st.text())
+def test_visible_text_never_contains_escape_or_bidi_controls(text: str) -> None:
+    shown = visible(text)
+    assert not any(c in shown for c in "\x1b\x07\x9b\u202e\u2066\u200f")

@@ -1,0 +1,65 @@
+"""Invariants of the shipped fact base (not counts, which every new fact would change)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from hamsyr import FactBase, check, load
+from hamsyr.loading import shipped_path
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+# The two seed documents, by the id the fact base gives them.
+SEED_FILES = {"ben-menachem-2022": "000_abdbf1e4c0dee406.txt", "mena-2022": "002_94d96c86cc60ce9a.txt"}
+
+
+@pytest.fixture(scope="module")
+def shipped() -> FactBase:
+    return load()
+
+
+def _squeezed(text: str) -> str:
+    """Line breaks in the documents are layout, not text: compare with runs of white space as one space."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture(scope="module")
+def seed_texts() -> dict[str, str]:
+    if not all((SEEDS / name).is_file() for name in SEED_FILES.values()):
+        pytest.skip(f"seed documents not found in {SEEDS}")
+    return {source: _squeezed((SEEDS / name).read_text(encoding="utf-8")) for source, name in SEED_FILES.items()}
+
+
+def test_shipped_base_is_valid() -> None:
+    assert shipped_path().is_file()
+    assert check() == []
+
+
+def test_every_excerpt_is_verbatim_and_short(shipped: FactBase, seed_texts: dict[str, str]) -> None:
+    for record in (*shipped.events, *shipped.quotes):
+        for citation in record.sources:
+            if citation.source in seed_texts:
+                assert _squeezed(citation.excerpt) in seed_texts[citation.source], (
+                    record.id,
+                    citation.excerpt,
+                )
+            assert len(citation.excerpt) <= 400, (record.id, "excerpt longer than one sentence")
+
+
+def test_every_quote_is_verbatim_in_a_cited_document(shipped: FactBase, seed_texts: dict[str, str]) -> None:
+    for quote in shipped.quotes:
+        cited = [seed_texts[c.source] for c in quote.sources if c.source in seed_texts]
+        assert any(_squeezed(quote.text) in text for text in cited), quote.id
+
+
+def test_every_name_and_alias_resolves_to_its_actor(shipped: FactBase) -> None:
+    for actor in shipped.actors:
+        for name in (actor.id, actor.name, *actor.aliases):
+            assert shipped.actor(name).id == actor.id, name
+
+
+def test_events_and_quotes_cite_the_seed_documents(shipped: FactBase) -> None:
+    for record in (*shipped.events, *shipped.quotes):
+        assert any(c.source in SEED_FILES for c in record.sources), record.id
