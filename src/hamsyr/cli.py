@@ -160,7 +160,7 @@ def events(
     as_json: JsonOption = False,
     data: DataOption = None,
 ) -> None:
-    """List events in date order, filtered by actor, date range, tag, source and words."""
+    """Events in date order, filtered by actor, dates, tag, source or words."""
 
     def query(base: FactBase) -> View:
         return Listing(
@@ -190,7 +190,7 @@ def actors(
     as_json: JsonOption = False,
     data: DataOption = None,
 ) -> None:
-    """List actors (people, organizations, states...) by name."""
+    """People, organizations and states, by name."""
     _run(ctx, data, fmt, as_json, lambda base: Listing("actor", base.find_actors(name, kind)))
 
 
@@ -202,7 +202,7 @@ def actor(
     as_json: JsonOption = False,
     data: DataOption = None,
 ) -> None:
-    """Show one actor with its roles, its events and its quotes."""
+    """One actor: roles, events and quotes."""
 
     def query(base: FactBase) -> View:
         found = base.actor(name)
@@ -230,7 +230,7 @@ def quotes(
     as_json: JsonOption = False,
     data: DataOption = None,
 ) -> None:
-    """List direct quotations in date order, filtered by speaker, subject, date range and words."""
+    """Quotations, filtered by speaker, subject, dates or words."""
 
     def query(base: FactBase) -> View:
         return Listing(
@@ -250,7 +250,7 @@ def quotes(
 
 @app.command()
 def sources(ctx: typer.Context, fmt: FormatOption = None, as_json: JsonOption = False, data: DataOption = None) -> None:
-    """List the documents the facts are drawn from."""
+    """The documents the facts are drawn from."""
     _run(ctx, data, fmt, as_json, lambda base: Listing("source", base.sources))
 
 
@@ -262,7 +262,7 @@ def source(
     as_json: JsonOption = False,
     data: DataOption = None,
 ) -> None:
-    """Show one source and every event and quote it supports, with the excerpts."""
+    """One source, and every event and quote it supports."""
 
     def query(base: FactBase) -> View:
         found = base.source(source_id)
@@ -289,7 +289,7 @@ def search(
     as_json: JsonOption = False,
     data: DataOption = None,
 ) -> None:
-    """Search events, quotes, actors and sources at once; best matches first."""
+    """Ranked search across events, quotes, actors and sources."""
     types = [t.lower().rstrip("s") for t in record_type or []]
     unknown = [t for t in types if t not in ("event", "quote", "actor", "source")]
     if unknown:
@@ -321,7 +321,7 @@ def timeline(
 
 @app.command()
 def info(ctx: typer.Context, fmt: FormatOption = None, as_json: JsonOption = False, data: DataOption = None) -> None:
-    """Show which fact base is in use, the version, and how many records of each type it holds."""
+    """The fact base in use, the version and record counts."""
 
     def query(base: FactBase) -> View:
         span = base.date_span()
@@ -344,7 +344,7 @@ def validate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the problems as a JSON array.")] = False,
     data: DataOption = None,
 ) -> None:
-    """Check the fact base and list every problem, in file order. Exits 3 if there is any."""
+    """Check the fact base; list every problem (exit 3 if any)."""
     path = _data_path(ctx, data)
     try:
         problems = check(path)
