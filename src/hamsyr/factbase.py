@@ -383,11 +383,11 @@ class FactBase:
         }
 
     def date_span(self) -> tuple[FuzzyDate, FuzzyDate] | None:
-        """The earliest and latest dated event."""
+        """The dates of the first and the last dated event, in listing order."""
         dated = [event.date for event in self.events if event.date is not None]
         if not dated:
             return None
-        return min(dated, key=lambda d: (d.start, d.end)), max(dated, key=lambda d: (d.end, d.start))
+        return min(dated, key=sort_key), max(dated, key=sort_key)
 
 
 def _describe(actor: Actor) -> str:
