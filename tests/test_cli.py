@@ -69,6 +69,8 @@ def small(*args: str) -> tuple[int, str, str]:
         ["timeline"],
         ["timeline", "--actor", "bashar"],
         ["info"],
+        ["disputes"],
+        ["disputes", "--record", "offices-sealed", "--source", "doc-a"],
     ],
 )
 @pytest.mark.parametrize("fmt", ["table", "tsv", "json", "jsonl", "csv"])

@@ -25,7 +25,9 @@ def event(extra: str = "", *, event_id: str = "e1", date: str = "2012") -> str:
 
 def test_the_fixture_loads_with_every_record(small_path: Path = SMALL) -> None:
     base = load(small_path)
-    assert base.counts() == {"sources": 2, "actors": 5, "events": 5, "quotes": 2}
+    assert base.counts() == {"sources": 2, "actors": 5, "events": 5, "quotes": 2, "disputes": 1}
+    assert base.get("offices-sealed").disputes == ("why-the-break",)  # type: ignore[union-attr]
+    assert base.get("founded").disputes == ()  # type: ignore[union-attr]
     assert check(small_path) == []
 
 
@@ -156,7 +158,7 @@ def test_unreadable_files_give_one_clear_error(tmp_path: Path, content: bytes, e
 
 
 def test_an_empty_file_is_an_empty_base(write_base: WriteBase) -> None:
-    assert load(write_base("")).counts() == {"sources": 0, "actors": 0, "events": 0, "quotes": 0}
+    assert set(load(write_base("")).counts().values()) == {0}
 
 
 def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
@@ -177,3 +179,17 @@ def test_path_resolution_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     monkeypatch.setenv("HAMSYR_DATA", str(tmp_path / "env.toml"))
     assert resolve_path() == tmp_path / "env.toml"
     assert resolve_path(tmp_path / "explicit.toml") == tmp_path / "explicit.toml"
+
+
+def test_disputes_need_two_claims_and_real_records(write_base: WriteBase) -> None:
+    body = (
+        GOOD_SOURCE
+        + GOOD_ACTOR
+        + event()
+        + '[[disputes]]\nid = "d"\ntitle = "T"\nsummary = "S"\nrecords = ["e1", "hamas", "ghost"]\n'
+        + '[[disputes.claims]]\nclaim = "c"\nsources = [{ source = "nodoc", excerpt = "x" }]\n'
+    )
+    messages = [str(p) for p in check(write_base(body))]
+    assert any("field 'claims': a dispute needs at least two claims" in m for m in messages), messages
+    assert any("'hamas' is an actor, not an event or quote" in m for m in messages), messages
+    assert any("unknown event or quote 'ghost'" in m for m in messages), messages

@@ -134,7 +134,7 @@ def test_sources_supports_and_lookup(small: FactBase) -> None:
 def test_search_ranks_titles_above_summaries_and_finds_every_type(small: FactBase) -> None:
     hits = small.search("assad")
     assert [h.record.id for h in hits][:2] == ["bashar", "hafez"]  # names outrank summaries
-    assert {type(h.record).__name__ for h in small.search("hamas")} == {"Event", "Quote", "Actor"}
+    assert {type(h.record).__name__ for h in small.search("hamas")} == {"Event", "Quote", "Actor", "Dispute"}
     assert [h.record.id for h in small.search("world whole")] == ["opened-the-world"]
     assert [h.record.id for h in small.search("document", types=["source"])] == ["doc-a", "doc-b"]
     with pytest.raises(QueryError):
@@ -144,6 +144,14 @@ def test_search_ranks_titles_above_summaries_and_finds_every_type(small: FactBas
 def test_search_passage_marks_each_match(small: FactBase) -> None:
     (hit,) = small.search("red wax")
     assert [hit.passage[a:b] for a, b in hit.spans] == ["red", "wax"]
+
+
+def test_disputes_by_record_and_source(small: FactBase) -> None:
+    assert ids(small.find_disputes()) == ["why-the-break"]
+    assert ids(small.find_disputes(record_id="offices-sealed")) == ["why-the-break"]
+    assert ids(small.find_disputes(record_id="founded")) == []
+    assert ids(small.find_disputes(source="doc-b")) == ["why-the-break"]
+    assert [h.record.id for h in small.search("massacres")] == ["why-the-break"]
 
 
 def test_timeline_groups_by_year(small: FactBase) -> None:

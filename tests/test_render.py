@@ -51,6 +51,20 @@ speaker = "x"
 text = {text}
 context = {text}
 sources = [{{ source = "doc", excerpt = {text} }}]
+
+[[disputes]]
+id = "d"
+title = {text}
+summary = {text}
+records = ["e", "q"]
+
+[[disputes.claims]]
+claim = {text}
+sources = [{{ source = "doc", excerpt = {text}, attributed_to = {text} }}]
+
+[[disputes.claims]]
+claim = {text}
+sources = [{{ source = "doc", excerpt = {text} }}]
 """
         )
     )
@@ -63,6 +77,7 @@ def all_views(base: FactBase) -> list[object]:
         Listing("quote", base.find_quotes()),
         Listing("actor", base.find_actors()),
         Listing("source", base.sources),
+        Listing("dispute", base.disputes),
         Listing("hit", base.search("red")),
         ActorView(actor, base.find_events(), base.find_quotes(), []),
         SourceView(base.sources[0], base.supports(base.sources[0].id)),
@@ -125,10 +140,14 @@ def test_json_field_names_and_order(small: FactBase) -> None:
         "places",
         "tags",
         "sources",
+        "disputes",
     ]
     assert list(event["sources"][0]) == ["source", "excerpt", "attributed_to"]
     quote = to_data(Listing("quote", small.quotes))[0]
-    assert list(quote) == ["id", "speaker", "text", "date", "date_text", "context", "about", "sources"]
+    assert list(quote) == ["id", "speaker", "text", "date", "date_text", "context", "about", "sources", "disputes"]
+    dispute = to_data(Listing("dispute", small.disputes))[0]
+    assert list(dispute) == ["id", "title", "summary", "records", "claims"]
+    assert list(dispute["claims"][0]) == ["claim", "sources"]
     actor = to_data(Listing("actor", [small.actor("bashar")]))[0]
     assert list(actor) == ["id", "name", "kind", "aliases", "description", "roles"]
     assert actor["roles"] == [{"title": "President", "organization": "syria", "start": None, "end": None}]
@@ -156,10 +175,12 @@ def test_tsv_is_one_line_per_record_with_a_header(small: FactBase) -> None:
         "places",
         "tags",
         "sources",
+        "disputes",
     ]
     assert len(lines) == 1 + len(small.events)
     sealed = dict(zip(lines[0].split("\t"), lines[3].split("\t"), strict=True))
     assert sealed["actors"] == "syria|hamas|mashaal" and sealed["sources"] == "doc-a|doc-b"
+    assert sealed["disputes"] == "why-the-break"
 
 
 def test_csv_parses_back(small: FactBase) -> None:
@@ -173,6 +194,7 @@ def test_table_shows_dates_with_their_phrase_and_markers(small: FactBase, monkey
     output = rendered(Listing("event", small.find_events(tags=["rupture"])), Format.TABLE, small)
     assert "2012-10~/2012-12" in output and "(approx.)" in output and "“late 2012”" in output
     assert "Khaled Mashaal" in output  # actor names, not ids
+    assert "⚑ disputed: why-the-break" in output
 
 
 @given(st.text())

@@ -16,7 +16,7 @@ import typer
 from hamsyr import version
 from hamsyr.dates import DateError, FuzzyDate, parse_date
 from hamsyr.errors import BAD_DATA, USAGE, HamsyrError, LookupFailed
-from hamsyr.factbase import DateRange, FactBase
+from hamsyr.factbase import RECORD_TYPE_NAMES, DateRange, FactBase
 from hamsyr.loading import check, load, resolve_path
 from hamsyr.model import ActorKind
 from hamsyr.render import Format, render
@@ -272,6 +272,27 @@ def source(
 
 
 @app.command()
+def disputes(
+    ctx: typer.Context,
+    record: Annotated[str | None, typer.Option(metavar="ID", help="Only disputes about this event or quote.")] = None,
+    source: Annotated[
+        str | None, typer.Option(metavar="ID", help="Only disputes with a claim citing this source.")
+    ] = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    data: DataOption = None,
+) -> None:
+    """Points where the sources disagree, each claim with its sources."""
+
+    def query(base: FactBase) -> View:
+        return Listing(
+            "dispute", base.find_disputes(record_id=record, source=base.source(source).id if source else None)
+        )
+
+    _run(ctx, data, fmt, as_json, query)
+
+
+@app.command()
 def search(
     ctx: typer.Context,
     words: Annotated[list[str], typer.Argument(metavar="TEXT...", help="Words to find, in any order.")],
@@ -281,7 +302,7 @@ def search(
             "--type",
             "-t",
             metavar="TYPE",
-            help="Only this record type: event, quote, actor or source (repeatable).",
+            help="Only this record type: event, quote, dispute, actor or source (repeatable).",
         ),
     ] = None,
     limit: LimitOption = None,
@@ -291,9 +312,11 @@ def search(
 ) -> None:
     """Ranked search across events, quotes, actors and sources."""
     types = [t.lower().rstrip("s") for t in record_type or []]
-    unknown = [t for t in types if t not in ("event", "quote", "actor", "source")]
+    unknown = [t for t in types if t not in RECORD_TYPE_NAMES]
     if unknown:
-        raise typer.BadParameter(f"unknown type {unknown[0]!r}; use event, quote, actor or source", param_hint="--type")
+        raise typer.BadParameter(
+            f"unknown type {unknown[0]!r}; use {', '.join(RECORD_TYPE_NAMES)}", param_hint="--type"
+        )
     _run(ctx, data, fmt, as_json, lambda base: Listing("hit", base.search(" ".join(words), types, limit)))
 
 

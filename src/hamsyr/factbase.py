@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from hamsyr.dates import FuzzyDate, sort_key
 from hamsyr.errors import LookupFailed, QueryError
-from hamsyr.model import Actor, ActorKind, Citation, Event, Quote, Record, Source
+from hamsyr.model import Actor, ActorKind, Citation, Dispute, Event, Quote, Record, Source
 from hamsyr.names import fold, word_spans, words
 
 # How much a query word found in each part of a record counts towards a search hit's rank.
@@ -69,8 +69,12 @@ class DateRange:
         return value.overlaps(self.since, self.until)
 
 
+_TYPE_NAMES = {Event: "event", Quote: "quote", Dispute: "dispute", Actor: "actor", Source: "source"}
+RECORD_TYPE_NAMES = tuple(_TYPE_NAMES.values())  # also the order of search hits of equal rank
+
+
 def record_type(record: Record) -> str:
-    return {Source: "source", Actor: "actor", Event: "event", Quote: "quote"}[type(record)]
+    return _TYPE_NAMES[type(record)]
 
 
 def record_date(record: Record) -> FuzzyDate | None:
@@ -83,7 +87,7 @@ def record_date(record: Record) -> FuzzyDate | None:
 
 def record_label(record: Record) -> str:
     """The one line that names a record in listings: a title, a name, or the start of a quote."""
-    if isinstance(record, Source | Event):
+    if isinstance(record, Source | Event | Dispute):
         return record.title
     if isinstance(record, Actor):
         return record.name
@@ -111,6 +115,10 @@ def _searchable(record: Record, name_of: Callable[[str], str]) -> list[tuple[str
         parts += [("places", _ASIDE_WEIGHT, place) for place in record.places]
         parts += [("tags", _ASIDE_WEIGHT, tag) for tag in record.tags]
         parts += [("actors", _ASIDE_WEIGHT, name_of(actor)) for actor in record.actors]
+    elif isinstance(record, Dispute):
+        parts += [("title", _TITLE_WEIGHT, record.title), ("summary", _BODY_WEIGHT, record.summary)]
+        parts += [("claims", _BODY_WEIGHT, claim.claim) for claim in record.claims]
+        parts += [("sources", _ASIDE_WEIGHT, c.excerpt) for claim in record.claims for c in claim.sources]
     else:
         parts += [("text", _TITLE_WEIGHT, record.text), ("speaker", _BODY_WEIGHT, name_of(record.speaker))]
         parts += [("about", _ASIDE_WEIGHT, name_of(actor)) for actor in record.about]
@@ -155,10 +163,11 @@ class FactBase:
     actors: tuple[Actor, ...]
     events: tuple[Event, ...]
     quotes: tuple[Quote, ...]
+    disputes: tuple[Dispute, ...] = ()
     _by_id: dict[str, Record] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        records: tuple[Record, ...] = (*self.sources, *self.actors, *self.events, *self.quotes)
+        records: tuple[Record, ...] = (*self.sources, *self.actors, *self.events, *self.quotes, *self.disputes)
         self._by_id = {record.id: record for record in records}
 
     # --- single records --------------------------------------------------------------------------------
@@ -311,6 +320,16 @@ class FactBase:
     def _facts(self) -> tuple[Event | Quote, ...]:
         return (*self.events, *self.quotes)
 
+    def find_disputes(self, record_id: str | None = None, source: str | None = None) -> list[Dispute]:
+        """Points of disagreement between the sources, optionally only those about one event or quote,
+        or those with a claim citing one source; in file order."""
+        return [
+            dispute
+            for dispute in self.disputes
+            if (record_id is None or record_id in dispute.records)
+            and (source is None or any(c.source == source for claim in dispute.claims for c in claim.sources))
+        ]
+
     def quotes_about(self, actor_id: str) -> list[Quote]:
         return _ordered([q for q in self.quotes if actor_id in q.about and q.speaker != actor_id], None, False)
 
@@ -332,7 +351,7 @@ class FactBase:
             raise QueryError("search needs at least one word")
         phrase = " ".join(query)
         hits = []
-        records: tuple[Record, ...] = (*self.events, *self.quotes, *self.actors, *self.sources)
+        records: tuple[Record, ...] = (*self.events, *self.quotes, *self.disputes, *self.actors, *self.sources)
         for record in records:
             if types and record_type(record) not in types:
                 continue
@@ -355,7 +374,7 @@ class FactBase:
                     score += weight
                 passage, spans = _passage(value, query)
                 hits.append(Hit(record, score, name, passage, spans))
-        order = {"event": 0, "quote": 1, "actor": 2, "source": 3}
+        order = {"event": 0, "quote": 1, "dispute": 2, "actor": 3, "source": 4}
         hits.sort(
             key=lambda h: (
                 -h.score,
@@ -380,6 +399,7 @@ class FactBase:
             "actors": len(self.actors),
             "events": len(self.events),
             "quotes": len(self.quotes),
+            "disputes": len(self.disputes),
         }
 
     def date_span(self) -> tuple[FuzzyDate, FuzzyDate] | None:

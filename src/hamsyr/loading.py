@@ -10,16 +10,17 @@ import os
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from hamsyr.dates import DateError, FuzzyDate, parse_date
 from hamsyr.errors import FactBaseError
 from hamsyr.factbase import FactBase
-from hamsyr.model import Actor, ActorKind, Citation, Event, Quote, Role, Source
+from hamsyr.model import Actor, ActorKind, Citation, Claim, Dispute, Event, Quote, Role, Source
 from hamsyr.schema import (
     CITATION_FIELDS,
+    CLAIM_FIELDS,
     ID_PATTERN,
     RECORD_FIELDS,
     RECORD_TYPES,
@@ -119,6 +120,7 @@ class _Lines:
 
     def _find(self, start: int, name: str) -> int | None:
         """The first `name = ...` line from `start` until the next table header."""
+        name = name.partition("[")[0].partition(".")[0]
         pattern = re.compile(rf"\s*{re.escape(name)}\s*=")
         for number in range(start + 1, len(self.lines) + 1):
             if self._header(number) is not None:
@@ -262,6 +264,17 @@ class _Validator:
                 if "title" in got:
                     roles.append(Role(got["title"], got.get("organization"), start, end))
             return tuple(roles)
+        if kind is Kind.CLAIMS:
+            if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+                return bad(f"must be a list of tables ([[disputes.claims]] blocks), not {_type_name(raw)}")
+            if len(raw) < 2:
+                return bad("a dispute needs at least two claims")
+            claims = []
+            for number, item in enumerate(raw):
+                got = self.fields(record_type, index, where, item, CLAIM_FIELDS, f"{name}[{number}].")
+                if "claim" in got and "sources" in got:
+                    claims.append(Claim(got["claim"], got["sources"]))
+            return tuple(claims)
         raise AssertionError(f"unhandled field kind {kind}")  # pragma: no cover
 
     def check_references(self, ids: Mapping[str, str]) -> None:
@@ -276,7 +289,7 @@ class _Validator:
                     name,
                     f"unknown {singular} '{value}': add {_a(singular)} with that id or fix the reference",
                 )
-            elif found != target:
+            elif found not in target.split("|"):
                 self.report(
                     record_type,
                     index,
@@ -361,7 +374,7 @@ def _records(
             yield record_type, index, where, values
 
 
-def _build(record_type: str, v: dict[str, Any]) -> Source | Actor | Event | Quote:
+def _build(record_type: str, v: dict[str, Any]) -> Source | Actor | Event | Quote | Dispute:
     if record_type == "sources":
         return Source(
             v["id"],
@@ -386,6 +399,8 @@ def _build(record_type: str, v: dict[str, Any]) -> Source | Actor | Event | Quot
             v.get("places", ()),
             v.get("tags", ()),
         )
+    if record_type == "disputes":
+        return Dispute(v["id"], v["title"], v["summary"], v["claims"], v.get("records", ()))
     return Quote(
         v["id"],
         v["speaker"],
@@ -396,6 +411,15 @@ def _build(record_type: str, v: dict[str, Any]) -> Source | Actor | Event | Quot
         v.get("context"),
         v.get("about", ()),
     )
+
+
+def _mark_disputed(records: list[Any], disputes: list[Dispute]) -> list[Any]:
+    """Events and quotes with the ids of the disputes that concern them."""
+    concerning: dict[str, list[str]] = {}
+    for dispute in disputes:
+        for record_id in dispute.records:
+            concerning.setdefault(record_id, []).append(dispute.id)
+    return [replace(r, disputes=tuple(concerning[r.id])) if r.id in concerning else r for r in records]
 
 
 def _validate(path: Path) -> tuple[FactBase | None, list[Problem]]:
@@ -418,8 +442,14 @@ def _validate(path: Path) -> tuple[FactBase | None, list[Problem]]:
     problems = sorted(validator.problems, key=lambda p: p.line or 0)
     if problems or not complete:
         return None, problems
+    disputes = built["disputes"]
     base = FactBase(
-        path, tuple(built["sources"]), tuple(built["actors"]), tuple(built["events"]), tuple(built["quotes"])
+        path,
+        tuple(built["sources"]),
+        tuple(built["actors"]),
+        tuple(_mark_disputed(built["events"], disputes)),
+        tuple(_mark_disputed(built["quotes"], disputes)),
+        tuple(disputes),
     )
     return base, []
 

@@ -61,6 +61,23 @@ class Actor:
 
 
 @dataclass(frozen=True, slots=True)
+class Claim:
+    """One side of a dispute, in our words, with the sources that make it."""
+
+    claim: str
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Dispute:
+    id: str
+    title: str
+    summary: str
+    claims: tuple[Claim, ...]
+    records: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     id: str
     date: FuzzyDate | None
@@ -71,6 +88,7 @@ class Event:
     actors: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    disputes: tuple[str, ...] = ()  # derived at load time from the disputes that name this event
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +101,7 @@ class Quote:
     date_text: str | None = None
     context: str | None = None
     about: tuple[str, ...] = ()
+    disputes: tuple[str, ...] = ()  # derived at load time from the disputes that name this quote
 
 
-Record = Source | Actor | Event | Quote
+Record = Source | Actor | Event | Quote | Dispute

@@ -23,6 +23,7 @@ class Kind(Enum):
     REFS = "refs"  # a list of such ids
     CITATIONS = "citations"  # a non-empty list of citation tables
     ROLES = "roles"  # a list of role tables
+    CLAIMS = "claims"  # a non-empty list of claim tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +31,7 @@ class Field:
     name: str
     kind: Kind
     required: bool = False
-    target: str | None = None  # the record type a REF/REFS points to
+    target: str | None = None  # the record type a REF/REFS points to ("events|quotes": either)
 
 
 CITATION_FIELDS = (
@@ -44,6 +45,11 @@ ROLE_FIELDS = (
     Field("organization", Kind.REF, target="actors"),
     Field("start", Kind.DATE),
     Field("end", Kind.DATE),
+)
+
+CLAIM_FIELDS = (
+    Field("claim", Kind.TEXT, required=True),
+    Field("sources", Kind.CITATIONS, required=True),
 )
 
 RECORD_FIELDS: dict[str, tuple[Field, ...]] = {
@@ -85,7 +91,23 @@ RECORD_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("about", Kind.REFS, target="actors"),
         Field("sources", Kind.CITATIONS, required=True),
     ),
+    # A point on which the sources disagree or frame the same thing differently: each claim with its sources,
+    # and the events and quotes it concerns (which are then marked as disputed).
+    "disputes": (
+        Field("id", Kind.ID, required=True),
+        Field("title", Kind.TEXT, required=True),
+        Field("summary", Kind.TEXT, required=True),
+        Field("records", Kind.REFS, target="events|quotes"),
+        Field("claims", Kind.CLAIMS, required=True),
+    ),
 }
 
 RECORD_TYPES = tuple(RECORD_FIELDS)
-SINGULAR = {"sources": "source", "actors": "actor", "events": "event", "quotes": "quote"}
+SINGULAR = {
+    "sources": "source",
+    "actors": "actor",
+    "events": "event",
+    "quotes": "quote",
+    "disputes": "dispute",
+    "events|quotes": "event or quote",
+}

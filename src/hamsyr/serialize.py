@@ -13,7 +13,7 @@ from typing import IO, Any
 from hamsyr.dates import FuzzyDate
 from hamsyr.factbase import Hit, Support, YearGroup, record_date, record_label, record_type
 from hamsyr.inert import field, json_safe, visible
-from hamsyr.model import Actor, Citation, Event, Record, Role, Source
+from hamsyr.model import Actor, Citation, Claim, Dispute, Event, Record, Role, Source
 
 LIST_SEPARATOR = "|"  # how list fields are joined in TSV and CSV
 
@@ -33,6 +33,10 @@ def role_dict(role: Role) -> dict[str, Any]:
         "start": _date(role.start),
         "end": _date(role.end),
     }
+
+
+def claim_dict(claim: Claim) -> dict[str, Any]:
+    return {"claim": claim.claim, "sources": [citation_dict(c) for c in claim.sources]}
 
 
 def record_dict(record: Record) -> dict[str, Any]:
@@ -67,6 +71,15 @@ def record_dict(record: Record) -> dict[str, Any]:
             "places": list(record.places),
             "tags": list(record.tags),
             "sources": [citation_dict(c) for c in record.sources],
+            "disputes": list(record.disputes),
+        }
+    if isinstance(record, Dispute):
+        return {
+            "id": record.id,
+            "title": record.title,
+            "summary": record.summary,
+            "records": list(record.records),
+            "claims": [claim_dict(claim) for claim in record.claims],
         }
     return {
         "id": record.id,
@@ -77,6 +90,7 @@ def record_dict(record: Record) -> dict[str, Any]:
         "context": record.context,
         "about": list(record.about),
         "sources": [citation_dict(c) for c in record.sources],
+        "disputes": list(record.disputes),
     }
 
 
@@ -113,8 +127,9 @@ def year_group_dict(group: YearGroup) -> dict[str, Any]:
 COLUMNS: dict[str, tuple[str, ...]] = {
     "source": ("id", "title", "author", "publisher", "published", "url", "language"),
     "actor": ("id", "name", "kind", "aliases", "description", "roles"),
-    "event": ("id", "date", "date_text", "title", "summary", "actors", "places", "tags", "sources"),
-    "quote": ("id", "speaker", "text", "date", "date_text", "context", "about", "sources"),
+    "event": ("id", "date", "date_text", "title", "summary", "actors", "places", "tags", "sources", "disputes"),
+    "quote": ("id", "speaker", "text", "date", "date_text", "context", "about", "sources", "disputes"),
+    "dispute": ("id", "title", "summary", "records", "claims"),
     "hit": ("type", "id", "date", "title", "score", "field", "passage"),
     "support": ("type", "id", "date", "title", "excerpt", "attributed_to"),
 }
@@ -127,7 +142,7 @@ def _flat(value: Any) -> str:
     if isinstance(value, list):
         return LIST_SEPARATOR.join(dict.fromkeys(_flat(item) for item in value))
     if isinstance(value, dict):
-        return str(value.get("source") or value.get("title") or "")
+        return str(value.get("source") or value.get("title") or value.get("claim") or "")
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)

@@ -14,12 +14,13 @@ from rich.text import Text
 from hamsyr.dates import FuzzyDate
 from hamsyr.factbase import FactBase, Hit, Support, record_date, record_label, record_type
 from hamsyr.inert import visible
-from hamsyr.model import Actor, Citation, Event, Quote, Source
+from hamsyr.model import Actor, Citation, Dispute, Event, Quote, Source
 from hamsyr.views import ActorView, Listing, SourceView, TimelineView, View
 
 _TITLE = "bold"
 _DIM = "dim"
 _MATCH = "bold reverse"
+_DISPUTED = "yellow"
 
 
 def safe(text: str | None, style: str = "") -> Text:
@@ -52,6 +53,8 @@ def _sources(citations: Sequence[Citation]) -> Text:
 # Share of the width each column may take: free text gets the most, short codes the least.
 _IDS = {"ID", "Sources", "Type"}
 _RATIOS = {
+    "Point of disagreement": 3,
+    "Claims": 6,
     "Event": 5,
     "Quote": 5,
     "Match": 5,
@@ -82,11 +85,14 @@ def _table(title: str | None, *columns: str) -> Table:
     return table
 
 
-def _titled(title: str, summary: str | None = None) -> Text:
+def _titled(title: str, summary: str | None = None, disputes: Sequence[str] = ()) -> Text:
     cell = safe(title, _TITLE)
     if summary:
         cell.append("\n")
         cell.append_text(safe(summary))
+    if disputes:
+        # The sources disagree about this record: say so where it is read, and where to look.
+        cell.append_text(safe(f"\n⚑ disputed: {', '.join(disputes)}", _DISPUTED))
     return cell
 
 
@@ -95,7 +101,7 @@ def events_table(events: Sequence[Event], base: FactBase | None, title: str | No
     for event in events:
         table.add_row(
             _date_cell(event.date, event.date_text),
-            _titled(event.title, event.summary),
+            _titled(event.title, event.summary, event.disputes),
             _names(base, event.actors),
             _sources(event.sources),
         )
@@ -109,6 +115,8 @@ def quotes_table(quotes: Sequence[Quote], base: FactBase | None, title: str | No
         if quote.context:
             text.append("\n")
             text.append_text(safe(quote.context, _DIM))
+        if quote.disputes:
+            text.append_text(safe(f"\n⚑ disputed: {', '.join(quote.disputes)}", _DISPUTED))
         table.add_row(
             _date_cell(quote.date, quote.date_text),
             _names(base, [quote.speaker]),
@@ -143,6 +151,24 @@ def sources_table(sources: Sequence[Source]) -> Table:
             _date_cell(source.published),
             safe(source.language),
         )
+    return table
+
+
+def disputes_table(disputes: Sequence[Dispute]) -> Table:
+    table = _table(None, "ID", "Point of disagreement", "Claims")
+    for dispute in disputes:
+        claims = Text()
+        for number, claim in enumerate(dispute.claims):
+            if number:
+                claims.append("\n\n")
+            claims.append_text(safe(f"• {claim.claim}"))
+            for citation in claim.sources:
+                who = f" (attributed to {citation.attributed_to})" if citation.attributed_to else ""
+                claims.append_text(safe(f"\n  {citation.source}{who}: “{citation.excerpt}”", _DIM))
+        point = _titled(dispute.title, dispute.summary)
+        if dispute.records:
+            point.append_text(safe(f"\nconcerns: {', '.join(dispute.records)}", _DIM))
+        table.add_row(safe(dispute.id), point, claims, end_section=True)
     return table
 
 
@@ -283,6 +309,8 @@ def render_table(view: View, out: IO[str], base: FactBase | None = None) -> None
             renderable = actors_table(items)  # type: ignore[arg-type]
         elif view.kind == "source":
             renderable = sources_table(items)  # type: ignore[arg-type]
+        elif view.kind == "dispute":
+            renderable = disputes_table(items)  # type: ignore[arg-type]
         elif view.kind == "hit":
             renderable = hits_table(items)  # type: ignore[arg-type]
         else:

@@ -12,7 +12,7 @@ from hamsyr.model import Actor, Event, Quote, Record, Source
 
 @dataclass(frozen=True)
 class Listing:
-    """Records of one kind: "source", "actor", "event", "quote", "hit" or "support"."""
+    """Records of one kind: "source", "actor", "event", "quote", "dispute", "hit" or "support"."""
 
     kind: str
     items: Sequence[Record | Hit | Support]
