@@ -17,6 +17,9 @@ from hamsyr.inert import field, visible
 from hamsyr.render import Format, render, to_data
 from hamsyr.views import ActorView, Listing, SourceView, TimelineView
 
+# The JSON contract for events, as the README documents it (TSV uses the same columns).
+EVENT_FIELDS = ["id", "date", "date_text", "title", "summary", "actors", "places", "tags", "sources", "disputes"]
+
 HOSTILE = "[bold red]x[/] [link=http://evil.example]y[/link] \x1b[31mred\x1b[0m \x1b]0;title\x07 \x9b2J \u202egnp.exe"
 
 
@@ -130,18 +133,7 @@ def strings(data: object) -> list[str]:
 
 def test_json_field_names_and_order(small: FactBase) -> None:
     event = to_data(Listing("event", small.find_events(limit=1)))[0]
-    assert list(event) == [
-        "id",
-        "date",
-        "date_text",
-        "title",
-        "summary",
-        "actors",
-        "places",
-        "tags",
-        "sources",
-        "disputes",
-    ]
+    assert list(event) == EVENT_FIELDS
     assert list(event["sources"][0]) == ["source", "excerpt", "attributed_to"]
     quote = to_data(Listing("quote", small.quotes))[0]
     assert list(quote) == ["id", "speaker", "text", "date", "date_text", "context", "about", "sources", "disputes"]
@@ -165,18 +157,7 @@ def test_json_is_never_truncated(small: FactBase) -> None:
 
 def test_tsv_is_one_line_per_record_with_a_header(small: FactBase) -> None:
     lines = rendered(Listing("event", small.find_events()), Format.TSV).splitlines()
-    assert lines[0].split("\t") == [
-        "id",
-        "date",
-        "date_text",
-        "title",
-        "summary",
-        "actors",
-        "places",
-        "tags",
-        "sources",
-        "disputes",
-    ]
+    assert lines[0].split("\t") == EVENT_FIELDS
     assert len(lines) == 1 + len(small.events)
     sealed = dict(zip(lines[0].split("\t"), lines[3].split("\t"), strict=True))
     assert sealed["actors"] == "syria|hamas|mashaal" and sealed["sources"] == "doc-a|doc-b"
