@@ -126,7 +126,7 @@ def test_exit_1_for_unknown_or_ambiguous_names() -> None:
     code, out, err = small("actor", "assad")
     assert (code, out) == (1, "")
     assert "could be 2 actors" in err and "bashar (Bashar al-Assad, person)" in err and "hafez" in err
-    code, _, err = small("events", "--actor", "Mashaalx")
+    code, _, err = small("events", "--actor", "Mashrak")
     assert code == 1 and "did you mean" in err and "mashaal" in err
     assert small("source", "nope")[0] == 1
     assert small("events", "--source", "nope")[0] == 1

@@ -93,9 +93,15 @@ def test_an_ambiguous_name_lists_what_tells_the_candidates_apart(small: FactBase
     assert "President of Syria in 1998" in error.value.candidates[1]
 
 
+def test_a_close_typo_resolves_and_says_it_was_fuzzy(small: FactBase) -> None:
+    match = small.resolve_actor("Mashaalx")
+    assert (match.actor.id, match.how) == ("mashaal", "fuzzy")
+    assert small.resolve_actor("Basher").how == "spelling"
+
+
 def test_an_unknown_name_suggests_the_closest(small: FactBase) -> None:
     with pytest.raises(LookupFailed, match="did you mean") as error:
-        small.actor("Mashaalx")
+        small.actor("Mashrak")
     assert error.value.candidates[0].startswith("mashaal ")
     with pytest.raises(LookupFailed, match="hamsyr actors"):
         small.actor("Zzyzx")

@@ -18,7 +18,7 @@ from hamsyr.dates import DateError, FuzzyDate, parse_date
 from hamsyr.errors import BAD_DATA, USAGE, HamsyrError, LookupFailed
 from hamsyr.factbase import RECORD_TYPE_NAMES, DateRange, FactBase
 from hamsyr.loading import check, load, resolve_path
-from hamsyr.model import ActorKind
+from hamsyr.model import Actor, ActorKind
 from hamsyr.render import Format, render
 from hamsyr.serialize import write_json
 from hamsyr.views import ActorView, InfoView, Listing, SourceView, TimelineView, View
@@ -125,6 +125,17 @@ def _data_path(ctx: typer.Context, data: Path | None) -> Path:
     return resolve_path(data or ctx.obj)
 
 
+def _actor(base: FactBase, name: str) -> Actor:
+    """Resolve a name; a fuzzy match is used but said, so that a typo never silently answers another question."""
+    match = base.resolve_actor(name)
+    if match.how == "fuzzy":
+        print(
+            f"hamsyr: no actor is called {name!r}; using the closest, {match.actor.name} ({match.actor.id})",
+            file=sys.stderr,
+        )
+    return match.actor
+
+
 def _run(
     ctx: typer.Context,
     data: Path | None,
@@ -166,7 +177,7 @@ def events(
         return Listing(
             "event",
             base.find_events(
-                actors=[base.actor(name).id for name in actor or []],
+                actors=[_actor(base, name).id for name in actor or []],
                 dates=DateRange.of(since, until),
                 tags=[base.tag(name) for name in tag or []],
                 source=base.source(source).id if source else None,
@@ -205,7 +216,7 @@ def actor(
     """One actor: roles, events and quotes."""
 
     def query(base: FactBase) -> View:
-        found = base.actor(name)
+        found = _actor(base, name)
         return ActorView(
             found,
             base.find_events(actors=[found.id]),
@@ -236,8 +247,8 @@ def quotes(
         return Listing(
             "quote",
             base.find_quotes(
-                speaker=base.actor(speaker).id if speaker else None,
-                about=base.actor(about).id if about else None,
+                speaker=_actor(base, speaker).id if speaker else None,
+                about=_actor(base, about).id if about else None,
                 dates=DateRange.of(since, until),
                 text=text,
                 limit=limit,
@@ -336,7 +347,7 @@ def timeline(
     """Events in date order, grouped by year."""
 
     def query(base: FactBase) -> View:
-        ids = [base.actor(name).id for name in actor or []]
+        ids = [_actor(base, name).id for name in actor or []]
         return TimelineView(base.timeline(ids, DateRange.of(since, until)))
 
     _run(ctx, data, fmt, as_json, query)

@@ -13,7 +13,7 @@ from typing import TypeVar
 from hamsyr.dates import FuzzyDate, sort_key
 from hamsyr.errors import LookupFailed, QueryError
 from hamsyr.model import Actor, ActorKind, Citation, Dispute, Event, Quote, Record, Source
-from hamsyr.names import fold, word_spans, words
+from hamsyr.names import NameIndex, Words, fold, skeleton, word_match, word_spans, words
 
 # How much a query word found in each part of a record counts towards a search hit's rank.
 _TITLE_WEIGHT, _ID_WEIGHT, _BODY_WEIGHT, _ASIDE_WEIGHT = 3.0, 2.0, 1.0, 0.5
@@ -37,6 +37,14 @@ class Hit:
     field: str
     passage: str
     spans: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMatch:
+    """An actor found for a name, and how: "id", "name", "words", "spelling" or "fuzzy"."""
+
+    actor: Actor
+    how: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +137,39 @@ def _searchable(record: Record, name_of: Callable[[str], str]) -> list[tuple[str
     return parts
 
 
-def _has_word(folded_text: str, word: str) -> bool:
-    """A query word matches the start of a word in the text ("syria" finds "Syrian")."""
-    return f" {word}" in f" {folded_text}"
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One searchable part of a record, folded once."""
+
+    field: str
+    weight: float
+    text: str
+    folded: str
+    words: Words
+
+
+def _parts(record: Record, name_of: Callable[[str], str]) -> tuple[_Part, ...]:
+    found = []
+    for name, weight, text in _searchable(record, name_of):
+        folded = fold(text)
+        found.append(_Part(name, weight, text, folded, Words(folded)))
+    return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """The folded words of a query, with their skeletons, computed once per query."""
+
+    words: tuple[str, ...]
+    skeletons: tuple[str, ...]
+
+    @classmethod
+    def of(cls, text: str) -> _Query:
+        query = tuple(words(text))
+        return cls(query, tuple(skeleton(word) for word in query))
+
+    def scores(self, part: _Part) -> list[float]:
+        return [part.words.match(word, shape) for word, shape in zip(self.words, self.skeletons, strict=True)]
 
 
 def _passage(text: str, query_words: Sequence[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -141,7 +179,10 @@ def _passage(text: str, query_words: Sequence[str]) -> tuple[str, tuple[tuple[in
         return text, tuple(spans)
     first = spans[0][0]
     start = max(0, min(first - _SNIPPET_CHARS // 3, len(text) - _SNIPPET_CHARS))
+    # Start and end the window on word boundaries, so that no word is shown cut.
+    start = text.rfind(" ", 0, start) + 1 if start else 0
     end = start + _SNIPPET_CHARS
+    end = end if end >= len(text) else max(text.rfind(" ", start, end), spans[0][1])
     prefix, suffix = ("…" if start > 0 else ""), ("…" if end < len(text) else "")
     window = prefix + text[start:end] + suffix
     shift = len(prefix) - start
@@ -150,8 +191,8 @@ def _passage(text: str, query_words: Sequence[str]) -> tuple[str, tuple[tuple[in
 
 
 def _match_spans(text: str, query_words: Sequence[str]) -> list[tuple[int, int]]:
-    """Spans of `text` (in original characters) of the words that start with one of the folded query words."""
-    return [(start, end) for start, end, word in word_spans(text) if any(word.startswith(q) for q in query_words)]
+    """Spans of `text` (in original characters) of the words that match one of the folded query words."""
+    return [(start, end) for start, end, word in word_spans(text) if any(word_match(q, word) for q in query_words)]
 
 
 @dataclass
@@ -165,6 +206,7 @@ class FactBase:
     quotes: tuple[Quote, ...]
     disputes: tuple[Dispute, ...] = ()
     _by_id: dict[str, Record] = field(init=False, repr=False)
+    _parts_cache: dict[str, tuple[_Part, ...]] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         records: tuple[Record, ...] = (*self.sources, *self.actors, *self.events, *self.quotes, *self.disputes)
@@ -205,59 +247,41 @@ class FactBase:
 
     def actor(self, name: str) -> Actor:
         """Resolve a name, alias or id to one actor; LookupFailed lists candidates when it cannot."""
+        return self.resolve_actor(name).actor
+
+    def resolve_actor(self, name: str) -> ActorMatch:
+        """Like `actor`, also saying how the name was matched (a fuzzy match is worth telling the user)."""
         return self._resolve(name)
 
     @cached_property
-    def _name_keys(self) -> dict[str, list[Actor]]:
-        keys: dict[str, list[Actor]] = {}
-        for actor in self.actors:
-            for name in {fold(actor.id), fold(actor.name), *(fold(alias) for alias in actor.aliases)}:
-                keys.setdefault(name, []).append(actor)
-        return keys
+    def _names(self) -> NameIndex:
+        return NameIndex((actor.id, (actor.name, *actor.aliases)) for actor in self.actors)
 
-    def _resolve(self, name: str) -> Actor:
-        found = self._by_id.get(name.strip())
-        if isinstance(found, Actor):
-            return found
-        wanted = fold(name)
-        if not wanted:
+    def _resolve(self, name: str) -> ActorMatch:
+        if not name.strip():
             raise LookupFailed("an empty name matches no actor")
-        exact = self._name_keys.get(wanted, [])
-        if len(exact) == 1:
-            return exact[0]
-        # Every word of the query begins a word of one of the actor's names ("assad" in "Bashar al-Assad").
-        query = wanted.split(" ")
-        partial = exact or [
-            actor for actor in self.actors if any(self._covers(query, key) for key in self._keys_of(actor))
+        found = self._names.resolve(name)
+        actors = [self._by_id[owner] for owner in found.owners]
+        if len(actors) == 1 and isinstance(actors[0], Actor):
+            return ActorMatch(actors[0], found.how)
+        if actors:
+            candidates = [_describe(actor) for actor in actors if isinstance(actor, Actor)]
+            raise LookupFailed(f"{name!r} could be {len(actors)} actors; give one of these ids", candidates)
+        suggestions = [
+            _describe(a) for a in (self._by_id[owner] for owner in found.suggestions) if isinstance(a, Actor)
         ]
-        if len(partial) == 1:
-            return partial[0]
-        if partial:
-            raise LookupFailed(f"{name!r} could be {len(partial)} actors; use an id", [_describe(a) for a in partial])
-        close = difflib.get_close_matches(wanted, list(self._name_keys), n=5, cutoff=0.6)
-        suggestions = list(dict.fromkeys(_describe(a) for key in close for a in self._name_keys[key]))
         hint = "did you mean one of these?" if suggestions else "`hamsyr actors` lists them"
         raise LookupFailed(f"no actor matches {name!r}; {hint}", suggestions)
-
-    @staticmethod
-    def _covers(query: Sequence[str], key: str) -> bool:
-        key_words = key.split(" ")
-        return all(any(word.startswith(part) for word in key_words) for part in query)
-
-    @staticmethod
-    def _keys_of(actor: Actor) -> list[str]:
-        return [fold(actor.name), *(fold(alias) for alias in actor.aliases)]
 
     # --- listings --------------------------------------------------------------------------------------
 
     def find_actors(self, name: str | None = None, kind: ActorKind | None = None) -> list[Actor]:
         """Actors whose id, name or an alias contains every word of `name`, of the given kind, by name."""
-        query = words(name) if name else []
+        owners = set(self._names.matching(name)) if name and name.strip() else None
         chosen = [
             actor
             for actor in self.actors
-            if (kind is None or actor.kind is kind)
-            and all(any(_has_word(key, part) for key in (fold(actor.id), *self._keys_of(actor))) for part in query)
+            if (kind is None or actor.kind is kind) and (owners is None or actor.id in owners)
         ]
         return sorted(chosen, key=lambda actor: (fold(actor.name), actor.id))
 
@@ -274,7 +298,7 @@ class FactBase:
         """Events involving every one of `actors` (ids), overlapping `dates`, with all `tags`,
         citing `source`,
         containing every word of `text`; in date order (undated last), newest first with `reverse`."""
-        wanted_actors, wanted_tags, query = set(actors), set(tags), words(text or "")
+        wanted_actors, wanted_tags, query = set(actors), set(tags), _Query.of(text or "")
         chosen = [
             event
             for event in self.events
@@ -296,7 +320,7 @@ class FactBase:
         reverse: bool = False,
     ) -> list[Quote]:
         """Quotes by `speaker` and about `about` (actor ids), overlapping `dates`, containing `text`."""
-        query = words(text or "")
+        query = _Query.of(text or "")
         chosen = [
             quote
             for quote in self.quotes
@@ -341,55 +365,51 @@ class FactBase:
         return [YearGroup(year, tuple(events)) for year, events in groups.items()]
 
     def search(self, text: str, types: Sequence[str] = (), limit: int | None = None) -> list[Hit]:
-        """Records containing every word of `text` (in any order), best first.
+        """Records containing every word of `text` (in any order, names under any spelling), best first.
 
-        A word in a title or name counts more than one in a summary, and one in an excerpt least;
-        the whole phrase appearing together adds a bonus.
+        Each word counts the weight of the heaviest part it is found in (a title or name most, an excerpt
+        least), less when found only by its transliteration skeleton; the whole phrase together adds the
+        weight of the part that holds it.
         """
-        query = words(text)
-        if not query:
+        query = _Query.of(text)
+        if not query.words:
             raise QueryError("search needs at least one word")
-        phrase = " ".join(query)
+        phrase = " ".join(query.words)
         hits = []
         records: tuple[Record, ...] = (*self.events, *self.quotes, *self.disputes, *self.actors, *self.sources)
         for record in records:
             if types and record_type(record) not in types:
                 continue
-            parts = [(name, weight, value, fold(value)) for name, weight, value in _searchable(record, self._name_of)]
-            best: dict[str, float] = {}
-            for word in query:
-                weights = [weight for _, weight, _, folded in parts if _has_word(folded, word)]
-                if not weights:
-                    break
-                best[word] = max(weights)
-            else:
-                score = sum(best.values())
-                matched = [p for p in parts if any(_has_word(p[3], word) for word in query)]
-                # Prefer the passage that holds the phrase, then the heaviest part that matched.
-                name, weight, value, folded = max(
-                    matched,
-                    key=lambda p: (_has_word(p[3], phrase), sum(_has_word(p[3], w) for w in query), p[1]),
-                )
-                if _has_word(folded, phrase):
-                    score += weight
-                passage, spans = _passage(value, query)
-                hits.append(Hit(record, score, name, passage, spans))
-        order = {"event": 0, "quote": 1, "dispute": 2, "actor": 3, "source": 4}
-        hits.sort(
-            key=lambda h: (
-                -h.score,
-                order[record_type(h.record)],
-                sort_key(record_date(h.record)),
-                h.record.id,
+            parts = self._parts_of(record)
+            per_part = [(part, query.scores(part)) for part in parts]
+            scores = [
+                max(part.weight * part_scores[n] for part, part_scores in per_part) for n in range(len(query.words))
+            ]
+            if not all(scores):
+                continue
+            # The passage shown: the part holding the phrase, else the one matching most words, heaviest first.
+            best, _ = max(
+                per_part,
+                key=lambda item: (f" {phrase}" in f" {item[0].folded}", sum(1 for x in item[1] if x), item[0].weight),
             )
-        )
+            bonus = best.weight if f" {phrase}" in f" {best.folded}" else 0.0
+            passage, spans = _passage(best.text, query.words)
+            hits.append(Hit(record, sum(scores) + bonus, best.field, passage, spans))
+        order = {name: rank for rank, name in enumerate(RECORD_TYPE_NAMES)}
+        hits.sort(key=lambda h: (-h.score, order[record_type(h.record)], sort_key(record_date(h.record)), h.record.id))
         return hits[:limit] if limit is not None else hits
 
-    def _matches_text(self, record: Event | Quote, query: Sequence[str]) -> bool:
-        if not query:
+    def _parts_of(self, record: Record) -> tuple[_Part, ...]:
+        parts = self._parts_cache.get(record.id)
+        if parts is None:
+            parts = self._parts_cache[record.id] = _parts(record, self._name_of)
+        return parts
+
+    def _matches_text(self, record: Event | Quote, query: _Query) -> bool:
+        if not query.words:
             return True
-        haystack = " ".join(fold(text) for _, _, text in _searchable(record, self._name_of))
-        return all(_has_word(haystack, word) for word in query)
+        found = [any(scores) for scores in zip(*(query.scores(part) for part in self._parts_of(record)), strict=True)]
+        return all(found) and len(found) == len(query.words)
 
     # --- about the base --------------------------------------------------------------------------------
 

@@ -194,7 +194,10 @@ def hits_table(hits: Sequence[Hit]) -> Table:
         else:
             label = _highlighted(hit.passage, hit.spans)
             label.stylize(_TITLE)
-        table.add_row(safe(record_type(hit.record)), safe(hit.record.id), _date_cell(record_date(hit.record)), label)
+        when = record_date(hit.record)
+        # Actors and disputes have no date of their own: leave the cell empty rather than say "undated".
+        date_cell = _date_cell(when) if when or isinstance(hit.record, Event | Quote) else Text()
+        table.add_row(safe(record_type(hit.record)), safe(hit.record.id), date_cell, label)
     return table
 
 
