@@ -11,10 +11,18 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SMALL = FIXTURES / "small.toml"
 
 
+@pytest.fixture(scope="session")
+def cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests see a plain 80-column terminal and never a HAMSYR_DATA from the developer's shell."""
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, cache_folder: Path) -> None:
+    """Tests see a plain 80-column terminal, never a HAMSYR_DATA from the developer's shell, and a
+    cache folder of their own (shared by the session, so cached loads are exercised too)."""
     monkeypatch.delenv("HAMSYR_DATA", raising=False)
+    monkeypatch.delenv("HAMSYR_NO_CACHE", raising=False)
+    monkeypatch.setenv("HAMSYR_CACHE_DIR", str(cache_folder))
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.delenv("NO_COLOR", raising=False)
 

@@ -3,8 +3,6 @@
 Errors from the library (hamsyr.errors) become one line on stderr and an exit code here, in `_run`.
 """
 
-from __future__ import annotations
-
 import signal
 import sys
 from collections.abc import Callable

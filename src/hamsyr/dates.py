@@ -5,12 +5,10 @@ approximate, `?` uncertain and `%` both; `2012-09/2012-12` is a span. Comparison
 a record matches a range when the two intervals overlap.
 """
 
-from __future__ import annotations
-
 import re
-from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from typing import NamedTuple
 
 _SINGLE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?(?P<qualifier>[~?%])?")
 FORMAT_HELP = "use YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by ~ or ?, or a span START/END"
@@ -49,8 +47,7 @@ class Precision(Enum):
     DAY = "day"
 
 
-@dataclass(frozen=True, slots=True)
-class FuzzyDate:
+class FuzzyDate(NamedTuple):
     """A date as written in the fact base, with the first and last day it can mean."""
 
     text: str

@@ -1,14 +1,11 @@
 """The loaded fact base and the questions it answers. Queries return records; they never format output."""
 
-from __future__ import annotations
-
 import difflib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 from hamsyr.dates import FuzzyDate, sort_key
 from hamsyr.errors import LookupFailed, QueryError
@@ -20,16 +17,14 @@ _TITLE_WEIGHT, _ID_WEIGHT, _BODY_WEIGHT, _ASIDE_WEIGHT = 3.0, 2.0, 1.0, 0.5
 _SNIPPET_CHARS = 120
 
 
-@dataclass(frozen=True, slots=True)
-class Support:
+class Support(NamedTuple):
     """A record that cites a source, with the citation that ties them."""
 
     record: Event | Quote
     citation: Citation
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """A search result: the record, its rank and the passage that matched (with match spans inside it)."""
 
     record: Record
@@ -39,29 +34,26 @@ class Hit:
     spans: tuple[tuple[int, int], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ActorMatch:
+class ActorMatch(NamedTuple):
     """An actor found for a name, and how: "id", "name", "words", "spelling" or "fuzzy"."""
 
     actor: Actor
     how: str
 
 
-@dataclass(frozen=True, slots=True)
-class YearGroup:
+class YearGroup(NamedTuple):
     year: int | None
     events: tuple[Event, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class DateRange:
+class DateRange(NamedTuple):
     """A user's --since/--until range: the first and last day it admits (either open)."""
 
     since: date | None = None
     until: date | None = None
 
     @classmethod
-    def of(cls, since: FuzzyDate | None, until: FuzzyDate | None) -> DateRange:
+    def of(cls, since: FuzzyDate | None, until: FuzzyDate | None) -> "DateRange":
         if since is not None and until is not None and until.end < since.start:
             raise QueryError(f"--since {since} is after --until {until}: swap them or widen the range")
         return cls(since.start if since else None, until.end if until else None)
@@ -75,6 +67,20 @@ class DateRange:
         if value is None:
             return self.is_open
         return value.overlaps(self.since, self.until)
+
+
+ANY_DATE = DateRange()  # the open range: every record, dated or not
+
+
+class EventStore(Protocol):
+    """Where a cached base keeps its events (see hamsyr.cache): read on demand, narrowed by index."""
+
+    def count(self) -> int: ...
+    def all(self) -> tuple[Event, ...]: ...
+    def tags(self) -> list[str]: ...
+    def candidates(
+        self, actors: Sequence[str], since: date | None, until: date | None, tags: Sequence[str], source: str | None
+    ) -> Iterator[Event]: ...
 
 
 _TYPE_NAMES = {Event: "event", Quote: "quote", Dispute: "dispute", Actor: "actor", Source: "source"}
@@ -137,8 +143,7 @@ def _searchable(record: Record, name_of: Callable[[str], str]) -> list[tuple[str
     return parts
 
 
-@dataclass(frozen=True, slots=True)
-class _Part:
+class _Part(NamedTuple):
     """One searchable part of a record, folded once."""
 
     field: str
@@ -156,15 +161,14 @@ def _parts(record: Record, name_of: Callable[[str], str]) -> tuple[_Part, ...]:
     return tuple(found)
 
 
-@dataclass(frozen=True, slots=True)
-class _Query:
+class _Query(NamedTuple):
     """The folded words of a query, with their skeletons, computed once per query."""
 
     words: tuple[str, ...]
     skeletons: tuple[str, ...]
 
     @classmethod
-    def of(cls, text: str) -> _Query:
+    def of(cls, text: str) -> "_Query":
         query = tuple(words(text))
         return cls(query, tuple(skeleton(word) for word in query))
 
@@ -195,27 +199,51 @@ def _match_spans(text: str, query_words: Sequence[str]) -> list[tuple[int, int]]
     return [(start, end) for start, end, word in word_spans(text) if any(word_match(q, word) for q in query_words)]
 
 
-@dataclass
 class FactBase:
     """All records of one fact base file, with the queries the CLI and library users ask of them."""
 
-    path: Path | None
-    sources: tuple[Source, ...]
-    actors: tuple[Actor, ...]
-    events: tuple[Event, ...]
-    quotes: tuple[Quote, ...]
-    disputes: tuple[Dispute, ...] = ()
-    _by_id: dict[str, Record] = field(init=False, repr=False)
-    _parts_cache: dict[str, tuple[_Part, ...]] = field(init=False, repr=False, default_factory=dict)
+    def __init__(
+        self,
+        path: Path | None,
+        sources: tuple[Source, ...],
+        actors: tuple[Actor, ...],
+        events: tuple[Event, ...] | None,
+        quotes: tuple[Quote, ...],
+        disputes: tuple[Dispute, ...] = (),
+        store: "EventStore | None" = None,
+    ) -> None:
+        """`events` may be None when a `store` (a cached base) gives them on demand."""
+        self.path = path
+        self.sources = sources
+        self.actors = actors
+        self.quotes = quotes
+        self.disputes = disputes
+        self._events = events
+        self._store = store
+        others: tuple[Record, ...] = (*sources, *actors, *quotes, *disputes)
+        self._by_id: dict[str, Record] = {record.id: record for record in others}
+        self._events_by_id: dict[str, Event] | None = None
+        self._parts_cache: dict[str, tuple[_Part, ...]] = {}
 
-    def __post_init__(self) -> None:
-        records: tuple[Record, ...] = (*self.sources, *self.actors, *self.events, *self.quotes, *self.disputes)
-        self._by_id = {record.id: record for record in records}
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """Every event, in file order (read from the cache the first time when the base came from one)."""
+        if self._events is None:
+            self._events = self._store.all() if self._store is not None else ()
+        return self._events
+
+    def __repr__(self) -> str:
+        return f"FactBase({str(self.path)!r}, {self.counts()})"
 
     # --- single records --------------------------------------------------------------------------------
 
     def get(self, record_id: str) -> Record | None:
-        return self._by_id.get(record_id)
+        found = self._by_id.get(record_id)
+        if found is None:
+            if self._events_by_id is None:
+                self._events_by_id = {event.id: event for event in self.events}
+            found = self._events_by_id.get(record_id)
+        return found
 
     def _name_of(self, actor_id: str) -> str:
         found = self._by_id.get(actor_id)
@@ -237,7 +265,10 @@ class FactBase:
 
     def tag(self, name: str) -> str:
         """A tag used by some event, given in any case; LookupFailed suggests the closest tags."""
-        known = sorted({tag for event in self.events for tag in event.tags})
+        if self._store is not None:
+            known = self._store.tags()
+        else:
+            known = sorted({tag for event in self.events for tag in event.tags})
         wanted = name.strip().lower()
         if wanted in known:
             return wanted
@@ -288,7 +319,7 @@ class FactBase:
     def find_events(
         self,
         actors: Sequence[str] = (),
-        dates: DateRange = DateRange(),
+        dates: DateRange = ANY_DATE,
         tags: Sequence[str] = (),
         source: str | None = None,
         text: str | None = None,
@@ -299,9 +330,13 @@ class FactBase:
         citing `source`,
         containing every word of `text`; in date order (undated last), newest first with `reverse`."""
         wanted_actors, wanted_tags, query = set(actors), set(tags), _Query.of(text or "")
+        pool: Iterable[Event] = self.events
+        if self._store is not None and self._events is None and (actors or tags or source or not dates.is_open):
+            # A cached base: let its indexes narrow the events down, then check each one as below.
+            pool = self._store.candidates(actors, dates.since, dates.until, tags, source)
         chosen = [
             event
-            for event in self.events
+            for event in pool
             if wanted_actors <= set(event.actors)
             and wanted_tags <= set(event.tags)
             and dates.admits(event.date)
@@ -314,7 +349,7 @@ class FactBase:
         self,
         speaker: str | None = None,
         about: str | None = None,
-        dates: DateRange = DateRange(),
+        dates: DateRange = ANY_DATE,
         text: str | None = None,
         limit: int | None = None,
         reverse: bool = False,
@@ -357,7 +392,7 @@ class FactBase:
     def quotes_about(self, actor_id: str) -> list[Quote]:
         return _ordered([q for q in self.quotes if actor_id in q.about and q.speaker != actor_id], None, False)
 
-    def timeline(self, actors: Sequence[str] = (), dates: DateRange = DateRange()) -> list[YearGroup]:
+    def timeline(self, actors: Sequence[str] = (), dates: DateRange = ANY_DATE) -> list[YearGroup]:
         """Events in date order grouped by the year they start in; undated ones last, under year None."""
         groups: dict[int | None, list[Event]] = {}
         for event in self.find_events(actors=actors, dates=dates):
@@ -417,7 +452,7 @@ class FactBase:
         return {
             "sources": len(self.sources),
             "actors": len(self.actors),
-            "events": len(self.events),
+            "events": self._store.count() if self._store is not None and self._events is None else len(self.events),
             "quotes": len(self.quotes),
             "disputes": len(self.disputes),
         }

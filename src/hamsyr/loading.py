@@ -4,15 +4,11 @@
 with the first problem. Neither imports Typer or Rich.
 """
 
-from __future__ import annotations
-
 import os
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from hamsyr.dates import DateError, FuzzyDate, parse_date
 from hamsyr.errors import FactBaseError
@@ -51,8 +47,7 @@ def resolve_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(from_env) if from_env else shipped_path()
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a fact base, located as precisely as the file allows."""
 
     file: str
@@ -315,15 +310,18 @@ def _type_name(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def _read_text(path: Path) -> str:
+def _read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise FactBaseError(f"{path}: no such file; pass --data PATH or set {ENV_VAR} to a fact base") from None
     except IsADirectoryError:
         raise FactBaseError(f"{path}: is a directory; pass --data with the path of a .toml fact base") from None
     except OSError as error:
         raise FactBaseError(f"{path}: cannot read ({error.strerror}); check the path and its permissions") from None
+
+
+def _decode(path: Path, data: bytes) -> str:
     try:
         # utf-8-sig: a byte-order mark some editors add is not an error worth stopping for.
         return data.decode("utf-8-sig")
@@ -335,6 +333,8 @@ def _read_text(path: Path) -> str:
 
 
 def _parse(path: Path, text: str) -> dict[str, Any]:
+    import tomllib  # only when there is TOML to parse: a cached base never needs it
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -419,11 +419,11 @@ def _mark_disputed(records: list[Any], disputes: list[Dispute]) -> list[Any]:
     for dispute in disputes:
         for record_id in dispute.records:
             concerning.setdefault(record_id, []).append(dispute.id)
-    return [replace(r, disputes=tuple(concerning[r.id])) if r.id in concerning else r for r in records]
+    return [r._replace(disputes=tuple(concerning[r.id])) if r.id in concerning else r for r in records]
 
 
-def _validate(path: Path) -> tuple[FactBase | None, list[Problem]]:
-    text = _read_text(path)
+def _validate(path: Path, data: bytes) -> tuple[FactBase | None, list[Problem]]:
+    text = _decode(path, data)
     document = _parse(path, text)
     validator = _Validator(path, text)
     tables = validator.check_document(document)
@@ -459,15 +459,26 @@ def check(path: str | os.PathLike[str] | None = None) -> list[Problem]:
 
     A file that cannot be read or parsed as TOML raises FactBaseError instead (there is nothing more to list).
     """
-    return _validate(resolve_path(path))[1]
+    resolved = resolve_path(path)
+    return _validate(resolved, _read_bytes(resolved))[1]
 
 
 def load(path: str | os.PathLike[str] | None = None) -> FactBase:
-    """Load and validate a fact base (the shipped one by default); FactBaseError on the first problem."""
+    """Load and validate a fact base (the shipped one by default); FactBaseError on the first problem.
+
+    A valid base is cached (see hamsyr.cache), so the next load of the same content skips parsing.
+    """
+    from hamsyr import cache
+
     resolved = resolve_path(path)
-    base, problems = _validate(resolved)
+    data = _read_bytes(resolved)
+    cached = cache.open_cached(resolved, data)
+    if cached is not None:
+        return cached
+    base, problems = _validate(resolved, data)
     if base is None:
         first = problems[0] if problems else Problem(str(resolved), None, "", "invalid fact base")
         more = f" (and {len(problems) - 1} more; run `hamsyr validate` to list them)" if len(problems) > 1 else ""
         raise FactBaseError(f"{first}{more}")
+    cache.write_cache(resolved, data, base)
     return base

@@ -1,9 +1,7 @@
 """The records of a fact base: immutable, with the field names the TOML file and the JSON output use."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from hamsyr.dates import FuzzyDate
 
@@ -22,8 +20,7 @@ class ActorKind(StrEnum):
     OTHER = "other"
 
 
-@dataclass(frozen=True, slots=True)
-class Citation:
+class Citation(NamedTuple):
     """Ties a fact to the source that states it, by a short verbatim excerpt of that source."""
 
     source: str
@@ -31,8 +28,7 @@ class Citation:
     attributed_to: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     id: str
     title: str
     author: str | None = None
@@ -42,16 +38,14 @@ class Source:
     language: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Role:
+class Role(NamedTuple):
     title: str
     organization: str | None = None
     start: FuzzyDate | None = None
     end: FuzzyDate | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Actor:
+class Actor(NamedTuple):
     id: str
     name: str
     kind: ActorKind
@@ -60,16 +54,14 @@ class Actor:
     roles: tuple[Role, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
+class Claim(NamedTuple):
     """One side of a dispute, in our words, with the sources that make it."""
 
     claim: str
     sources: tuple[Citation, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Dispute:
+class Dispute(NamedTuple):
     id: str
     title: str
     summary: str
@@ -77,8 +69,7 @@ class Dispute:
     records: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     id: str
     date: FuzzyDate | None
     title: str
@@ -91,8 +82,7 @@ class Event:
     disputes: tuple[str, ...] = ()  # derived at load time from the disputes that name this event
 
 
-@dataclass(frozen=True, slots=True)
-class Quote:
+class Quote(NamedTuple):
     id: str
     speaker: str
     text: str

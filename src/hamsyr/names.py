@@ -12,14 +12,12 @@ Three levels of likeness, each looser than the one before:
 `NameIndex` resolves a query against many names with those levels in turn, then a fuzzy match.
 """
 
-from __future__ import annotations
-
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+from typing import NamedTuple
 
 # Apostrophe-like marks (transliterations write ayn and hamza with any of them) disappear entirely.
 _APOSTROPHES = dict.fromkeys(map(ord, "'\u2018\u2019\u02bc\u02bb\u02be\u02bf`\u00b4"), None)
@@ -86,10 +84,12 @@ def _without_article(word: str) -> str:
 
 
 def loose_words(text: str) -> list[str]:
-    """Folded words without articles: "Khalil al-Hayya" -> ["khalil", "hayya"]."""
+    """Folded words without articles: "Khalil al-Hayya" -> ["khalil", "hayya"].
+
+    An article is a word that comes before another, so the last word always stays ("al-US" -> ["us"]).
+    """
     folded = [_without_article(word) for word in words(text)]
-    kept = [word for word in folded if word not in _ARTICLES]
-    return kept or folded  # a name that is only an article stays itself
+    return [word for position, word in enumerate(folded, 1) if position == len(folded) or word not in _ARTICLES]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -143,8 +143,7 @@ class Words:
         return 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class Resolution:
+class Resolution(NamedTuple):
     """What a query resolved to: one owner, several (ambiguous), or none, with suggestions."""
 
     owners: tuple[str, ...]
@@ -156,8 +155,7 @@ class Resolution:
         return self.owners[0] if len(self.owners) == 1 else None
 
 
-@dataclass(frozen=True, slots=True)
-class _Key:
+class _Key(NamedTuple):
     owner: str
     loose: tuple[str, ...]
     skeleton: tuple[str, ...]

@@ -3,11 +3,9 @@
 The loader checks records against these declarations; the documentation and the JSON field order follow them.
 """
 
-from __future__ import annotations
-
 import re
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -26,8 +24,7 @@ class Kind(Enum):
     CLAIMS = "claims"  # a non-empty list of claim tables
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(NamedTuple):
     name: str
     kind: Kind
     required: bool = False

@@ -10,10 +10,10 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
-from hamsyr.dates import FuzzyDate
+from hamsyr.dates import FuzzyDate, parse_date
 from hamsyr.factbase import Hit, Support, YearGroup, record_date, record_label, record_type
 from hamsyr.inert import field, json_safe, visible
-from hamsyr.model import Actor, Citation, Claim, Dispute, Event, Record, Role, Source
+from hamsyr.model import Actor, ActorKind, Citation, Claim, Dispute, Event, Quote, Record, Role, Source
 
 LIST_SEPARATOR = "|"  # how list fields are joined in TSV and CSV
 
@@ -174,3 +174,35 @@ def write_csv(columns: Sequence[str], rows: Iterable[Sequence[str]], out: IO[str
     writer.writerow(columns)
     # Quoting keeps tabs and newlines intact; other control characters are made visible, never raw.
     writer.writerows([visible(cell) for cell in row] for row in rows)
+
+
+# --- back from plain data (the cache stores records as their JSON) -----------------------------------
+
+
+def _date_of(value: str | None) -> FuzzyDate | None:
+    return parse_date(value) if value is not None else None
+
+
+def _citations(items: list[dict[str, Any]]) -> tuple[Citation, ...]:
+    return tuple(Citation(c["source"], c["excerpt"], c["attributed_to"]) for c in items)
+
+
+def record_from_dict(kind: str, d: dict[str, Any]) -> Record:
+    """The inverse of `record_dict`: a record of `kind` ("source", "actor", ...) from its JSON data."""
+    if kind == "event":
+        return Event(
+            d["id"], _date_of(d["date"]), d["title"], d["summary"], _citations(d["sources"]), d["date_text"],
+            tuple(d["actors"]), tuple(d["places"]), tuple(d["tags"]), tuple(d["disputes"]),
+        )  # fmt: skip
+    if kind == "quote":
+        return Quote(
+            d["id"], d["speaker"], d["text"], _citations(d["sources"]), _date_of(d["date"]), d["date_text"],
+            d["context"], tuple(d["about"]), tuple(d["disputes"]),
+        )  # fmt: skip
+    if kind == "actor":
+        roles = tuple(Role(r["title"], r["organization"], _date_of(r["start"]), _date_of(r["end"])) for r in d["roles"])
+        return Actor(d["id"], d["name"], ActorKind(d["kind"]), tuple(d["aliases"]), d["description"], roles)
+    if kind == "dispute":
+        claims = tuple(Claim(c["claim"], _citations(c["sources"])) for c in d["claims"])
+        return Dispute(d["id"], d["title"], d["summary"], claims, tuple(d["records"]))
+    return Source(d["id"], d["title"], d["author"], d["publisher"], _date_of(d["published"]), d["url"], d["language"])

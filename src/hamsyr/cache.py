@@ -1,0 +1,221 @@
+"""A derived cache of parsed fact bases, so that a query skips TOML parsing and reads only what it needs.
+
+One SQLite file per fact base, named by a hash of the file's path and of its content (and of hamsyr's
+cache format), under $HAMSYR_CACHE_DIR, else $XDG_CACHE_HOME/hamsyr, else ~/.cache/hamsyr. Records are
+stored as their JSON; events also by their dates, actors, tags and sources in indexed columns, so a
+filtered query loads only candidate events (and then checks them exactly as an in-memory query would).
+
+The cache is never needed for correctness: a missing, stale, corrupt or unwritable cache is ignored
+and the base is read from its file. Files are written under a temporary name and renamed into place,
+so a reader never sees half a cache, and two processes writing at once leave one whole cache.
+Set HAMSYR_NO_CACHE=1 to neither read nor write it.
+"""
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+
+from hamsyr.factbase import FactBase
+from hamsyr.model import Event, Record
+from hamsyr.serialize import record_dict, record_from_dict
+
+FORMAT = "1"  # bump when the stored layout or the record fields change
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE records (position INTEGER PRIMARY KEY, kind TEXT NOT NULL, json TEXT NOT NULL);
+CREATE TABLE events (position INTEGER PRIMARY KEY, start INTEGER, end INTEGER, json TEXT NOT NULL);
+CREATE TABLE event_actors (event INTEGER NOT NULL, actor TEXT NOT NULL);
+CREATE TABLE event_tags (event INTEGER NOT NULL, tag TEXT NOT NULL);
+CREATE TABLE event_sources (event INTEGER NOT NULL, source TEXT NOT NULL);
+"""
+_INDEXES = """
+CREATE INDEX event_actors_by_actor ON event_actors (actor, event);
+CREATE INDEX event_tags_by_tag ON event_tags (tag, event);
+CREATE INDEX event_sources_by_source ON event_sources (source, event);
+CREATE INDEX events_by_start ON events (start);
+"""
+
+
+def _blake2b(data: bytes) -> str:
+    try:  # the module behind hashlib.blake2b, without hashlib's OpenSSL start-up cost
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - other Python implementations
+        from hashlib import blake2b
+    return blake2b(data, digest_size=16).hexdigest()
+
+
+def cache_dir() -> Path | None:
+    """Where caches live, or None when caching is switched off."""
+    if os.environ.get("HAMSYR_NO_CACHE"):
+        return None
+    explicit = os.environ.get("HAMSYR_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "hamsyr"
+
+
+def cache_file(path: Path, data: bytes) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    from hamsyr import version
+
+    place = _blake2b(str(path.resolve()).encode())[:12]
+    content = _blake2b(data + f"\0{FORMAT}\0{version()}".encode())
+    return folder / f"{place}-{content}.sqlite"
+
+
+def open_cached(path: Path, data: bytes) -> FactBase | None:
+    """The fact base from its cache, or None when there is no usable cache for this content."""
+    target = cache_file(path, data)
+    if target is None or not target.is_file():
+        return None
+    try:
+        connection = sqlite3.connect(f"{target.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("format") != FORMAT or meta.get("complete") != "yes":
+            connection.close()
+            return None
+        kinds: dict[str, list[object]] = {"source": [], "actor": [], "quote": [], "dispute": []}
+        for kind, text in connection.execute("SELECT kind, json FROM records ORDER BY position"):
+            kinds[kind].append(record_from_dict(kind, json.loads(text)))
+        store = EventStore(connection)
+        return FactBase(
+            path,
+            tuple(kinds["source"]),  # type: ignore[arg-type]
+            tuple(kinds["actor"]),  # type: ignore[arg-type]
+            None,
+            tuple(kinds["quote"]),  # type: ignore[arg-type]
+            tuple(kinds["dispute"]),  # type: ignore[arg-type]
+            store=store,
+        )
+    except (sqlite3.Error, ValueError, KeyError, TypeError):
+        # Corrupt, truncated or from an incompatible hamsyr: read the file instead, and write a new cache.
+        _remove(target)
+        return None
+
+
+def write_cache(path: Path, data: bytes, base: FactBase) -> None:
+    """Store `base` as the cache of `path` with this content; give up quietly if that is not possible."""
+    target = cache_file(path, data)
+    if target is None:
+        return
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _remove(temporary)
+        connection = sqlite3.connect(temporary)
+        try:
+            with connection:
+                connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
+                _fill(connection, base)
+                connection.executescript(_INDEXES)
+                connection.execute("INSERT INTO meta VALUES ('format', ?), ('complete', 'yes')", (FORMAT,))
+        finally:
+            connection.close()
+        os.replace(temporary, target)
+        _prune(target)
+    except (OSError, sqlite3.Error):
+        _remove(temporary)
+
+
+def _fill(connection: sqlite3.Connection, base: FactBase) -> None:
+    others: list[tuple[str, Record]] = [("source", r) for r in base.sources]
+    others += [("actor", r) for r in base.actors]
+    others += [("quote", r) for r in base.quotes]
+    others += [("dispute", r) for r in base.disputes]
+    connection.executemany(
+        "INSERT INTO records VALUES (?, ?, ?)",
+        ((n, kind, json.dumps(record_dict(r), ensure_ascii=False)) for n, (kind, r) in enumerate(others)),
+    )
+    connection.executemany(
+        "INSERT INTO events VALUES (?, ?, ?, ?)",
+        (
+            (
+                n,
+                e.date.start.toordinal() if e.date else None,
+                e.date.end.toordinal() if e.date else None,
+                json.dumps(record_dict(e), ensure_ascii=False),
+            )
+            for n, e in enumerate(base.events)
+        ),
+    )
+    for table, values in (("event_actors", "actors"), ("event_tags", "tags")):
+        connection.executemany(
+            f"INSERT INTO {table} VALUES (?, ?)",
+            ((n, value) for n, e in enumerate(base.events) for value in set(getattr(e, values))),
+        )
+    connection.executemany(
+        "INSERT INTO event_sources VALUES (?, ?)",
+        ((n, source) for n, e in enumerate(base.events) for source in {c.source for c in e.sources}),
+    )
+
+
+def _prune(keep: Path) -> None:
+    """Remove this base's caches for older contents (same path hash, other content hash)."""
+    place = keep.name.split("-", 1)[0]
+    for old in keep.parent.glob(f"{place}-*.sqlite"):
+        if old != keep:
+            _remove(old)
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+class EventStore:
+    """The events of a cached base, read on demand from its SQLite file."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def count(self) -> int:
+        return int(self._connection.execute("SELECT count(*) FROM events").fetchone()[0])
+
+    def all(self) -> tuple[Event, ...]:
+        return tuple(self._events("SELECT json FROM events ORDER BY position", ()))
+
+    def tags(self) -> list[str]:
+        return [tag for (tag,) in self._connection.execute("SELECT DISTINCT tag FROM event_tags ORDER BY tag")]
+
+    def candidates(
+        self,
+        actors: Sequence[str],
+        since: date | None,
+        until: date | None,
+        tags: Sequence[str],
+        source: str | None,
+    ) -> Iterator[Event]:
+        """Events that may pass these filters (a superset is fine: the caller checks each one exactly)."""
+        where: list[str] = []
+        parameters: list[str | int] = []
+        for actor in actors:
+            where.append("position IN (SELECT event FROM event_actors WHERE actor = ?)")
+            parameters.append(actor)
+        for tag in tags:
+            where.append("position IN (SELECT event FROM event_tags WHERE tag = ?)")
+            parameters.append(tag)
+        if source is not None:
+            where.append("position IN (SELECT event FROM event_sources WHERE source = ?)")
+            parameters.append(source)
+        if until is not None:
+            where.append("start <= ?")
+            parameters.append(until.toordinal())
+        if since is not None:
+            where.append("end >= ?")
+            parameters.append(since.toordinal())
+        clause = " AND ".join(where) or "1"
+        return self._events(f"SELECT json FROM events WHERE {clause} ORDER BY position", parameters)
+
+    def _events(self, query: str, parameters: Sequence[object]) -> Iterator[Event]:
+        for (text,) in self._connection.execute(query, parameters):
+            event = record_from_dict("event", json.loads(text))
+            assert isinstance(event, Event)
+            yield event

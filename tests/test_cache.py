@@ -1,0 +1,152 @@
+"""The derived cache: same answers as the file, rebuilt when stale or corrupt, safe to race."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hamsyr import DateRange, FactBase, load, parse_date
+from hamsyr.cache import cache_file, open_cached
+
+from .conftest import SMALL
+
+
+def records(base: FactBase) -> tuple[object, ...]:
+    return (base.sources, base.actors, base.events, base.quotes, base.disputes)
+
+
+@pytest.fixture
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("HAMSYR_CACHE_DIR", str(folder))
+    return folder
+
+
+def test_the_cache_gives_the_same_records(private_cache: Path) -> None:
+    fresh = load(SMALL)  # parses the file and writes the cache
+    assert fresh._store is None
+    cached = load(SMALL)
+    assert cached._store is not None, "the second load should come from the cache"
+    assert records(cached) == records(fresh)
+    assert cached.counts() == fresh.counts()
+    assert cached.tag("Rupture") == "rupture"
+    assert cached.get("offices-sealed") == fresh.get("offices-sealed")
+
+
+def test_an_edited_base_is_read_again_and_the_old_cache_removed(private_cache: Path, tmp_path: Path) -> None:
+    path = tmp_path / "facts.toml"
+    path.write_text(SMALL.read_text(encoding="utf-8"), encoding="utf-8")
+    load(path)
+    old = cache_file(path, path.read_bytes())
+    assert old is not None and old.is_file()
+    path.write_text(SMALL.read_text(encoding="utf-8").replace("Hamas founded", "Hamas is founded"), encoding="utf-8")
+    assert load(path).get("founded").title == "Hamas is founded"  # type: ignore[union-attr]
+    assert load(path)._store is not None
+    assert not old.exists()
+
+
+def test_a_corrupt_cache_is_ignored_and_rewritten(private_cache: Path) -> None:
+    load(SMALL)
+    target = cache_file(SMALL, SMALL.read_bytes())
+    assert target is not None
+    target.write_bytes(b"this is not a database" * 100)
+    assert records(load(SMALL)) == records(load(SMALL))
+    assert open_cached(SMALL, SMALL.read_bytes()) is not None  # rewritten whole
+
+
+def test_a_truncated_cache_is_ignored(private_cache: Path) -> None:
+    load(SMALL)
+    target = cache_file(SMALL, SMALL.read_bytes())
+    assert target is not None
+    target.write_bytes(target.read_bytes()[:2048])
+    assert load(SMALL).counts()["events"] == 5
+
+
+def test_an_unwritable_cache_folder_is_harmless(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("HAMSYR_CACHE_DIR", str(blocker / "cache"))
+    assert load(SMALL).counts()["events"] == 5
+    assert load(SMALL)._store is None
+
+
+def test_no_cache_when_switched_off(private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HAMSYR_NO_CACHE", "1")
+    load(SMALL)
+    assert not private_cache.exists()
+
+
+def test_two_processes_writing_at_once_leave_one_valid_cache(private_cache: Path, tmp_path: Path) -> None:
+    # A base big enough that both processes are parsing and writing at the same time.
+    body = SMALL.read_text(encoding="utf-8")
+    extra = "".join(
+        f'\n[[events]]\nid = "extra-{n}"\ndate = "2000-01-{n % 28 + 1:02d}"\ntitle = "Extra {n}"\n'
+        f'summary = "Generated event number {n}."\nactors = ["hamas"]\n'
+        'sources = [{ source = "doc-a", excerpt = "x" }]\n'
+        for n in range(3000)
+    )
+    path = tmp_path / "big.toml"
+    path.write_text(body + extra, encoding="utf-8")
+    code = "import sys; from hamsyr import load; load(sys.argv[1])"
+    env = {**os.environ, "HAMSYR_CACHE_DIR": str(private_cache)}
+    runs = [subprocess.Popen([sys.executable, "-c", code, str(path)], env=env) for _ in range(3)]
+    assert [run.wait(timeout=120) for run in runs] == [0, 0, 0]
+    files = sorted(p.name for p in private_cache.iterdir())
+    assert len(files) == 1 and files[0].endswith(".sqlite"), files  # no temporary file left behind
+    cached = open_cached(path, path.read_bytes())
+    assert cached is not None and cached.counts()["events"] == 3005
+
+
+def test_a_cached_json_query_imports_neither_tomllib_nor_rich(private_cache: Path) -> None:
+    load(SMALL)
+    code = (
+        "import sys, atexit\n"
+        "atexit.register(lambda: print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'tomllib')),"
+        " file=sys.stderr))\n"
+        f"sys.argv = ['hamsyr', '--data', {str(SMALL)!r}, 'events', '--json']\n"
+        "from hamsyr.cli import main\nmain()\n"
+    )
+    env = {**os.environ, "HAMSYR_CACHE_DIR": str(private_cache)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == "[]"
+
+
+# --- the indexed path answers exactly like the in-memory one ------------------------------------------
+
+actor_ids = st.lists(st.sampled_from(["hamas", "syria", "bashar", "hafez", "mashaal"]), max_size=2, unique=True)
+tag_names = st.lists(st.sampled_from(["founding", "visit", "offices", "rupture", "statement", "mediation"]), max_size=2)
+days = st.one_of(st.none(), st.sampled_from(["1987", "1998-05-15", "2000", "2012-11", "2012-12-31", "2022-09-15"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(actor_ids, tag_names, days, days, st.one_of(st.none(), st.sampled_from(["doc-a", "doc-b"])), st.booleans())
+def test_indexed_queries_match_in_memory_queries(
+    actors: list[str], tags: list[str], since: str | None, until: str | None, source: str | None, reverse: bool
+) -> None:
+    memory, cached = _bases()
+    if since and until and parse_date(until).end < parse_date(since).start:
+        since, until = until, since
+    dates = DateRange.of(parse_date(since) if since else None, parse_date(until) if until else None)
+    arguments = {"actors": actors, "dates": dates, "tags": tags, "source": source, "reverse": reverse}
+    assert cached.find_events(**arguments) == memory.find_events(**arguments)  # type: ignore[arg-type]
+
+
+_BASES: list[FactBase] = []
+
+
+def _bases() -> tuple[FactBase, FactBase]:
+    if not _BASES:
+        memory = load(SMALL)
+        cached = load(SMALL)
+        if cached._store is None:  # the first load above may itself have come from the cache
+            memory, cached = cached, load(SMALL)
+        _BASES.extend([FactBase(None, memory.sources, memory.actors, memory.events, memory.quotes), cached])
+    assert _BASES[1]._store is not None
+    return _BASES[0], _BASES[1]
