@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hamsyr import DateRange, FactBase, load, parse_date
-from hamsyr.cache import cache_file, open_cached
+from hamsyr.cache import cache_file, digest_file, open_cached
 
 from .conftest import SMALL
 
@@ -43,7 +43,7 @@ def test_an_edited_base_is_read_again_and_the_old_cache_removed(private_cache: P
     path = tmp_path / "facts.toml"
     path.write_text(SMALL.read_text(encoding="utf-8"), encoding="utf-8")
     load(path)
-    old = cache_file(path, path.read_bytes())
+    old = cache_file(path, digest_file(path))
     assert old is not None and old.is_file()
     path.write_text(SMALL.read_text(encoding="utf-8").replace("Hamas founded", "Hamas is founded"), encoding="utf-8")
     assert load(path).get("founded").title == "Hamas is founded"  # type: ignore[union-attr]
@@ -53,16 +53,16 @@ def test_an_edited_base_is_read_again_and_the_old_cache_removed(private_cache: P
 
 def test_a_corrupt_cache_is_ignored_and_rewritten(private_cache: Path) -> None:
     load(SMALL)
-    target = cache_file(SMALL, SMALL.read_bytes())
+    target = cache_file(SMALL, digest_file(SMALL))
     assert target is not None
     target.write_bytes(b"this is not a database" * 100)
     assert records(load(SMALL)) == records(load(SMALL))
-    assert open_cached(SMALL, SMALL.read_bytes()) is not None  # rewritten whole
+    assert open_cached(SMALL, digest_file(SMALL)) is not None  # rewritten whole
 
 
 def test_a_truncated_cache_is_ignored(private_cache: Path) -> None:
     load(SMALL)
-    target = cache_file(SMALL, SMALL.read_bytes())
+    target = cache_file(SMALL, digest_file(SMALL))
     assert target is not None
     target.write_bytes(target.read_bytes()[:2048])
     assert load(SMALL).counts()["events"] == 5
@@ -99,7 +99,7 @@ def test_two_processes_writing_at_once_leave_one_valid_cache(private_cache: Path
     assert [run.wait(timeout=120) for run in runs] == [0, 0, 0]
     files = sorted(p.name for p in private_cache.iterdir())
     assert len(files) == 1 and files[0].endswith(".sqlite"), files  # no temporary file left behind
-    cached = open_cached(path, path.read_bytes())
+    cached = open_cached(path, digest_file(path))
     assert cached is not None and cached.counts()["events"] == 3005
 
 
@@ -150,3 +150,11 @@ def _bases() -> tuple[FactBase, FactBase]:
         _BASES.extend([FactBase(None, memory.sources, memory.actors, memory.events, memory.quotes), cached])
     assert _BASES[1]._store is not None
     return _BASES[0], _BASES[1]
+
+
+def test_file_and_memory_digests_agree(tmp_path: Path) -> None:
+    from hamsyr.cache import digest_bytes
+
+    path = tmp_path / "big.bin"
+    path.write_bytes(bytes(range(256)) * 10_000)  # several read chunks
+    assert digest_file(path) == digest_bytes(path.read_bytes())

@@ -1,7 +1,7 @@
 """A derived cache of parsed fact bases, so that a query skips TOML parsing and reads only what it needs.
 
-One SQLite file per fact base, named by a hash of the file's path and of its content (and of hamsyr's
-cache format), under $HAMSYR_CACHE_DIR, else $XDG_CACHE_HOME/hamsyr, else ~/.cache/hamsyr. Records are
+One SQLite file per fact base, named by a hash of the file's path and of its content (and of the code
+that reads it), under $HAMSYR_CACHE_DIR, else $XDG_CACHE_HOME/hamsyr, else ~/.cache/hamsyr. Records are
 stored as their JSON; events also by their dates, actors, tags and sources in indexed columns, so a
 filtered query loads only candidate events (and then checks them exactly as an in-memory query would).
 
@@ -41,12 +41,30 @@ CREATE INDEX events_by_start ON events (start);
 """
 
 
+try:  # the module behind hashlib.blake2b, without hashlib's OpenSSL start-up cost
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - other Python implementations
+    from hashlib import blake2b
+
+_CHUNK = 1 << 20
+
+
 def _blake2b(data: bytes) -> str:
-    try:  # the module behind hashlib.blake2b, without hashlib's OpenSSL start-up cost
-        from _blake2 import blake2b
-    except ImportError:  # pragma: no cover - other Python implementations
-        from hashlib import blake2b
     return blake2b(data, digest_size=16).hexdigest()
+
+
+def digest_bytes(data: bytes) -> str:
+    """The content key of a fact base already in memory."""
+    return _blake2b(data)
+
+
+def digest_file(path: Path) -> str:
+    """The content key of a fact base file, read a chunk at a time so that a large file is never held whole."""
+    hasher = blake2b(digest_size=16)
+    with path.open("rb") as file:
+        while chunk := file.read(_CHUNK):
+            hasher.update(chunk)
+    return hasher.hexdigest()
 
 
 def cache_dir() -> Path | None:
@@ -60,20 +78,28 @@ def cache_dir() -> Path | None:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "hamsyr"
 
 
-def cache_file(path: Path, data: bytes) -> Path | None:
+def cache_file(path: Path, digest: str) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    from hamsyr import version
-
     place = _blake2b(str(path.resolve()).encode())[:12]
-    content = _blake2b(data + f"\0{FORMAT}\0{version()}".encode())
+    content = _blake2b(f"{digest}\0{FORMAT}\0{_code_stamp()}".encode())
     return folder / f"{place}-{content}.sqlite"
 
 
-def open_cached(path: Path, data: bytes) -> FactBase | None:
+def _code_stamp() -> str:
+    """Changes whenever the code that decides what a valid base is changes (an upgrade, an edit).
+
+    The modules' sizes and times, not the package version: reading metadata costs more than the cache saves.
+    """
+    here = Path(__file__).parent
+    stats = [(here / f"{name}.py").stat() for name in ("schema", "model", "validation", "dates", "serialize", "cache")]
+    return ",".join(f"{stat.st_size}:{stat.st_mtime_ns}" for stat in stats)
+
+
+def open_cached(path: Path, digest: str) -> FactBase | None:
     """The fact base from its cache, or None when there is no usable cache for this content."""
-    target = cache_file(path, data)
+    target = cache_file(path, digest)
     if target is None or not target.is_file():
         return None
     try:
@@ -101,9 +127,9 @@ def open_cached(path: Path, data: bytes) -> FactBase | None:
         return None
 
 
-def write_cache(path: Path, data: bytes, base: FactBase) -> None:
+def write_cache(path: Path, digest: str, base: FactBase) -> None:
     """Store `base` as the cache of `path` with this content; give up quietly if that is not possible."""
-    target = cache_file(path, data)
+    target = cache_file(path, digest)
     if target is None:
         return
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")

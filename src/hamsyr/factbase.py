@@ -330,10 +330,12 @@ class FactBase:
         citing `source`,
         containing every word of `text`; in date order (undated last), newest first with `reverse`."""
         wanted_actors, wanted_tags, query = set(actors), set(tags), _Query.of(text or "")
-        pool: Iterable[Event] = self.events
+        pool: Iterable[Event]
         if self._store is not None and self._events is None and (actors or tags or source or not dates.is_open):
             # A cached base: let its indexes narrow the events down, then check each one as below.
             pool = self._store.candidates(actors, dates.since, dates.until, tags, source)
+        else:
+            pool = self.events
         chosen = [
             event
             for event in pool

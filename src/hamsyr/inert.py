@@ -7,14 +7,18 @@ change colours, titles, hyperlinks or the visible order of text. JSON output kee
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # C0 controls other than tab and newline, DEL and C1 controls, bidi controls (embedding, override, isolate,
 # marks), line/paragraph separators, and lone surrogates (which cannot even be encoded).
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
-_UNSAFE_FIELD = re.compile("[\\\\\t\n\r]|" + _UNSAFE.pattern)
+_UNSAFE_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
 _FIELD_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+@cache
+def _pattern(for_field: bool) -> re.Pattern[str]:
+    # Compiled on first use: these large character classes cost milliseconds, and JSON output needs neither.
+    return re.compile(("[\\\\\t\n\r]|" if for_field else "") + f"[{_UNSAFE_CHARS}]")
 
 
 def _escape(char: str) -> str:
@@ -24,12 +28,12 @@ def _escape(char: str) -> str:
 
 def visible(text: str) -> str:
     """Text for a table cell: unsafe characters shown as \\x1b or \\u202e; tabs and newlines kept."""
-    return _UNSAFE.sub(lambda m: _escape(m[0]), text)
+    return _pattern(False).sub(lambda m: _escape(m[0]), text)
 
 
 def field(text: str) -> str:
     """Text for one TSV field: tab, newline, CR and backslash escaped too, so that a line is a record."""
-    return _UNSAFE_FIELD.sub(lambda m: _FIELD_ESCAPES.get(m[0]) or _escape(m[0]), text)
+    return _pattern(True).sub(lambda m: _FIELD_ESCAPES.get(m[0]) or _escape(m[0]), text)
 
 
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")

@@ -5,7 +5,6 @@ No Rich here: the JSON and TSV paths must stay cheap to import.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
@@ -153,8 +152,15 @@ def flat_row(data: dict[str, Any], columns: Sequence[str]) -> list[str]:
 
 
 def write_json(data: Any, out: IO[str]) -> None:
-    out.write(json_safe(json.dumps(data, ensure_ascii=False, indent=2)))
-    out.write("\n")
+    """An array is written one element a line; anything else indented. (The standard encoder drops to its
+    pure-Python implementation whenever `indent` is given, so arrays, which can be long, avoid it.)"""
+    if isinstance(data, list):
+        out.write("[\n" if data else "[")
+        out.write(",\n".join(json_safe(json.dumps(item, ensure_ascii=False)) for item in data))
+        out.write("\n]\n" if data else "]\n")
+    else:
+        out.write(json_safe(json.dumps(data, ensure_ascii=False, indent=2)))
+        out.write("\n")
 
 
 def write_jsonl(items: Iterable[Any], out: IO[str]) -> None:
@@ -170,6 +176,8 @@ def write_tsv(columns: Sequence[str], rows: Iterable[Sequence[str]], out: IO[str
 
 
 def write_csv(columns: Sequence[str], rows: Iterable[Sequence[str]], out: IO[str]) -> None:
+    import csv  # only CSV output needs it
+
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     # Quoting keeps tabs and newlines intact; other control characters are made visible, never raw.
