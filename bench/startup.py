@@ -6,11 +6,15 @@ machine's speed hits all of them alike, and prints the median wall time of each 
 
     python bench/startup.py            # 10 runs each
     python bench/startup.py --runs 30
+
+Run it with the installed `hamsyr` (pip install .): a source tree run with PYTHONDONTWRITEBYTECODE set
+recompiles every module on every start and measures that instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import subprocess
 import sys
@@ -32,7 +36,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
-    hamsyr = [sys.executable, "-c", "from hamsyr.cli import main; main()"]
+    installed = shutil.which("hamsyr")
+    hamsyr = [installed] if installed else [sys.executable, "-c", "from hamsyr.cli import main; main()"]
     with tempfile.TemporaryDirectory() as scratch:
         bare = Path(scratch) / "bare.py"
         bare.write_text(BARE_TYPER_APP)
@@ -43,7 +48,7 @@ def main() -> None:
             "hamsyr events (table)": [*hamsyr, "events", "--format", "table"],
         }
         times: dict[str, list[float]] = {name: [] for name in commands}
-        for _ in range(args.runs + 1):  # the first round warms the file cache and is dropped
+        for _ in range(args.runs + 1):  # the first round warms the caches (files, hamsyr's own) and is dropped
             for name, command in commands.items():
                 start = time.perf_counter()
                 subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
