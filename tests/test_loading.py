@@ -25,7 +25,7 @@ def event(extra: str = "", *, event_id: str = "e1", date: str = "2012") -> str:
 
 def test_the_fixture_loads_with_every_record(small_path: Path = SMALL) -> None:
     base = load(small_path)
-    assert base.counts() == {"sources": 2, "actors": 5, "events": 5, "quotes": 2, "disputes": 1}
+    assert base.counts() == {"sources": 2, "actors": 6, "events": 5, "quotes": 2, "disputes": 1, "phases": 3}
     assert base.get("offices-sealed").disputes == ("why-the-break",)  # type: ignore[union-attr]
     assert base.get("founded").disputes == ()  # type: ignore[union-attr]
     assert check(small_path) == []

@@ -120,7 +120,7 @@ def test_actors_listing_filters_by_words_and_kind(small: FactBase) -> None:
     from hamsyr.model import ActorKind
 
     assert ids(small.find_actors(kind=ActorKind.GOVERNMENT)) == ["syria"]
-    assert len(small.find_actors()) == 5
+    assert len(small.find_actors()) == 6
 
 
 def test_sources_supports_and_lookup(small: FactBase) -> None:
@@ -140,7 +140,7 @@ def test_sources_supports_and_lookup(small: FactBase) -> None:
 def test_search_ranks_titles_above_summaries_and_finds_every_type(small: FactBase) -> None:
     hits = small.search("assad")
     assert [h.record.id for h in hits][:2] == ["bashar", "hafez"]  # names outrank summaries
-    assert {type(h.record).__name__ for h in small.search("hamas")} == {"Event", "Quote", "Actor", "Dispute"}
+    assert {type(h.record).__name__ for h in small.search("hamas")} == {"Event", "Quote", "Actor", "Dispute", "Phase"}
     assert [h.record.id for h in small.search("world whole")] == ["opened-the-world"]
     assert [h.record.id for h in small.search("document", types=["source"])] == ["doc-a", "doc-b"]
     with pytest.raises(QueryError):

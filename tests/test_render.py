@@ -146,7 +146,7 @@ def test_json_field_names_and_order(small: FactBase) -> None:
     source = to_data(Listing("source", small.sources))[0]
     assert list(source) == ["id", "title", "author", "publisher", "published", "url", "language"]
     detail = to_data(ActorView(small.actor("bashar"), [], [], []))
-    assert list(detail)[-3:] == ["events", "quotes", "quotes_about"]
+    assert list(detail)[-4:] == ["events", "quotes", "quotes_about", "members"]
     assert list(to_data(SourceView(small.sources[0], [])))[-1] == "supports"
 
 

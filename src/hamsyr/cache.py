@@ -108,7 +108,7 @@ def open_cached(path: Path, digest: str) -> FactBase | None:
         if meta.get("format") != FORMAT or meta.get("complete") != "yes":
             connection.close()
             return None
-        kinds: dict[str, list[object]] = {"source": [], "actor": [], "quote": [], "dispute": []}
+        kinds: dict[str, list[object]] = {"source": [], "actor": [], "quote": [], "dispute": [], "phase": []}
         for kind, text in connection.execute("SELECT kind, json FROM records ORDER BY position"):
             kinds[kind].append(record_from_dict(kind, json.loads(text)))
         store = EventStore(connection)
@@ -119,6 +119,7 @@ def open_cached(path: Path, digest: str) -> FactBase | None:
             None,
             tuple(kinds["quote"]),  # type: ignore[arg-type]
             tuple(kinds["dispute"]),  # type: ignore[arg-type]
+            tuple(kinds["phase"]),  # type: ignore[arg-type]
             store=store,
         )
     except (sqlite3.Error, ValueError, KeyError, TypeError):
@@ -156,6 +157,7 @@ def _fill(connection: sqlite3.Connection, base: FactBase) -> None:
     others += [("actor", r) for r in base.actors]
     others += [("quote", r) for r in base.quotes]
     others += [("dispute", r) for r in base.disputes]
+    others += [("phase", r) for r in base.phases]
     connection.executemany(
         "INSERT INTO records VALUES (?, ?, ?)",
         ((n, kind, json.dumps(record_dict(r), ensure_ascii=False)) for n, (kind, r) in enumerate(others)),

@@ -3,6 +3,7 @@
 Errors from the library (hamsyr.errors) become one line on stderr and an exit code here, in `_run`.
 """
 
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -12,14 +13,16 @@ from typing import Annotated
 import typer
 
 from hamsyr import version
+from hamsyr.chart import Lane, span_of
 from hamsyr.dates import DateError, FuzzyDate, parse_date
 from hamsyr.errors import BAD_DATA, USAGE, HamsyrError, LookupFailed
 from hamsyr.factbase import RECORD_TYPE_NAMES, DateRange, FactBase
+from hamsyr.files import write_atomic
 from hamsyr.loading import check, load, resolve_path
 from hamsyr.model import Actor, ActorKind
 from hamsyr.render import Format, render
 from hamsyr.serialize import write_json
-from hamsyr.views import ActorView, InfoView, Listing, SourceView, TimelineView, View
+from hamsyr.views import ActorView, InfoView, Listing, PhasesView, SourceView, TimelineView, View
 
 app = typer.Typer(
     name="hamsyr",
@@ -64,6 +67,12 @@ SinceOption = Annotated[
 UntilOption = Annotated[
     FuzzyDate | None,
     typer.Option(parser=_date_option, metavar="DATE", help="Only records whose date overlaps this date or earlier."),
+]
+OnOption = Annotated[
+    FuzzyDate | None,
+    typer.Option(
+        "--on", parser=_date_option, metavar="DATE", help="As of this date: what overlaps it (a year, month or day)."
+    ),
 ]
 LimitOption = Annotated[int | None, typer.Option(min=0, metavar="N", help="Show at most N records.")]
 ReverseOption = Annotated[bool, typer.Option("--reverse", help="Newest first (undated records stay last).")]
@@ -134,6 +143,16 @@ def _actor(base: FactBase, name: str) -> Actor:
     return match.actor
 
 
+def _dates(since: FuzzyDate | None, until: FuzzyDate | None, on: FuzzyDate | None = None) -> DateRange:
+    """The range asked for: --on a date, or --since/--until (not both ways at once)."""
+    if on is not None:
+        if since is not None or until is not None:
+            print("hamsyr: --on cannot be combined with --since or --until; give one or the other", file=sys.stderr)
+            raise typer.Exit(USAGE)
+        return DateRange.of(on, on)
+    return DateRange.of(since, until)
+
+
 def _run(
     ctx: typer.Context,
     data: Path | None,
@@ -160,6 +179,7 @@ def events(
     ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    on: OnOption = None,
     tag: Annotated[list[str] | None, typer.Option(metavar="TAG", help="With this tag (repeat: all of them).")] = None,
     source: Annotated[str | None, typer.Option(metavar="ID", help="Citing this source.")] = None,
     text: TextOption = None,
@@ -176,7 +196,7 @@ def events(
             "event",
             base.find_events(
                 actors=[_actor(base, name).id for name in actor or []],
-                dates=DateRange.of(since, until),
+                dates=_dates(since, until, on),
                 tags=[base.tag(name) for name in tag or []],
                 source=base.source(source).id if source else None,
                 text=text,
@@ -195,31 +215,51 @@ def actors(
         str | None, typer.Argument(help="Only actors whose name, alias or id contains these words.")
     ] = None,
     kind: Annotated[ActorKind | None, typer.Option(case_sensitive=False, help="Only actors of this kind.")] = None,
+    on: Annotated[
+        FuzzyDate | None,
+        typer.Option(
+            parser=_date_option, metavar="DATE", help="Only actors holding a role on this date, with those roles."
+        ),
+    ] = None,
+    role: Annotated[
+        str | None,
+        typer.Option(metavar="WORDS", help="Only actors with a role whose title or organization has these words."),
+    ] = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     data: DataOption = None,
 ) -> None:
-    """People, organizations and states, by name."""
-    _run(ctx, data, fmt, as_json, lambda base: Listing("actor", base.find_actors(name, kind)))
+    """People, organizations and states, by name; with --on or --role, who held which role."""
+
+    def query(base: FactBase) -> View:
+        if on is None and role is None:
+            return Listing("actor", base.find_actors(name, kind))
+        return Listing("role-holder", base.find_actors(name, kind, _dates(None, None, on), role))
+
+    _run(ctx, data, fmt, as_json, query)
 
 
 @app.command()
 def actor(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="An id, name or alias, in any case and with or without accents.")],
+    on: OnOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     data: DataOption = None,
 ) -> None:
-    """One actor: roles, events and quotes."""
+    """One actor: roles, events and quotes (as of a date with --on), and who holds roles in it."""
 
     def query(base: FactBase) -> View:
         found = _actor(base, name)
+        dates = _dates(None, None, on)
         return ActorView(
-            found,
-            base.find_events(actors=[found.id]),
-            base.find_quotes(speaker=found.id),
-            base.quotes_about(found.id),
+            found._replace(roles=base.roles_on(found, dates)),
+            base.find_events(actors=[found.id], dates=dates),
+            base.find_quotes(speaker=found.id, dates=dates),
+            base.quotes_about(found.id, dates),
+            base.holders(found.id, dates),
+            on.text if on else None,
         )
 
     _run(ctx, data, fmt, as_json, query)
@@ -232,6 +272,7 @@ def quotes(
     about: Annotated[str | None, typer.Option(metavar="NAME", help="About this actor.")] = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    on: OnOption = None,
     text: TextOption = None,
     limit: LimitOption = None,
     reverse: ReverseOption = False,
@@ -247,7 +288,7 @@ def quotes(
             base.find_quotes(
                 speaker=_actor(base, speaker).id if speaker else None,
                 about=_actor(base, about).id if about else None,
-                dates=DateRange.of(since, until),
+                dates=_dates(since, until, on),
                 text=text,
                 limit=limit,
                 reverse=reverse,
@@ -276,6 +317,26 @@ def source(
     def query(base: FactBase) -> View:
         found = base.source(source_id)
         return SourceView(found, base.supports(found.id))
+
+    _run(ctx, data, fmt, as_json, query)
+
+
+@app.command()
+def phases(
+    ctx: typer.Context,
+    on: Annotated[
+        FuzzyDate | None,
+        typer.Option(parser=_date_option, metavar="DATE", help="Only the phases in force then, with their events."),
+    ] = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    data: DataOption = None,
+) -> None:
+    """Phases of the relationship; with --on, the one(s) in force on a date and the events inside."""
+
+    def query(base: FactBase) -> View:
+        found = base.find_phases(_dates(None, None, on))
+        return PhasesView(found, [base.events_in(phase) for phase in found] if on else None, on.text if on else None)
 
     _run(ctx, data, fmt, as_json, query)
 
@@ -334,21 +395,56 @@ def timeline(
     ctx: typer.Context,
     actor: Annotated[
         list[str] | None,
-        typer.Option("--actor", "-a", metavar="NAME", help="Involving this actor (repeat: all of them)."),
+        typer.Option("--actor", "-a", metavar="NAME", help="A lane for this actor's events (repeatable)."),
     ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    svg: Annotated[Path | None, typer.Option(metavar="FILE", help="Also save the picture as SVG.")] = None,
+    html: Annotated[Path | None, typer.Option(metavar="FILE", help="Also save the picture as an HTML page.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --svg or --html file.")] = False,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     data: DataOption = None,
 ) -> None:
-    """Events in date order, grouped by year."""
+    """A year axis with the phases as bands and the events as marks, then the events by year."""
+    for target in (svg, html):
+        if target is not None and target.exists() and not force:
+            print(f"hamsyr: {target} already exists; pass --force to replace it", file=sys.stderr)
+            raise typer.Exit(USAGE)
 
     def query(base: FactBase) -> View:
-        ids = [_actor(base, name).id for name in actor or []]
-        return TimelineView(base.timeline(ids, DateRange.of(since, until)))
+        found = [_actor(base, name) for name in actor or []]
+        dates = DateRange.of(since, until)
+        groups = base.timeline([a.id for a in found], dates)
+        phases = base.find_phases(dates)
+        events = [event for group in groups for event in group.events]
+        lanes = [Lane(a.name, base.find_events(actors=[a.id], dates=dates)) for a in found]
+        whole = span_of(phases, events)
+        span = None
+        if whole is not None:
+            span = (dates.since or whole[0], dates.until or whole[1])
+        view = TimelineView(groups, phases, lanes, span)
+        _export(view, base, svg, html)
+        return view
 
     _run(ctx, data, fmt, as_json, query)
+
+
+def _export(view: TimelineView, base: FactBase, svg: Path | None, html: Path | None) -> None:
+    """Save the timeline picture where --svg and --html ask (existing files were checked before loading)."""
+    if svg is None and html is None:
+        return
+    from hamsyr.tables import export_timeline
+
+    width = int(os.environ.get("COLUMNS", "0")) or 100
+    for target, kind in ((svg, "svg"), (html, "html")):
+        if target is not None:
+            try:
+                write_atomic(target, export_timeline(view, base, width, kind), replace=True)
+            except OSError as error:
+                print(f"hamsyr: cannot write {target} ({error.strerror or error}); check the folder", file=sys.stderr)
+                raise typer.Exit(USAGE) from None
+            print(f"hamsyr: wrote {target}", file=sys.stderr)
 
 
 @app.command()

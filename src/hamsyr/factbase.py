@@ -9,7 +9,7 @@ from typing import NamedTuple, Protocol, TypeVar
 
 from hamsyr.dates import FuzzyDate, sort_key
 from hamsyr.errors import LookupFailed, QueryError
-from hamsyr.model import Actor, ActorKind, Citation, Dispute, Event, Quote, Record, Source
+from hamsyr.model import Actor, ActorKind, Citation, Dispute, Event, Phase, Quote, Record, Role, Source
 from hamsyr.names import NameIndex, Words, fold, skeleton, word_match, word_spans, words
 
 # How much a query word found in each part of a record counts towards a search hit's rank.
@@ -83,7 +83,7 @@ class EventStore(Protocol):
     ) -> Iterator[Event]: ...
 
 
-_TYPE_NAMES = {Event: "event", Quote: "quote", Dispute: "dispute", Actor: "actor", Source: "source"}
+_TYPE_NAMES = {Event: "event", Quote: "quote", Phase: "phase", Dispute: "dispute", Actor: "actor", Source: "source"}
 RECORD_TYPE_NAMES = tuple(_TYPE_NAMES.values())  # also the order of search hits of equal rank
 
 
@@ -96,6 +96,8 @@ def record_date(record: Record) -> FuzzyDate | None:
         return record.date
     if isinstance(record, Source):
         return record.published
+    if isinstance(record, Phase):
+        return record.start
     return None
 
 
@@ -103,6 +105,8 @@ def record_label(record: Record) -> str:
     """The one line that names a record in listings: a title, a name, or the start of a quote."""
     if isinstance(record, Source | Event | Dispute):
         return record.title
+    if isinstance(record, Phase):
+        return record.label
     if isinstance(record, Actor):
         return record.name
     return record.text
@@ -129,6 +133,9 @@ def _searchable(record: Record, name_of: Callable[[str], str]) -> list[tuple[str
         parts += [("places", _ASIDE_WEIGHT, place) for place in record.places]
         parts += [("tags", _ASIDE_WEIGHT, tag) for tag in record.tags]
         parts += [("actors", _ASIDE_WEIGHT, name_of(actor)) for actor in record.actors]
+    elif isinstance(record, Phase):
+        parts += [("label", _TITLE_WEIGHT, record.label), ("summary", _BODY_WEIGHT, record.summary)]
+        parts += [("sources", _ASIDE_WEIGHT, c.excerpt) for c in record.sources]
     elif isinstance(record, Dispute):
         parts += [("title", _TITLE_WEIGHT, record.title), ("summary", _BODY_WEIGHT, record.summary)]
         parts += [("claims", _BODY_WEIGHT, claim.claim) for claim in record.claims]
@@ -210,6 +217,7 @@ class FactBase:
         events: tuple[Event, ...] | None,
         quotes: tuple[Quote, ...],
         disputes: tuple[Dispute, ...] = (),
+        phases: tuple[Phase, ...] = (),
         store: "EventStore | None" = None,
     ) -> None:
         """`events` may be None when a `store` (a cached base) gives them on demand."""
@@ -218,9 +226,10 @@ class FactBase:
         self.actors = actors
         self.quotes = quotes
         self.disputes = disputes
+        self.phases = phases
         self._events = events
         self._store = store
-        others: tuple[Record, ...] = (*sources, *actors, *quotes, *disputes)
+        others: tuple[Record, ...] = (*sources, *actors, *quotes, *disputes, *phases)
         self._by_id: dict[str, Record] = {record.id: record for record in others}
         self._events_by_id: dict[str, Event] | None = None
         self._parts_cache: dict[str, tuple[_Part, ...]] = {}
@@ -306,15 +315,37 @@ class FactBase:
 
     # --- listings --------------------------------------------------------------------------------------
 
-    def find_actors(self, name: str | None = None, kind: ActorKind | None = None) -> list[Actor]:
-        """Actors whose id, name or an alias contains every word of `name`, of the given kind, by name."""
+    def find_actors(
+        self,
+        name: str | None = None,
+        kind: ActorKind | None = None,
+        dates: DateRange = ANY_DATE,
+        role: str | None = None,
+    ) -> list[Actor]:
+        """Actors whose id, name or an alias contains every word of `name`, of the given kind, by name.
+
+        With `dates` or `role`, only actors holding a role then (whose title or organization contains the
+        words of `role`), each returned with just those roles.
+        """
         owners = set(self._names.matching(name)) if name and name.strip() else None
-        chosen = [
-            actor
-            for actor in self.actors
-            if (kind is None or actor.kind is kind) and (owners is None or actor.id in owners)
-        ]
+        role_query = _Query.of(role or "")
+        chosen = []
+        for actor in self.actors:
+            if (kind is not None and actor.kind is not kind) or (owners is not None and actor.id not in owners):
+                continue
+            if dates.is_open and not role_query.words:
+                chosen.append(actor)
+                continue
+            roles = tuple(r for r in self.roles_on(actor, dates) if self._role_matches(r, role_query))
+            if roles:
+                chosen.append(actor._replace(roles=roles))
         return sorted(chosen, key=lambda actor: (fold(actor.name), actor.id))
+
+    def _role_matches(self, role: Role, query: "_Query") -> bool:
+        if not query.words:
+            return True
+        words = Words(fold(f"{role.title} {self._name_of(role.organization) if role.organization else ''}"))
+        return all(words.match(word, shape) for word, shape in zip(query.words, query.skeletons, strict=True))
 
     def find_events(
         self,
@@ -381,6 +412,32 @@ class FactBase:
     def _facts(self) -> tuple[Event | Quote, ...]:
         return (*self.events, *self.quotes)
 
+    def find_phases(self, dates: DateRange = ANY_DATE) -> list[Phase]:
+        """Phases of the relationship overlapping `dates`, by start (then the one ending first)."""
+        chosen = [phase for phase in self.phases if phase.overlaps(dates.since, dates.until)]
+        return sorted(chosen, key=lambda p: (sort_key(p.start), sort_key(p.end), p.id))
+
+    def events_in(self, phase: Phase) -> list[Event]:
+        """The dated events that overlap a phase."""
+        return self.find_events(dates=DateRange(phase.start.start, phase.end.end if phase.end else None))
+
+    def roles_on(self, actor: Actor, dates: DateRange) -> tuple[Role, ...]:
+        """The actor's roles held at some point of `dates` (every role when the range is open). A role with
+        no dates at all is left out of dated answers: the sources do not say when it was held."""
+        if dates.is_open:
+            return actor.roles
+        return tuple(role for role in actor.roles if role.dated and role.overlaps(dates.since, dates.until))
+
+    def holders(self, organization: str, dates: DateRange = ANY_DATE) -> list[tuple[Actor, Role]]:
+        """Who holds a role in `organization` (an actor id) at some point of `dates`, earliest first."""
+        found = [
+            (actor, role)
+            for actor in self.actors
+            for role in self.roles_on(actor, dates)
+            if role.organization == organization
+        ]
+        return sorted(found, key=lambda pair: (*_role_span(pair[1]), fold(pair[1].title), pair[0].id))
+
     def find_disputes(self, record_id: str | None = None, source: str | None = None) -> list[Dispute]:
         """Points of disagreement between the sources, optionally only those about one event or quote,
         or those with a claim citing one source; in file order."""
@@ -391,13 +448,21 @@ class FactBase:
             and (source is None or any(c.source == source for claim in dispute.claims for c in claim.sources))
         ]
 
-    def quotes_about(self, actor_id: str) -> list[Quote]:
-        return _ordered([q for q in self.quotes if actor_id in q.about and q.speaker != actor_id], None, False)
+    def quotes_about(self, actor_id: str, dates: DateRange = ANY_DATE) -> list[Quote]:
+        """Quotes about an actor by others, overlapping `dates`."""
+        chosen = [q for q in self.quotes if actor_id in q.about and q.speaker != actor_id and dates.admits(q.date)]
+        return _ordered(chosen, None, False)
 
     def timeline(self, actors: Sequence[str] = (), dates: DateRange = ANY_DATE) -> list[YearGroup]:
-        """Events in date order grouped by the year they start in; undated ones last, under year None."""
+        """Events involving any of `actors` (every event when none is given), in date order, grouped by the
+        year they start in; undated ones last, under year None."""
+        if actors:
+            chosen = {event.id: event for actor in actors for event in self.find_events(actors=[actor], dates=dates)}
+            events = _ordered(list(chosen.values()), None, False)
+        else:
+            events = self.find_events(dates=dates)
         groups: dict[int | None, list[Event]] = {}
-        for event in self.find_events(actors=actors, dates=dates):
+        for event in events:
             groups.setdefault(event.date.year if event.date else None, []).append(event)
         return [YearGroup(year, tuple(events)) for year, events in groups.items()]
 
@@ -413,7 +478,9 @@ class FactBase:
             raise QueryError("search needs at least one word")
         phrase = " ".join(query.words)
         hits = []
-        records: tuple[Record, ...] = (*self.events, *self.quotes, *self.disputes, *self.actors, *self.sources)
+        records: tuple[Record, ...] = (
+            *self.events, *self.quotes, *self.phases, *self.disputes, *self.actors, *self.sources
+        )  # fmt: skip
         for record in records:
             if types and record_type(record) not in types:
                 continue
@@ -457,6 +524,7 @@ class FactBase:
             "events": self._store.count() if self._store is not None and self._events is None else len(self.events),
             "quotes": len(self.quotes),
             "disputes": len(self.disputes),
+            "phases": len(self.phases),
         }
 
     def date_span(self) -> tuple[FuzzyDate, FuzzyDate] | None:
@@ -465,6 +533,11 @@ class FactBase:
         if not dated:
             return None
         return min(dated, key=sort_key), max(dated, key=sort_key)
+
+
+def _role_span(role: Role) -> tuple[date, date]:
+    """A role's days for ordering, an unknown start as early as can be and an open end as late."""
+    return (role.start.start if role.start else date.min, role.end.end if role.end else date.max)
 
 
 def _describe(actor: Actor) -> str:

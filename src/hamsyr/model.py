@@ -1,5 +1,6 @@
 """The records of a fact base: immutable, with the field names the TOML file and the JSON output use."""
 
+from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -39,10 +40,22 @@ class Source(NamedTuple):
 
 
 class Role(NamedTuple):
+    """A position an actor holds; `start` and `end` bound the time the sources attest it (None: open)."""
+
     title: str
     organization: str | None = None
     start: FuzzyDate | None = None
     end: FuzzyDate | None = None
+
+    @property
+    def dated(self) -> bool:
+        return self.start is not None or self.end is not None
+
+    def overlaps(self, since: date | None, until: date | None) -> bool:
+        """True when the role may be held in [since, until]: its interval, open where undated, meets it."""
+        return (until is None or self.start is None or self.start.start <= until) and (
+            since is None or self.end is None or self.end.end >= since
+        )
 
 
 class Actor(NamedTuple):
@@ -67,6 +80,22 @@ class Dispute(NamedTuple):
     summary: str
     claims: tuple[Claim, ...]
     records: tuple[str, ...] = ()
+
+
+class Phase(NamedTuple):
+    """A period of the relationship; `end` None means it was still going on when the sources were written."""
+
+    id: str
+    label: str
+    start: FuzzyDate
+    end: FuzzyDate | None
+    summary: str
+    sources: tuple[Citation, ...]
+
+    def overlaps(self, since: date | None, until: date | None) -> bool:
+        return (until is None or self.start.start <= until) and (
+            since is None or self.end is None or self.end.end >= since
+        )
 
 
 class Event(NamedTuple):
@@ -94,4 +123,4 @@ class Quote(NamedTuple):
     disputes: tuple[str, ...] = ()  # derived at load time from the disputes that name this quote
 
 
-Record = Source | Actor | Event | Quote | Dispute
+Record = Source | Actor | Event | Quote | Dispute | Phase

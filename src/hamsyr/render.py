@@ -14,6 +14,7 @@ from hamsyr.serialize import (
     COLUMNS,
     flat_row,
     hit_dict,
+    member_dict,
     record_dict,
     support_dict,
     write_csv,
@@ -22,7 +23,7 @@ from hamsyr.serialize import (
     write_tsv,
     year_group_dict,
 )
-from hamsyr.views import ActorView, Listing, SourceView, TimelineView, View
+from hamsyr.views import ActorView, Listing, PhasesView, SourceView, TimelineView, View
 
 
 class Format(StrEnum):
@@ -46,12 +47,21 @@ def to_data(view: View) -> Any:
     if isinstance(view, Listing):
         return [item_dict(item) for item in view.items]
     if isinstance(view, ActorView):
-        return {
+        data = {
             **record_dict(view.actor),
             "events": [record_dict(e) for e in view.events],
             "quotes": [record_dict(q) for q in view.quotes],
             "quotes_about": [record_dict(q) for q in view.quotes_about],
+            "members": [member_dict(actor, role) for actor, role in view.members],
         }
+        return {**data, "on": view.on} if view.on else data
+    if isinstance(view, PhasesView):
+        if view.events is None:
+            return [record_dict(phase) for phase in view.phases]
+        return [
+            {**record_dict(phase), "events": [record_dict(e) for e in events]}
+            for phase, events in zip(view.phases, view.events, strict=True)
+        ]
     if isinstance(view, SourceView):
         return {**record_dict(view.source), "supports": [support_dict(s) for s in view.supports]}
     if isinstance(view, TimelineView):
@@ -72,6 +82,8 @@ def _flat(view: View) -> tuple[tuple[str, ...], list[list[str]]]:
         return columns, [flat_row(item_dict(item), columns) for item in view.items]
     if isinstance(view, ActorView):
         return COLUMNS["actor"], [flat_row(record_dict(view.actor), COLUMNS["actor"])]
+    if isinstance(view, PhasesView):
+        return COLUMNS["phase"], [flat_row(record_dict(phase), COLUMNS["phase"]) for phase in view.phases]
     if isinstance(view, SourceView):
         return COLUMNS["source"], [flat_row(record_dict(view.source), COLUMNS["source"])]
     if isinstance(view, TimelineView):

@@ -88,6 +88,15 @@ RECORD_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("about", Kind.REFS, target="actors"),
         Field("sources", Kind.CITATIONS, required=True),
     ),
+    # A period of the relationship as the documents tell it; periods may overlap where datings compete.
+    "phases": (
+        Field("id", Kind.ID, required=True),
+        Field("label", Kind.TEXT, required=True),
+        Field("start", Kind.DATE, required=True),
+        Field("end", Kind.DATE),
+        Field("summary", Kind.TEXT, required=True),
+        Field("sources", Kind.CITATIONS, required=True),
+    ),
     # A point on which the sources disagree or frame the same thing differently: each claim with its sources,
     # and the events and quotes it concerns (which are then marked as disputed).
     "disputes": (
@@ -106,5 +115,6 @@ SINGULAR = {
     "events": "event",
     "quotes": "quote",
     "disputes": "dispute",
+    "phases": "phase",
     "events|quotes": "event or quote",
 }

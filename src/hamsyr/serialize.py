@@ -12,7 +12,7 @@ from typing import IO, Any
 from hamsyr.dates import FuzzyDate, parse_date
 from hamsyr.factbase import Hit, Support, YearGroup, record_date, record_label, record_type
 from hamsyr.inert import field, json_safe, visible
-from hamsyr.model import Actor, ActorKind, Citation, Claim, Dispute, Event, Quote, Record, Role, Source
+from hamsyr.model import Actor, ActorKind, Citation, Claim, Dispute, Event, Phase, Quote, Record, Role, Source
 
 LIST_SEPARATOR = "|"  # how list fields are joined in TSV and CSV
 
@@ -72,6 +72,15 @@ def record_dict(record: Record) -> dict[str, Any]:
             "sources": [citation_dict(c) for c in record.sources],
             "disputes": list(record.disputes),
         }
+    if isinstance(record, Phase):
+        return {
+            "id": record.id,
+            "label": record.label,
+            "start": _date(record.start),
+            "end": _date(record.end),
+            "summary": record.summary,
+            "sources": [citation_dict(c) for c in record.sources],
+        }
     if isinstance(record, Dispute):
         return {
             "id": record.id,
@@ -91,6 +100,11 @@ def record_dict(record: Record) -> dict[str, Any]:
         "sources": [citation_dict(c) for c in record.sources],
         "disputes": list(record.disputes),
     }
+
+
+def member_dict(actor: Actor, role: Role) -> dict[str, Any]:
+    """Someone holding a role in an organization."""
+    return {"actor": actor.id, "name": actor.name, **role_dict(role)}
 
 
 def hit_dict(hit: Hit) -> dict[str, Any]:
@@ -129,6 +143,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "event": ("id", "date", "date_text", "title", "summary", "actors", "places", "tags", "sources", "disputes"),
     "quote": ("id", "speaker", "text", "date", "date_text", "context", "about", "sources", "disputes"),
     "dispute": ("id", "title", "summary", "records", "claims"),
+    "phase": ("id", "label", "start", "end", "summary", "sources"),
+    "role-holder": ("id", "name", "kind", "aliases", "description", "roles"),
     "hit": ("type", "id", "date", "title", "score", "field", "passage"),
     "support": ("type", "id", "date", "title", "excerpt", "attributed_to"),
 }
@@ -210,6 +226,9 @@ def record_from_dict(kind: str, d: dict[str, Any]) -> Record:
     if kind == "actor":
         roles = tuple(Role(r["title"], r["organization"], _date_of(r["start"]), _date_of(r["end"])) for r in d["roles"])
         return Actor(d["id"], d["name"], ActorKind(d["kind"]), tuple(d["aliases"]), d["description"], roles)
+    if kind == "phase":
+        start = parse_date(d["start"])
+        return Phase(d["id"], d["label"], start, _date_of(d["end"]), d["summary"], _citations(d["sources"]))
     if kind == "dispute":
         claims = tuple(Claim(c["claim"], _citations(c["sources"])) for c in d["claims"])
         return Dispute(d["id"], d["title"], d["summary"], claims, tuple(d["records"]))

@@ -3,6 +3,7 @@ never as markup, so `[bold]` or an escape sequence in the data stays inert."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from typing import IO
 
@@ -11,11 +12,12 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from hamsyr.chart import ASCII, UNICODE, Glyphs, draw
 from hamsyr.dates import FuzzyDate
 from hamsyr.factbase import FactBase, Hit, Support, record_date, record_label, record_type
 from hamsyr.inert import visible
-from hamsyr.model import Actor, Citation, Dispute, Event, Quote, Source
-from hamsyr.views import ActorView, Listing, SourceView, TimelineView, View
+from hamsyr.model import Actor, Citation, Dispute, Event, Quote, Role, Source
+from hamsyr.views import ActorView, Listing, PhasesView, SourceView, TimelineView, View
 
 _TITLE = "bold"
 _DIM = "dim"
@@ -227,6 +229,45 @@ def _fields(pairs: Iterable[tuple[str, str | None]], title: str | None = None) -
     return table
 
 
+def _period(start: FuzzyDate | None, end: FuzzyDate | None) -> str:
+    """From one date to another; an open end is shown as an ellipsis."""
+    return f"{start.text if start else '…'} → {end.text if end else '…'}"
+
+
+def role_text(role: Role, base: FactBase | None) -> Text:
+    """A role on one line: title, organization, and the time the sources attest it."""
+    text = safe(role.title)
+    if role.organization:
+        text.append_text(safe(", ") + _names(base, [role.organization]))
+    if role.dated:
+        text.append_text(safe(f" ({_period(role.start, role.end)})", _DIM))
+    else:
+        text.append_text(safe(" (dates unknown)", _DIM))
+    return text
+
+
+def role_holders_table(actors: Sequence[Actor], base: FactBase | None, title: str | None = None) -> Table:
+    table = _table(title, "ID", "Name", "Kind", "Roles")
+    for actor in actors:
+        roles = Text("\n").join(role_text(role, base) for role in actor.roles)
+        table.add_row(safe(actor.id), safe(actor.name, _TITLE), safe(actor.kind.value), roles)
+    return table
+
+
+def phases_view(view: PhasesView, base: FactBase | None) -> RenderableType:
+    table = _table(f"Phases in force on {view.on}" if view.on else None, "Period", "Phase", "Sources")
+    for phase in view.phases:
+        period = safe(_period(phase.start, phase.end))
+        table.add_row(period, _titled(phase.label, phase.summary), _sources(phase.sources))
+    if view.events is None:
+        return table
+    parts: list[RenderableType] = [table]
+    for phase, events in zip(view.phases, view.events, strict=True):
+        if events:
+            parts.append(events_table(events, base, f"Events of {visible(phase.label)} ({len(events)})"))
+    return Group(*parts)
+
+
 def actor_view(view: ActorView, base: FactBase | None) -> RenderableType:
     actor = view.actor
     parts: list[RenderableType] = [
@@ -240,8 +281,10 @@ def actor_view(view: ActorView, base: FactBase | None) -> RenderableType:
             title=visible(actor.name),
         )
     ]
+    if view.on and not actor.roles:
+        parts.append(Text(f"No role the sources date is known to have been held on {view.on}.", style=_DIM))
     if actor.roles:
-        roles = _table("Roles", "Role", "Organization", "From", "Until")
+        roles = _table(f"Roles on {view.on}" if view.on else "Roles", "Role", "Organization", "From", "Until")
         for role in actor.roles:
             organization = _names(base, [role.organization]) if role.organization else Text()
             roles.add_row(
@@ -251,6 +294,13 @@ def actor_view(view: ActorView, base: FactBase | None) -> RenderableType:
                 _date_cell(role.end) if role.end else Text(),
             )
         parts.append(roles)
+    if view.members:
+        members = _table(
+            f"People with roles in it on {view.on}" if view.on else "People with roles in it", "Name", "Role"
+        )
+        for member, role in view.members:
+            members.add_row(safe(member.name, _TITLE), role_text(role._replace(organization=None), base))
+        parts.append(members)
     if view.events:
         parts.append(events_table(view.events, base, f"Events ({len(view.events)})"))
     if view.quotes:
@@ -280,7 +330,28 @@ def source_view(view: SourceView) -> RenderableType:
     return Group(header, supports_table(view.supports, f"What it supports ({len(view.supports)})"))
 
 
-def timeline_view(view: TimelineView, base: FactBase | None) -> Table:
+_PHASE_COLOURS = ("cyan", "magenta", "yellow", "green", "blue", "red")
+_CHART_STYLES = {"axis": _DIM, "label": "bold", "event": "bold", "lane": "bold cyan", "": ""}
+
+
+def chart_text(view: TimelineView, width: int, glyphs: Glyphs) -> Text | None:
+    """The timeline picture as Rich text: phases in colour, each line from hamsyr.chart."""
+    if view.span is None:
+        return None
+    events = [event for group in view.groups for event in group.events]
+    text = Text()
+    for line in draw(view.phases, events, view.lanes, view.span[0], view.span[1], width, glyphs):
+        for segment, style in line:
+            colour = _PHASE_COLOURS[int(style[6:])] if style.startswith("phase-") else _CHART_STYLES[style]
+            text.append_text(safe(segment, colour))
+        text.append("\n")
+    return text
+
+
+def timeline_view(
+    view: TimelineView, base: FactBase | None, width: int = 80, glyphs: Glyphs = UNICODE
+) -> RenderableType:
+    picture = chart_text(view, width, glyphs)
     table = _table(None, "Year", "Date", "Event", "Actors")
     for group in view.groups:
         for position, event in enumerate(group.events):
@@ -292,7 +363,7 @@ def timeline_view(view: TimelineView, base: FactBase | None) -> Table:
                 _names(base, event.actors),
                 end_section=position == len(group.events) - 1,
             )
-    return table
+    return Group(picture, table) if picture is not None else table
 
 
 def render_table(view: View, out: IO[str], base: FactBase | None = None) -> None:
@@ -314,6 +385,8 @@ def render_table(view: View, out: IO[str], base: FactBase | None = None) -> None
             renderable = sources_table(items)  # type: ignore[arg-type]
         elif view.kind == "dispute":
             renderable = disputes_table(items)  # type: ignore[arg-type]
+        elif view.kind == "role-holder":
+            renderable = role_holders_table(items, base)  # type: ignore[arg-type]
         elif view.kind == "hit":
             renderable = hits_table(items)  # type: ignore[arg-type]
         else:
@@ -323,7 +396,28 @@ def render_table(view: View, out: IO[str], base: FactBase | None = None) -> None
     elif isinstance(view, SourceView):
         renderable = source_view(view)
     elif isinstance(view, TimelineView):
-        renderable = timeline_view(view, base)
+        renderable = timeline_view(view, base, console.width, _glyphs_for(out))
+    elif isinstance(view, PhasesView):
+        renderable = phases_view(view, base)
     else:
         renderable = _fields((key, str(value)) for key, value in view.items())
     console.print(renderable)
+
+
+def _glyphs_for(out: IO[str]) -> Glyphs:
+    """Box-drawing characters where the output can encode them, plain ASCII where it cannot."""
+    encoding = getattr(out, "encoding", None) or "utf-8"
+    try:
+        "".join(UNICODE).encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return ASCII
+    return UNICODE
+
+
+def export_timeline(view: TimelineView, base: FactBase | None, width: int, kind: str) -> str:
+    """The timeline as it shows in a terminal, as an SVG picture or an HTML page ("svg" or "html")."""
+    console = Console(record=True, width=width, file=io.StringIO(), markup=False, emoji=False, highlight=False)
+    console.print(timeline_view(view, base, width))
+    if kind == "svg":
+        return console.export_svg(title="hamsyr timeline")
+    return console.export_html(inline_styles=True)

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from hamsyr.dates import DateError, FuzzyDate, parse_date
 from hamsyr.errors import FactBaseError
 from hamsyr.factbase import FactBase
-from hamsyr.model import Actor, ActorKind, Citation, Claim, Dispute, Event, Quote, Role, Source
+from hamsyr.model import Actor, ActorKind, Citation, Claim, Dispute, Event, Phase, Quote, Role, Source
 from hamsyr.schema import (
     CITATION_FIELDS,
     CLAIM_FIELDS,
@@ -340,10 +340,13 @@ def _records(
                     )
                 else:
                     first_use[record_id] = (record_type, index)
+            start, end = values.get("start"), values.get("end")
+            if record_type == "phases" and start is not None and end is not None and end.end < start.start:
+                validator.report(record_type, index, where, "end", "ends before the phase starts")
             yield record_type, index, where, values
 
 
-def _build(record_type: str, v: dict[str, Any]) -> Source | Actor | Event | Quote | Dispute:
+def _build(record_type: str, v: dict[str, Any]) -> Source | Actor | Event | Quote | Dispute | Phase:
     if record_type == "sources":
         return Source(
             v["id"],
@@ -368,6 +371,8 @@ def _build(record_type: str, v: dict[str, Any]) -> Source | Actor | Event | Quot
             v.get("places", ()),
             v.get("tags", ()),
         )
+    if record_type == "phases":
+        return Phase(v["id"], v["label"], v["start"], v.get("end"), v["summary"], v["sources"])
     if record_type == "disputes":
         return Dispute(v["id"], v["title"], v["summary"], v["claims"], v.get("records", ()))
     return Quote(
@@ -419,5 +424,6 @@ def validate(path: Path, data: bytes) -> tuple[FactBase | None, list[Problem]]:
         tuple(_mark_disputed(built["events"], disputes)),
         tuple(_mark_disputed(built["quotes"], disputes)),
         tuple(disputes),
+        tuple(built["phases"]),
     )
     return base, []

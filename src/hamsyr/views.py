@@ -1,10 +1,12 @@
 """What a command hands to the renderer: query results, not yet formatted."""
 
 from collections.abc import Iterator, Sequence
+from datetime import date
 from typing import Any, NamedTuple
 
+from hamsyr.chart import Lane
 from hamsyr.factbase import Hit, Support, YearGroup
-from hamsyr.model import Actor, Event, Quote, Record, Source
+from hamsyr.model import Actor, Event, Phase, Quote, Record, Role, Source
 
 
 class Listing(NamedTuple):
@@ -15,10 +17,23 @@ class Listing(NamedTuple):
 
 
 class ActorView(NamedTuple):
+    """One actor (with only the roles held `on` a date, when one was asked for), its events and quotes, and
+    the people who hold roles in it (when it is an organization)."""
+
     actor: Actor
     events: Sequence[Event]
     quotes: Sequence[Quote]
     quotes_about: Sequence[Quote]
+    members: Sequence[tuple[Actor, Role]] = ()
+    on: str | None = None
+
+
+class PhasesView(NamedTuple):
+    """Phases of the relationship, and, when asked as of a date, the events inside each."""
+
+    phases: Sequence[Phase]
+    events: Sequence[Sequence[Event]] | None = None
+    on: str | None = None
 
 
 class SourceView(NamedTuple):
@@ -27,7 +42,13 @@ class SourceView(NamedTuple):
 
 
 class TimelineView(NamedTuple):
+    """Events by year; for the picture also the phases, one lane of events per actor asked for, and the
+    span of days the axis covers (None when there is nothing dated to draw)."""
+
     groups: Sequence[YearGroup]
+    phases: Sequence[Phase] = ()
+    lanes: Sequence[Lane] = ()
+    span: tuple[date, date] | None = None
 
 
 class InfoView(NamedTuple):
@@ -42,4 +63,4 @@ class InfoView(NamedTuple):
                 yield key, value
 
 
-View = Listing | ActorView | SourceView | TimelineView | InfoView
+View = Listing | ActorView | SourceView | TimelineView | InfoView | PhasesView
