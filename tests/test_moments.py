@@ -157,7 +157,7 @@ EXPECTED_80 = """\
 Damascus years                          ━━━━━━━━━━━━━━━━━━━━━━━
 The break                                                    ━━━━━━━━━━━━━━━━━━━
 Restoration                                                                   ━━
-events               •                 •                      •                •
+events                •                •                       •               •
 Bashar al-Assad                                                                •"""
 
 
@@ -179,6 +179,14 @@ def test_timeline_fits_the_width_and_keeps_its_rows(small: FactBase, width: int)
     lines = picture(small, width).split("\n")
     assert max(len(line) for line in lines) <= width
     assert len(lines) == 2 + 3 + 1 + 1  # scale, axis, three phases, events, one lane
+
+
+def test_a_zoomed_timeline_labels_months_and_places_vague_dates_mid_interval(small: FactBase) -> None:
+    events = small.find_events(dates=DateRange.of(parse_date("2022-01"), parse_date("2022-12")))
+    lines = draw(small.phases, events, [], parse_date("2022-01").start, parse_date("2022-12").end, 60)
+    text = ["".join(t for t, _ in line) for line in lines]
+    assert "2022-01" in text[0] and "2022-07" in text[0]
+    assert text[-1].index("•") > 40  # 2022-09-15 is three quarters along the axis
 
 
 def test_timeline_without_box_drawing(small: FactBase) -> None:

@@ -68,18 +68,16 @@ def draw(
         return (shown.ljust(label_width) + " ", "label")
 
     lines: list[Line] = []
-    years = _label_years(since, until, plot)
+    ticks = _ticks(since, until, plot)
     scale = [" "] * plot
-    for year in years:
-        place = column(date(year, 1, 1))
-        text = str(year)
-        start = min(max(place - len(text) // 2, 0), plot - len(text))
+    for day, text in ticks:
+        start = min(max(column(day) - len(text) // 2, 0), plot - len(text))
         if all(char == " " for char in scale[max(start - 1, 0) : start + len(text) + 1]):
             scale[start : start + len(text)] = text
     lines.append([(" " * (label_width + 1), ""), ("".join(scale).rstrip(), "axis")])
     axis = [glyphs.axis] * plot
-    for year in years:
-        axis[column(date(year, 1, 1))] = glyphs.tick
+    for day, _ in ticks:
+        axis[column(day)] = glyphs.tick
     axis[0], axis[-1] = glyphs.left, glyphs.right
     lines.append([(" " * (label_width + 1), ""), ("".join(axis), "axis")])
 
@@ -95,30 +93,52 @@ def draw(
                 (glyphs.band * (last - first + 1), f"phase-{number % 6}"),
             ]
         )
-    lines.append([label("events"), *_marks(events, column, plot, glyphs, "event")])
+
+    def place(event: Event) -> int | None:
+        """An event's column: the middle of the part of its interval inside the axis, so that "2022" sits
+        in mid-2022 and a span reaching back before the axis does not pile up at its left edge."""
+        if event.date is None or event.date.end < since or event.date.start > until:
+            return None
+        first, last = max(event.date.start, since), min(event.date.end, until)
+        return column(first + (last - first) / 2)
+
+    lines.append([label("events"), *_marks(events, place, plot, glyphs, "event")])
     for lane in lanes:
-        lines.append([label(lane.label), *_marks(lane.events, column, plot, glyphs, "lane")])
+        lines.append([label(lane.label), *_marks(lane.events, place, plot, glyphs, "lane")])
     return [[segment for segment in line if segment[0]] for line in lines]
 
 
 def _marks(
-    events: Sequence[Event], column: Callable[[date], int], plot: int, glyphs: Glyphs, style: str
+    events: Sequence[Event], place: Callable[[Event], int | None], plot: int, glyphs: Glyphs, style: str
 ) -> list[Segment]:
     counts = [0] * plot
     for event in events:
-        if event.date is not None:
-            counts[column(event.date.start)] += 1
+        where = place(event)
+        if where is not None:
+            counts[where] += 1
     text = "".join(
         " " if n == 0 else glyphs.mark if n == 1 else str(n) if n < 10 else glyphs.many for n in counts
     ).rstrip()
     return [(text, style)]
 
 
-def _label_years(since: date, until: date, plot: int) -> list[int]:
-    """Years to label: the widest step of 1, 2, 5, 10, 20, 50... that leaves room for each label."""
+def _ticks(since: date, until: date, plot: int) -> list[tuple[date, str]]:
+    """Labelled ticks: years at the widest step of 1, 2, 5, 10... that leaves room for each label, or,
+    when fewer than two years would show, months at a step of 1, 2, 3 or 6."""
     first, last = since.year + (since > date(since.year, 1, 1)), until.year
     span = max(last - first, 1)
     for step in (1, 2, 5, 10, 20, 50, 100):
         if span / step * 6 <= plot:
-            return [year for year in range(first, last + 1) if year % step == 0]
-    return [first]
+            years = [(date(y, 1, 1), str(y)) for y in range(first, last + 1) if y % step == 0]
+            break
+    else:
+        years = [(date(first, 1, 1), str(first))]
+    if len(years) >= 2:
+        return years
+    months = [date(y, m, 1) for y in range(since.year, until.year + 1) for m in range(1, 13)]
+    months = [day for day in months if since <= day <= until]
+    for step in (1, 2, 3, 6):
+        chosen = [day for day in months if (day.month - 1) % step == 0]
+        if len(chosen) * 9 <= plot:
+            return [(day, f"{day.year}-{day.month:02d}") for day in chosen]
+    return years

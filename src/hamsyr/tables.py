@@ -281,7 +281,7 @@ def actor_view(view: ActorView, base: FactBase | None) -> RenderableType:
             title=visible(actor.name),
         )
     ]
-    if view.on and not actor.roles:
+    if view.on and not actor.roles and not view.members:
         parts.append(Text(f"No role the sources date is known to have been held on {view.on}.", style=_DIM))
     if actor.roles:
         roles = _table(f"Roles on {view.on}" if view.on else "Roles", "Role", "Organization", "From", "Until")
