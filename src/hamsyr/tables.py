@@ -198,7 +198,10 @@ def hits_table(hits: Sequence[Hit]) -> Table:
             label.stylize(_TITLE)
         when = record_date(hit.record)
         # Actors and disputes have no date of their own: leave the cell empty rather than say "undated".
-        date_cell = _date_cell(when) if when or isinstance(hit.record, Event | Quote) else Text()
+        if isinstance(hit.record, Event | Quote):
+            date_cell = _date_cell(when, hit.record.date_text)
+        else:
+            date_cell = _date_cell(when) if when else Text()
         table.add_row(safe(record_type(hit.record)), safe(hit.record.id), date_cell, label)
     return table
 
@@ -212,7 +215,7 @@ def supports_table(supports: Sequence[Support], title: str | None = None) -> Tab
         table.add_row(
             safe(record_type(support.record)),
             safe(support.record.id),
-            _date_cell(support.record.date),
+            _date_cell(support.record.date, support.record.date_text),
             safe(record_label(support.record), _TITLE),
             excerpt,
         )
