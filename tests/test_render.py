@@ -13,9 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hamsyr import FactBase, load
+from hamsyr.chart import Lane, span_of
 from hamsyr.inert import field, visible
 from hamsyr.render import Format, render, to_data
-from hamsyr.views import ActorView, Listing, SourceView, TimelineView
+from hamsyr.views import ActorView, Listing, PhasesView, SourceView, TimelineView
 
 # The JSON contract for events, as the README documents it (TSV uses the same columns).
 EVENT_FIELDS = ["id", "date", "date_text", "title", "summary", "actors", "places", "tags", "sources", "disputes"]
@@ -55,6 +56,13 @@ text = {text}
 context = {text}
 sources = [{{ source = "doc", excerpt = {text} }}]
 
+[[phases]]
+id = "p"
+label = {text}
+start = "2011"
+summary = {text}
+sources = [{{ source = "doc", excerpt = {text} }}]
+
 [[disputes]]
 id = "d"
 title = {text}
@@ -82,9 +90,11 @@ def all_views(base: FactBase) -> list[object]:
         Listing("source", base.sources),
         Listing("dispute", base.disputes),
         Listing("hit", base.search("red")),
-        ActorView(actor, base.find_events(), base.find_quotes(), []),
+        ActorView(actor, base.find_events(), base.find_quotes(), [], base.holders(actor.id), "2012"),
+        Listing("role-holder", base.find_actors()),
         SourceView(base.sources[0], base.supports(base.sources[0].id)),
-        TimelineView(base.timeline()),
+        TimelineView(base.timeline(), base.phases, [Lane(actor.name, base.find_events())], span_of(base.phases, [])),
+        PhasesView(base.phases, [base.events_in(p) for p in base.phases], "2012"),
     ]
 
 

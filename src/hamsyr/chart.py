@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import NamedTuple
 
+from hamsyr.inert import visible
 from hamsyr.model import Event, Phase
 
 Segment = tuple[str, str]  # (text, style name: "label", "axis", "phase-N", "event", "lane", "")
@@ -64,6 +65,7 @@ def draw(
         return round((clamped - since).days / total_days * (plot - 1))
 
     def label(text: str) -> Segment:
+        text = visible(text).replace("\n", " ")  # escaped before measuring, so that the columns stay aligned
         shown = text if len(text) <= label_width else text[: label_width - 1] + glyphs.more
         return (shown.ljust(label_width) + " ", "label")
 

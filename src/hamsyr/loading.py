@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from hamsyr.validation import Problem
 
 ENV_VAR = "HAMSYR_DATA"
+# Parsing TOML takes several times the file's size in memory (about 7x for a base of 100,000 events), so
+# larger files are refused unless the user raises the limit; a cached base is read in chunks and needs none.
+MAX_MB_VAR = "HAMSYR_MAX_MB"
+DEFAULT_MAX_MB = 128
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -36,7 +40,22 @@ def resolve_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 def _read_bytes(path: Path) -> bytes:
+    size = _guarded(path, lambda p: p.stat().st_size)
+    limit = _max_megabytes()
+    if size > limit * 1_000_000:
+        raise FactBaseError(
+            f"{path}: {size / 1e6:.0f} MB is more than hamsyr parses ({limit} MB); "
+            f"split the base, or set {MAX_MB_VAR} to a larger number of megabytes"
+        )
     return _guarded(path, Path.read_bytes)
+
+
+def _max_megabytes() -> int:
+    value = os.environ.get(MAX_MB_VAR, "")
+    try:
+        return int(value) if value else DEFAULT_MAX_MB
+    except ValueError:
+        raise FactBaseError(f"{MAX_MB_VAR}={value!r} is not a whole number of megabytes") from None
 
 
 _T = TypeVar("_T")

@@ -203,8 +203,11 @@ class _Validator:
                 self._refs.append((record_type, index, where, name, field.target, raw))
             return raw
         if kind in (Kind.TEXTS, Kind.SLUGS, Kind.REFS):
-            if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+            if not isinstance(raw, list):
                 return bad(f"must be a list of strings, not {_type_name(raw)}")
+            odd = next((item for item in raw if not isinstance(item, str)), None)
+            if odd is not None:
+                return bad(f"must be a list of strings, but holds {_type_name(odd)}")
             if any(not item.strip() for item in raw):
                 return bad("must not contain empty strings")
             if kind is Kind.SLUGS:
@@ -312,6 +315,11 @@ def _parse(path: Path, text: str) -> dict[str, Any]:
         reason = _TOML_POSITION.sub("", message).strip()
         where = f"{path}:{position[1]}:{position[2]}" if position else str(path)
         raise FactBaseError(f"{where}: invalid TOML: {reason}; fix the syntax at that place") from None
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively; no fact base nests that deep.
+        raise FactBaseError(
+            f"{path}: values are nested too deeply to read; a fact base needs only a few levels of nesting"
+        ) from None
 
 
 def _records(
