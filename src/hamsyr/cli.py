@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -445,6 +446,80 @@ def _export(view: TimelineView, base: FactBase, svg: Path | None, html: Path | N
                 print(f"hamsyr: cannot write {target} ({error.strerror or error}); check the folder", file=sys.stderr)
                 raise typer.Exit(USAGE) from None
             print(f"hamsyr: wrote {target}", file=sys.stderr)
+
+
+class ExportFormat(StrEnum):
+    JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+    SQLITE = "sqlite"
+    TIMELINEJS = "timelinejs"
+    DOT = "dot"
+    MERMAID = "mermaid"
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", case_sensitive=False, help="What to write.")] = (
+        ExportFormat.JSON
+    ),
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="PATH", help="Where to write (a folder for csv); stdout if not given."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing output.")] = False,
+    actor: Annotated[
+        list[str] | None,
+        typer.Option("--actor", "-a", metavar="NAME", help="Events involving this actor (repeatable)."),
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    on: OnOption = None,
+    tag: Annotated[list[str] | None, typer.Option(metavar="TAG", help="Events with this tag (repeatable).")] = None,
+    source: Annotated[str | None, typer.Option(metavar="ID", help="Events citing this source.")] = None,
+    text: TextOption = None,
+    data: DataOption = None,
+) -> None:
+    """The whole base, or the part the filters select, for other tools: JSON, JSON Lines, a CSV folder,
+    SQLite, TimelineJS, or the actor graph for Graphviz (dot) and Mermaid."""
+    from hamsyr import exporting
+
+    if fmt.value in exporting.FILE_FORMATS and output is None:
+        print(f"hamsyr: --format {fmt.value} writes files; give --output PATH", file=sys.stderr)
+        raise typer.Exit(USAGE)
+    if output is not None and output.exists() and not force:
+        print(f"hamsyr: {output} already exists; pass --force to replace it", file=sys.stderr)
+        raise typer.Exit(USAGE)
+    try:
+        base = load(_data_path(ctx, data))
+        selection = exporting.select(
+            base,
+            actors=[_actor(base, name).id for name in actor or []],
+            dates=_dates(since, until, on),
+            tags=[base.tag(name) for name in tag or []],
+            source=base.source(source).id if source else None,
+            text=text,
+        )
+    except HamsyrError as error:
+        raise _fail(error) from None
+    try:
+        if fmt is ExportFormat.CSV:
+            assert output is not None
+            written = exporting.write_csv_folder(selection, output)
+            print(f"hamsyr: wrote {', '.join(written)} in {output}", file=sys.stderr)
+        elif fmt is ExportFormat.SQLITE:
+            assert output is not None
+            exporting.write_sqlite(selection, output)
+            print(f"hamsyr: wrote {output}", file=sys.stderr)
+        elif output is not None:
+            write_atomic(output, exporting.render_text(selection, fmt.value), replace=True)
+            print(f"hamsyr: wrote {output}", file=sys.stderr)
+        else:
+            sys.stdout.write(exporting.render_text(selection, fmt.value))
+    except OSError as error:
+        print(f"hamsyr: cannot write {output} ({error.strerror or error}); check the path", file=sys.stderr)
+        raise typer.Exit(USAGE) from None
 
 
 @app.command()

@@ -1,0 +1,133 @@
+"""Exports parse back with the readers people use: json, csv, sqlite3, TimelineJS's shape, Graphviz."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hamsyr import FactBase, load
+from hamsyr.cli import app
+from hamsyr.exporting import select, to_dot, to_mermaid
+from hamsyr.serialize import LIST_SEPARATOR
+
+from .conftest import SMALL
+
+runner = CliRunner()
+
+
+def export(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["--data", str(SMALL), "export", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_json_is_one_document_with_every_record_type(small: FactBase) -> None:
+    code, out, _ = export("--format", "json")
+    document = json.loads(out)
+    assert code == 0 and (document["format"], document["version"]) == ("hamsyr", 1)
+    assert {key: len(value) for key, value in document.items() if isinstance(value, list)} == {
+        "sources": 2, "actors": 6, "events": 5, "quotes": 2, "disputes": 1, "phases": 3,
+    }  # fmt: skip
+
+
+def test_jsonl_is_one_typed_record_a_line() -> None:
+    lines = [json.loads(line) for line in export("--format", "jsonl")[1].splitlines()]
+    assert [line["type"] for line in lines].count("event") == 5
+    assert lines[0] == {"type": "source", **json.loads(export("--format", "json")[1])["sources"][0]}
+
+
+def test_a_filtered_export_keeps_what_the_selection_refers_to(small: FactBase) -> None:
+    part = select(small, actors=["hafez"])
+    assert [e.id for e in part.events] == ["yassin-visit"]
+    assert {a.id for a in part.actors} == {"hamas", "hafez", "syria"}
+    assert [s.id for s in part.sources] == ["doc-a", "doc-b"]  # doc-b: cited by a phase, kept as context
+    lines = [json.loads(line) for line in export("--format", "jsonl", "--actor", "hafez")[1].splitlines()]
+    assert [line["id"] for line in lines if line["type"] == "event"] == ["yassin-visit"]
+
+
+def test_csv_folder_parses_back(tmp_path: Path, small: FactBase) -> None:
+    folder = tmp_path / "csv"
+    code, _, err = export("--format", "csv", "--output", str(folder))
+    assert code == 0 and "wrote" in err
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "actors.csv", "citations.csv", "disputes.csv", "events.csv", "phases.csv", "quotes.csv", "roles.csv",
+        "sources.csv",
+    ]  # fmt: skip
+    events = list(csv.DictReader((folder / "events.csv").open(encoding="utf-8")))
+    assert [row["id"] for row in events] == [e.id for e in small.events]
+    sealed = next(row for row in events if row["id"] == "offices-sealed")
+    assert sealed["actors"].split(LIST_SEPARATOR) == ["syria", "hamas", "mashaal"]
+    citations = list(csv.DictReader((folder / "citations.csv").open(encoding="utf-8")))
+    disputed = [row for row in citations if row["record_type"] == "dispute"]
+    assert [(row["record"], row["claim"], row["source"]) for row in disputed] == [
+        ("why-the-break", "0", "doc-a"),
+        ("why-the-break", "1", "doc-b"),
+    ]
+    assert not list(tmp_path.glob(".*"))  # no temporary folder left
+
+
+def test_sqlite_opens_with_sqlite3_and_searches(tmp_path: Path) -> None:
+    path = tmp_path / "facts.sqlite"
+    assert export("--format", "sqlite", "--output", str(path))[0] == 0
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT count(*) FROM events").fetchone() == (5,)
+    assert db.execute(
+        "SELECT e.id FROM events e JOIN event_actors ea ON ea.event = e.id WHERE ea.actor = 'hafez'"
+    ).fetchall() == [("yassin-visit",)]
+    assert db.execute("SELECT record FROM search WHERE search MATCH 'wax'").fetchall() == [("offices-sealed",)]
+    assert db.execute("SELECT count(*) FROM citations WHERE source = 'doc-b'").fetchone() == (4,)
+    assert db.execute("SELECT speaker FROM quotes WHERE id = 'opened-the-world'").fetchone() == ("mashaal",)
+    if shutil.which("sqlite3"):
+        result = subprocess.run(["sqlite3", str(path), "PRAGMA integrity_check;"], capture_output=True, text=True)
+        assert result.stdout.strip() == "ok"
+
+
+def test_timelinejs_has_the_shape_timelinejs_reads() -> None:
+    document = json.loads(export("--format", "timelinejs")[1])
+    events = {e["unique_id"]: e for e in document["events"]}
+    assert "mediation" not in events  # undated: TimelineJS needs a start date
+    assert events["yassin-visit"]["start_date"] == {"year": "1998", "month": "5"}
+    assert events["offices-sealed"]["start_date"] == {"year": "2012", "month": "10"}
+    assert events["offices-sealed"]["end_date"] == {"year": "2012", "month": "12"}
+    assert events["offices-sealed"]["display_date"] == "late 2012"
+    assert events["statement"]["text"]["headline"] == "Statement restoring relations"
+    assert {e["text"]["headline"] for e in document["eras"]} == {"Damascus years", "The break"}
+
+
+def test_actor_graph_in_dot_and_mermaid(small: FactBase) -> None:
+    dot = to_dot(small)
+    assert '"mashaal" -> "hamas" [label="Head of the Political Bureau", style=bold];' in dot
+    assert '"hamas" -> "syria" [dir=none, weight=3, penwidth=3, label=3];' in dot
+    mermaid = to_mermaid(small)
+    assert mermaid.startswith("graph LR\n") and '-->|"Head of the Political Bureau"|' in mermaid
+    assert "---|3|" in mermaid
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
+def test_graphviz_accepts_the_dot_file(small: FactBase) -> None:
+    result = subprocess.run(["dot", "-Tsvg"], input=to_dot(load()), capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "<svg" in result.stdout
+
+
+def test_file_formats_need_an_output_and_never_overwrite_silently(tmp_path: Path) -> None:
+    code, _, err = export("--format", "sqlite")
+    assert code == 2 and "give --output" in err
+    target = tmp_path / "out.json"
+    target.write_text("keep me")
+    code, _, err = export("--format", "json", "--output", str(target))
+    assert code == 2 and "pass --force" in err and target.read_text() == "keep me"
+    assert export("--format", "json", "--output", str(target), "--force")[0] == 0
+    assert json.loads(target.read_text())["format"] == "hamsyr"
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "old.csv").write_text("old")
+    assert export("--format", "csv", "--output", str(folder))[0] == 2
+    assert export("--format", "csv", "--output", str(folder), "--force")[0] == 0
+    assert not (folder / "old.csv").exists() and (folder / "events.csv").exists()
