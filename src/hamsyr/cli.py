@@ -60,6 +60,10 @@ FormatOption = Annotated[
         help="Output format [default: table on a terminal, tsv otherwise].",
     ),
 ]
+FieldsOption = Annotated[
+    str | None,
+    typer.Option(metavar="A,B,C", help="Only these fields, in this order (json, jsonl, tsv, csv; tsv by default)."),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 SinceOption = Annotated[
     FuzzyDate | None,
@@ -160,15 +164,28 @@ def _run(
     fmt: Format | None,
     as_json: bool,
     query: Callable[[FactBase], View],
+    fields: str | None = None,
 ) -> None:
     """Load the base, run the query, render the result; the one place errors become exit codes."""
-    chosen = _format(fmt, as_json)
+    wanted = _fields(fields)
+    # --fields picks columns, which tables do not have: without a format it means TSV, even on a terminal.
+    chosen = _format(fmt, as_json) if wanted is None or fmt is not None or as_json else Format.TSV
     try:
         base = load(_data_path(ctx, data))
         view = query(base)
+        render(view, chosen, sys.stdout, base, wanted)
     except HamsyrError as error:
         raise _fail(error) from None
-    render(view, chosen, sys.stdout, base)
+
+
+def _fields(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    if not names:
+        print("hamsyr: --fields needs field names separated by commas, such as id,date,title", file=sys.stderr)
+        raise typer.Exit(USAGE)
+    return names
 
 
 @app.command()
@@ -186,6 +203,7 @@ def events(
     text: TextOption = None,
     limit: LimitOption = None,
     reverse: ReverseOption = False,
+    fields: FieldsOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     data: DataOption = None,
@@ -206,7 +224,7 @@ def events(
             ),
         )
 
-    _run(ctx, data, fmt, as_json, query)
+    _run(ctx, data, fmt, as_json, query, fields)
 
 
 @app.command()
@@ -226,6 +244,7 @@ def actors(
         str | None,
         typer.Option(metavar="WORDS", help="Only actors with a role whose title or organization has these words."),
     ] = None,
+    fields: FieldsOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     data: DataOption = None,
@@ -237,7 +256,7 @@ def actors(
             return Listing("actor", base.find_actors(name, kind))
         return Listing("role-holder", base.find_actors(name, kind, _dates(None, None, on), role))
 
-    _run(ctx, data, fmt, as_json, query)
+    _run(ctx, data, fmt, as_json, query, fields)
 
 
 @app.command()
@@ -245,6 +264,7 @@ def actor(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="An id, name or alias, in any case and with or without accents.")],
     on: OnOption = None,
+    fields: FieldsOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     data: DataOption = None,
@@ -263,7 +283,7 @@ def actor(
             on.text if on else None,
         )
 
-    _run(ctx, data, fmt, as_json, query)
+    _run(ctx, data, fmt, as_json, query, fields)
 
 
 @app.command()
@@ -277,6 +297,7 @@ def quotes(
     text: TextOption = None,
     limit: LimitOption = None,
     reverse: ReverseOption = False,
+    fields: FieldsOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     data: DataOption = None,
@@ -296,19 +317,26 @@ def quotes(
             ),
         )
 
-    _run(ctx, data, fmt, as_json, query)
+    _run(ctx, data, fmt, as_json, query, fields)
 
 
 @app.command()
-def sources(ctx: typer.Context, fmt: FormatOption = None, as_json: JsonOption = False, data: DataOption = None) -> None:
+def sources(
+    ctx: typer.Context,
+    fields: FieldsOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    data: DataOption = None,
+) -> None:
     """The documents the facts are drawn from."""
-    _run(ctx, data, fmt, as_json, lambda base: Listing("source", base.sources))
+    _run(ctx, data, fmt, as_json, lambda base: Listing("source", base.sources), fields)
 
 
 @app.command()
 def source(
     ctx: typer.Context,
     source_id: Annotated[str, typer.Argument(metavar="ID", help="A source id (or a unique part of its title).")],
+    fields: FieldsOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     data: DataOption = None,
@@ -319,7 +347,7 @@ def source(
         found = base.source(source_id)
         return SourceView(found, base.supports(found.id))
 
-    _run(ctx, data, fmt, as_json, query)
+    _run(ctx, data, fmt, as_json, query, fields)
 
 
 @app.command()
@@ -329,6 +357,7 @@ def phases(
         FuzzyDate | None,
         typer.Option(parser=_date_option, metavar="DATE", help="Only the phases in force then, with their events."),
     ] = None,
+    fields: FieldsOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     data: DataOption = None,
@@ -339,7 +368,7 @@ def phases(
         found = base.find_phases(_dates(None, None, on))
         return PhasesView(found, [base.events_in(phase) for phase in found] if on else None, on.text if on else None)
 
-    _run(ctx, data, fmt, as_json, query)
+    _run(ctx, data, fmt, as_json, query, fields)
 
 
 @app.command()
@@ -349,6 +378,7 @@ def disputes(
     source: Annotated[
         str | None, typer.Option(metavar="ID", help="Only disputes with a claim citing this source.")
     ] = None,
+    fields: FieldsOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     data: DataOption = None,
@@ -360,7 +390,7 @@ def disputes(
             "dispute", base.find_disputes(record_id=record, source=base.source(source).id if source else None)
         )
 
-    _run(ctx, data, fmt, as_json, query)
+    _run(ctx, data, fmt, as_json, query, fields)
 
 
 @app.command()
@@ -377,6 +407,7 @@ def search(
         ),
     ] = None,
     limit: LimitOption = None,
+    fields: FieldsOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     data: DataOption = None,
@@ -388,7 +419,7 @@ def search(
         raise typer.BadParameter(
             f"unknown type {unknown[0]!r}; use {', '.join(RECORD_TYPE_NAMES)}", param_hint="--type"
         )
-    _run(ctx, data, fmt, as_json, lambda base: Listing("hit", base.search(" ".join(words), types, limit)))
+    _run(ctx, data, fmt, as_json, lambda base: Listing("hit", base.search(" ".join(words), types, limit)), fields)
 
 
 @app.command()
@@ -403,6 +434,7 @@ def timeline(
     svg: Annotated[Path | None, typer.Option(metavar="FILE", help="Also save the picture as SVG.")] = None,
     html: Annotated[Path | None, typer.Option(metavar="FILE", help="Also save the picture as an HTML page.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --svg or --html file.")] = False,
+    fields: FieldsOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
     data: DataOption = None,
@@ -428,7 +460,7 @@ def timeline(
         _export(view, base, svg, html)
         return view
 
-    _run(ctx, data, fmt, as_json, query)
+    _run(ctx, data, fmt, as_json, query, fields)
 
 
 def _export(view: TimelineView, base: FactBase, svg: Path | None, html: Path | None) -> None:
@@ -523,7 +555,13 @@ def export(
 
 
 @app.command()
-def info(ctx: typer.Context, fmt: FormatOption = None, as_json: JsonOption = False, data: DataOption = None) -> None:
+def info(
+    ctx: typer.Context,
+    fields: FieldsOption = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+    data: DataOption = None,
+) -> None:
     """The fact base in use, the version and record counts."""
 
     def query(base: FactBase) -> View:
@@ -538,7 +576,7 @@ def info(ctx: typer.Context, fmt: FormatOption = None, as_json: JsonOption = Fal
             }
         )
 
-    _run(ctx, data, fmt, as_json, query)
+    _run(ctx, data, fmt, as_json, query, fields)
 
 
 @app.command()

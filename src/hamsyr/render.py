@@ -5,10 +5,11 @@ Only the table format imports Rich (through hamsyr.tables), so JSON and TSV outp
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import IO, Any
 
+from hamsyr.errors import QueryError
 from hamsyr.factbase import FactBase, Hit, Support
 from hamsyr.serialize import (
     COLUMNS,
@@ -23,7 +24,7 @@ from hamsyr.serialize import (
     write_tsv,
     year_group_dict,
 )
-from hamsyr.views import ActorView, Listing, PhasesView, SourceView, TimelineView, View
+from hamsyr.views import ActorView, InfoView, Listing, PhasesView, SourceView, TimelineView, View
 
 
 class Format(StrEnum):
@@ -69,45 +70,67 @@ def to_data(view: View) -> Any:
     return view.data
 
 
-def _lines(view: View) -> Iterable[Any]:
-    """The items of a view for JSON Lines: one record (or year group) a line."""
-    data = to_data(view)
-    return data if isinstance(data, list) else [data]
-
-
-def _flat(view: View) -> tuple[tuple[str, ...], list[list[str]]]:
+def _flat_records(view: View) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
     """Columns and rows for TSV and CSV. A show command gives its one record as one row."""
     if isinstance(view, Listing):
-        columns = COLUMNS[view.kind]
-        return columns, [flat_row(item_dict(item), columns) for item in view.items]
+        return COLUMNS[view.kind], [item_dict(item) for item in view.items]
     if isinstance(view, ActorView):
-        return COLUMNS["actor"], [flat_row(record_dict(view.actor), COLUMNS["actor"])]
+        return COLUMNS["actor"], [record_dict(view.actor)]
     if isinstance(view, PhasesView):
-        return COLUMNS["phase"], [flat_row(record_dict(phase), COLUMNS["phase"]) for phase in view.phases]
+        return COLUMNS["phase"], [record_dict(phase) for phase in view.phases]
     if isinstance(view, SourceView):
-        return COLUMNS["source"], [flat_row(record_dict(view.source), COLUMNS["source"])]
+        return COLUMNS["source"], [record_dict(view.source)]
     if isinstance(view, TimelineView):
-        columns = ("year", *COLUMNS["event"])
-        rows = [
-            flat_row({"year": group.year, **record_dict(event)}, columns)
-            for group in view.groups
-            for event in group.events
-        ]
-        return columns, rows
-    return ("field", "value"), [
-        flat_row({"field": key, "value": value}, ("field", "value")) for key, value in view.items()
-    ]
+        rows = [{"year": group.year, **record_dict(event)} for group in view.groups for event in group.events]
+        return ("year", *COLUMNS["event"]), rows
+    return ("field", "value"), [{"field": key, "value": value} for key, value in view.items()]
 
 
-def render(view: View, fmt: Format, out: IO[str], base: FactBase | None = None) -> None:
-    if fmt is Format.JSON:
-        write_json(to_data(view), out)
-    elif fmt is Format.JSONL:
-        write_jsonl(_lines(view), out)
-    elif fmt is Format.TSV:
-        write_tsv(*_flat(view), out)
-    elif fmt is Format.CSV:
-        write_csv(*_flat(view), out)
+def _chosen(fields: Sequence[str], available: Iterable[str]) -> list[str]:
+    """The fields asked for, in that order; QueryError naming the valid ones when one is unknown."""
+    valid = list(dict.fromkeys(available))
+    unknown = [name for name in fields if name not in valid]
+    if unknown:
+        raise QueryError(f"unknown field {unknown[0]!r} for --fields; valid fields: {', '.join(valid)}")
+    return list(fields)
+
+
+def _projected(view: View, data: Any, fields: Sequence[str]) -> Any:
+    """JSON data with only `fields` (in that order) in each record; a timeline keeps its year groups."""
+    columns, _ = _flat_records(view)
+    if isinstance(view, TimelineView):
+        chosen = _chosen(fields, [*COLUMNS["event"], *(k for g in data for e in g["events"] for k in e)])
+        return [{"year": g["year"], "events": [{f: e[f] for f in chosen} for e in g["events"]]} for g in data]
+    records = data if isinstance(data, list) else [data]
+    chosen = _chosen(fields, [*columns, *(key for record in records for key in record)])
+    picked = [{name: record[name] for name in chosen} for record in records]
+    return picked if isinstance(data, list) else picked[0]
+
+
+def render(
+    view: View, fmt: Format, out: IO[str], base: FactBase | None = None, fields: Sequence[str] | None = None
+) -> None:
+    """Write `view` in `fmt`; `fields` keeps only those fields, in that order (not for tables)."""
+    if fields is not None and fmt is Format.TABLE:
+        raise QueryError("--fields works with --format json, jsonl, tsv and csv, not with tables")
+    if fmt in (Format.JSON, Format.JSONL):
+        data = to_data(view)
+        if fields is not None:
+            data = _projected(view, data, fields)
+        if fmt is Format.JSON:
+            write_json(data, out)
+        else:
+            write_jsonl(data if isinstance(data, list) else [data], out)
+    elif fmt in (Format.TSV, Format.CSV):
+        columns, rows = _flat_records(view)
+        chosen = columns
+        if fields is not None and isinstance(view, InfoView):
+            # info is a list of field/value rows: --fields picks rows, not columns.
+            picked = set(_chosen(fields, [row["field"] for row in rows]))
+            rows = [row for row in rows if row["field"] in picked]
+        elif fields is not None:
+            chosen = tuple(_chosen(fields, columns))
+        (write_tsv if fmt is Format.TSV else write_csv)(chosen, [flat_row(row, chosen) for row in rows], out)
     else:
         from hamsyr.tables import render_table
 
