@@ -580,6 +580,14 @@ def info(
 
 
 @app.command()
+def schema() -> None:
+    """Print a JSON Schema of the fact base format, for editors that check TOML against one."""
+    from hamsyr.editor_schema import json_schema
+
+    write_json(json_schema(), sys.stdout)
+
+
+@app.command()
 def validate(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print the problems as a JSON array.")] = False,
