@@ -6,7 +6,7 @@ Errors from the library (hamsyr.errors) become one line on stderr and an exit co
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -21,6 +21,7 @@ from hamsyr.factbase import RECORD_TYPE_NAMES, DateRange, FactBase
 from hamsyr.files import write_atomic
 from hamsyr.loading import check, load, resolve_path
 from hamsyr.model import Actor, ActorKind
+from hamsyr.names import fold
 from hamsyr.render import Format, render
 from hamsyr.serialize import write_json
 from hamsyr.views import ActorView, InfoView, Listing, PhasesView, SourceView, TimelineView, View
@@ -29,7 +30,7 @@ app = typer.Typer(
     name="hamsyr",
     help="Look up cited facts about the relationship between Hamas and the Syrian regime (1987-2022).",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     # Plain Click-style help and errors: a usage error is one plain line, and Rich stays unimported.
     rich_markup_mode=None,
@@ -84,6 +85,52 @@ ReverseOption = Annotated[bool, typer.Option("--reverse", help="Newest first (un
 TextOption = Annotated[
     str | None, typer.Option(metavar="WORDS", help="Only records containing every one of these words.")
 ]
+
+
+def _base_for_completion(ctx: typer.Context) -> FactBase | None:
+    """The fact base the command line being completed points at, or None when it cannot be read."""
+    data = ctx.params.get("data") or ctx.find_root().params.get("data")
+    try:
+        return load(resolve_path(data))
+    except HamsyrError:
+        return None
+
+
+def _matching(incomplete: str, choices: Iterable[tuple[str, str, Iterable[str]]]) -> list[tuple[str, str]]:
+    """(completion, help) for each choice that has a value or name beginning with what was typed.
+
+    Shells keep only completions that start with the typed text, so a match in another case is offered
+    with the typed text as its start ("mash" -> "mashaal"), and spaces become hyphens ("Khaled-Mashaal"),
+    so that nothing needs quoting; names resolve the same with hyphens as with spaces."""
+    found = []
+    for value, help_text, names in choices:
+        forms = [form for form in (value, *names) if fold(form).startswith(fold(incomplete))]
+        if not forms:
+            continue
+        form = "-".join(forms[0].split())
+        if form.lower().startswith(incomplete.lower()):
+            form = incomplete + form[len(incomplete) :]
+        found.append((form, help_text))
+    return found
+
+
+def _complete_actor(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    base = _base_for_completion(ctx)
+    if base is None:
+        return []
+    return _matching(incomplete, ((a.id, a.name, (a.name, *a.aliases)) for a in base.actors))
+
+
+def _complete_source(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    base = _base_for_completion(ctx)
+    return [] if base is None else _matching(incomplete, ((s.id, s.title, (s.title,)) for s in base.sources))
+
+
+def _complete_tag(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    base = _base_for_completion(ctx)
+    if base is None:
+        return []
+    return _matching(incomplete, ((tag, "tag", ()) for tag in sorted({t for e in base.events for t in e.tags})))
 
 
 def _show_version(value: bool) -> None:
@@ -193,13 +240,24 @@ def events(
     ctx: typer.Context,
     actor: Annotated[
         list[str] | None,
-        typer.Option("--actor", "-a", metavar="NAME", help="Involving this actor (repeat: all of them)."),
+        typer.Option(
+            "--actor",
+            "-a",
+            metavar="NAME",
+            help="Involving this actor (repeat: all of them).",
+            autocompletion=_complete_actor,
+        ),
     ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
     on: OnOption = None,
-    tag: Annotated[list[str] | None, typer.Option(metavar="TAG", help="With this tag (repeat: all of them).")] = None,
-    source: Annotated[str | None, typer.Option(metavar="ID", help="Citing this source.")] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(metavar="TAG", help="With this tag (repeat: all of them).", autocompletion=_complete_tag),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(metavar="ID", help="Citing this source.", autocompletion=_complete_source)
+    ] = None,
     text: TextOption = None,
     limit: LimitOption = None,
     reverse: ReverseOption = False,
@@ -262,7 +320,12 @@ def actors(
 @app.command()
 def actor(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="An id, name or alias, in any case and with or without accents.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="An id, name or alias, in any case and with or without accents.", autocompletion=_complete_actor
+        ),
+    ],
     on: OnOption = None,
     fields: FieldsOption = None,
     fmt: FormatOption = None,
@@ -289,8 +352,13 @@ def actor(
 @app.command()
 def quotes(
     ctx: typer.Context,
-    speaker: Annotated[str | None, typer.Option("--speaker", "-s", metavar="NAME", help="Said by this actor.")] = None,
-    about: Annotated[str | None, typer.Option(metavar="NAME", help="About this actor.")] = None,
+    speaker: Annotated[
+        str | None,
+        typer.Option("--speaker", "-s", metavar="NAME", help="Said by this actor.", autocompletion=_complete_actor),
+    ] = None,
+    about: Annotated[
+        str | None, typer.Option(metavar="NAME", help="About this actor.", autocompletion=_complete_actor)
+    ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
     on: OnOption = None,
@@ -335,7 +403,12 @@ def sources(
 @app.command()
 def source(
     ctx: typer.Context,
-    source_id: Annotated[str, typer.Argument(metavar="ID", help="A source id (or a unique part of its title).")],
+    source_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="A source id (or a unique part of its title).", autocompletion=_complete_source
+        ),
+    ],
     fields: FieldsOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
@@ -427,7 +500,13 @@ def timeline(
     ctx: typer.Context,
     actor: Annotated[
         list[str] | None,
-        typer.Option("--actor", "-a", metavar="NAME", help="A lane for this actor's events (repeatable)."),
+        typer.Option(
+            "--actor",
+            "-a",
+            metavar="NAME",
+            help="A lane for this actor's events (repeatable).",
+            autocompletion=_complete_actor,
+        ),
     ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
@@ -503,13 +582,24 @@ def export(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing output.")] = False,
     actor: Annotated[
         list[str] | None,
-        typer.Option("--actor", "-a", metavar="NAME", help="Events involving this actor (repeatable)."),
+        typer.Option(
+            "--actor",
+            "-a",
+            metavar="NAME",
+            help="Events involving this actor (repeatable).",
+            autocompletion=_complete_actor,
+        ),
     ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
     on: OnOption = None,
-    tag: Annotated[list[str] | None, typer.Option(metavar="TAG", help="Events with this tag (repeatable).")] = None,
-    source: Annotated[str | None, typer.Option(metavar="ID", help="Events citing this source.")] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(metavar="TAG", help="Events with this tag (repeatable).", autocompletion=_complete_tag),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(metavar="ID", help="Events citing this source.", autocompletion=_complete_source)
+    ] = None,
     text: TextOption = None,
     data: DataOption = None,
 ) -> None:
