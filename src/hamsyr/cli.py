@@ -152,12 +152,19 @@ def _root(
             help="Fact base to read instead of the shipped one (also after the command name).",
         ),
     ] = None,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager", envvar="HAMSYR_NO_PAGER", help="Never send long tables through a pager ($PAGER, or less)."
+        ),
+    ] = False,
     _version: Annotated[
         bool,
         typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit."),
     ] = False,
 ) -> None:
     ctx.obj = data
+    ctx.meta["no_pager"] = no_pager
 
 
 def _fail(error: HamsyrError) -> typer.Exit:
@@ -220,7 +227,7 @@ def _run(
     try:
         base = load(_data_path(ctx, data))
         view = query(base)
-        render(view, chosen, sys.stdout, base, wanted)
+        render(view, chosen, sys.stdout, base, wanted, page=not ctx.meta.get("no_pager", False))
     except HamsyrError as error:
         raise _fail(error) from None
 

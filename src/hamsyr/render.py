@@ -108,9 +108,15 @@ def _projected(view: View, data: Any, fields: Sequence[str]) -> Any:
 
 
 def render(
-    view: View, fmt: Format, out: IO[str], base: FactBase | None = None, fields: Sequence[str] | None = None
+    view: View,
+    fmt: Format,
+    out: IO[str],
+    base: FactBase | None = None,
+    fields: Sequence[str] | None = None,
+    page: bool = False,
 ) -> None:
-    """Write `view` in `fmt`; `fields` keeps only those fields, in that order (not for tables)."""
+    """Write `view` in `fmt`; `fields` keeps only those fields, in that order (not for tables); `page` lets a
+    table taller than the terminal go through a pager."""
     if fields is not None and fmt is Format.TABLE:
         raise QueryError("--fields works with --format json, jsonl, tsv and csv, not with tables")
     if fmt in (Format.JSON, Format.JSONL):
@@ -134,4 +140,4 @@ def render(
     else:
         from hamsyr.tables import render_table
 
-        render_table(view, out, base)
+        render_table(view, out, base, page)

@@ -4,6 +4,7 @@ never as markup, so `[bold]` or an escape sequence in the data stays inert."""
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterable, Sequence
 from typing import IO
 
@@ -369,7 +370,8 @@ def timeline_view(
     return Group(picture, table) if picture is not None else table
 
 
-def render_table(view: View, out: IO[str], base: FactBase | None = None) -> None:
+def render_table(view: View, out: IO[str], base: FactBase | None = None, page: bool = False) -> None:
+    """Print the view as Rich tables; with `page`, output taller than a terminal goes through a pager."""
     # No markup, emoji codes or highlighting: everything shown is built from Text objects above.
     console = Console(file=out, markup=False, emoji=False, highlight=False)
     renderable: RenderableType
@@ -404,7 +406,20 @@ def render_table(view: View, out: IO[str], base: FactBase | None = None) -> None
         renderable = phases_view(view, base)
     else:
         renderable = _fields((key, str(value)) for key, value in view.items())
-    console.print(renderable)
+    if not (page and getattr(out, "isatty", lambda: False)()):
+        console.print(renderable)
+        return
+    with console.capture() as captured:
+        console.print(renderable)
+    text = captured.get()
+    if text.count("\n") <= console.height:
+        out.write(text)
+        return
+    import pydoc
+
+    # $PAGER wins (pydoc reads it); less is told to keep colours (R), quit on one screen (F), not clear (X).
+    os.environ.setdefault("LESS", "-FRX")
+    pydoc.pager(text)
 
 
 def _glyphs_for(out: IO[str]) -> Glyphs:
