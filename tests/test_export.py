@@ -83,6 +83,7 @@ def test_sqlite_opens_with_sqlite3_and_searches(tmp_path: Path) -> None:
     assert db.execute("SELECT record FROM search WHERE search MATCH 'wax'").fetchall() == [("offices-sealed",)]
     assert db.execute("SELECT count(*) FROM citations WHERE source = 'doc-b'").fetchone() == (4,)
     assert db.execute("SELECT speaker FROM quotes WHERE id = 'opened-the-world'").fetchone() == ("mashaal",)
+    assert db.execute("SELECT actor FROM quote_speakers WHERE quote = 'opened-the-world'").fetchone() == ("mashaal",)
     if shutil.which("sqlite3"):
         result = subprocess.run(["sqlite3", str(path), "PRAGMA integrity_check;"], capture_output=True, text=True)
         assert result.stdout.strip() == "ok"

@@ -275,6 +275,7 @@ CREATE TABLE event_actors (event TEXT NOT NULL REFERENCES events(id), actor TEXT
 CREATE TABLE event_tags (event TEXT NOT NULL REFERENCES events(id), tag TEXT NOT NULL);
 CREATE TABLE quotes (id TEXT PRIMARY KEY, speaker TEXT NOT NULL REFERENCES actors(id), text TEXT NOT NULL,
                      date TEXT, date_start TEXT, date_end TEXT, date_text TEXT, context TEXT, disputes TEXT);
+CREATE TABLE quote_speakers (quote TEXT NOT NULL REFERENCES quotes(id), actor TEXT NOT NULL REFERENCES actors(id));
 CREATE TABLE quote_about (quote TEXT NOT NULL REFERENCES quotes(id), actor TEXT NOT NULL REFERENCES actors(id));
 CREATE TABLE disputes (id TEXT PRIMARY KEY, title TEXT NOT NULL, summary TEXT NOT NULL);
 CREATE TABLE dispute_records (dispute TEXT NOT NULL REFERENCES disputes(id), record TEXT NOT NULL);
@@ -347,6 +348,7 @@ def _fill_sqlite(db: sqlite3.Connection, base: FactBase) -> None:
         [(q.id, q.speaker, q.text, q.date.text if q.date else None, *_span(q), q.date_text, q.context,
           _joined(q.disputes)) for q in base.quotes],
     )  # fmt: skip
+    db.executemany("INSERT INTO quote_speakers VALUES (?, ?)", [(q.id, q.speaker) for q in base.quotes])
     db.executemany("INSERT INTO quote_about VALUES (?, ?)", [(q.id, a) for q in base.quotes for a in q.about])
     db.executemany("INSERT INTO disputes VALUES (?, ?, ?)", [(d.id, d.title, d.summary) for d in base.disputes])
     db.executemany("INSERT INTO dispute_records VALUES (?, ?)", [(d.id, r) for d in base.disputes for r in d.records])
