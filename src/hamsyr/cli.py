@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -133,6 +133,26 @@ def _complete_tag(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     return _matching(incomplete, ((tag, "tag", ()) for tag in sorted({t for e in base.events for t in e.tags})))
 
 
+# The events filters, shared by `events` and `export`.
+ActorsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--actor",
+        "-a",
+        metavar="NAME",
+        help="Involving this actor (repeat: all of them).",
+        autocompletion=_complete_actor,
+    ),
+]
+TagsOption = Annotated[
+    list[str] | None,
+    typer.Option(metavar="TAG", help="With this tag (repeat: all of them).", autocompletion=_complete_tag),
+]
+EventSourceOption = Annotated[
+    str | None, typer.Option(metavar="ID", help="Citing this source.", autocompletion=_complete_source)
+]
+
+
 def _show_version(value: bool) -> None:
     if value:
         print(f"hamsyr {version()}")
@@ -212,6 +232,24 @@ def _dates(since: FuzzyDate | None, until: FuzzyDate | None, on: FuzzyDate | Non
     return DateRange.of(since, until)
 
 
+def _event_filters(
+    base: FactBase,
+    actor: list[str] | None,
+    since: FuzzyDate | None,
+    until: FuzzyDate | None,
+    on: FuzzyDate | None,
+    tag: list[str] | None,
+    source: str | None,
+) -> dict[str, Any]:
+    """The events filters as typed, resolved against the base (names to ids, tags and sources checked)."""
+    return {
+        "actors": [_actor(base, name).id for name in actor or []],
+        "dates": _dates(since, until, on),
+        "tags": [base.tag(name) for name in tag or []],
+        "source": base.source(source).id if source else None,
+    }
+
+
 def _run(
     ctx: typer.Context,
     data: Path | None,
@@ -245,26 +283,12 @@ def _fields(value: str | None) -> list[str] | None:
 @app.command()
 def events(
     ctx: typer.Context,
-    actor: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--actor",
-            "-a",
-            metavar="NAME",
-            help="Involving this actor (repeat: all of them).",
-            autocompletion=_complete_actor,
-        ),
-    ] = None,
+    actor: ActorsOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
     on: OnOption = None,
-    tag: Annotated[
-        list[str] | None,
-        typer.Option(metavar="TAG", help="With this tag (repeat: all of them).", autocompletion=_complete_tag),
-    ] = None,
-    source: Annotated[
-        str | None, typer.Option(metavar="ID", help="Citing this source.", autocompletion=_complete_source)
-    ] = None,
+    tag: TagsOption = None,
+    source: EventSourceOption = None,
     text: TextOption = None,
     limit: LimitOption = None,
     reverse: ReverseOption = False,
@@ -276,18 +300,8 @@ def events(
     """Events in date order, filtered by actor, dates, tag, source or words."""
 
     def query(base: FactBase) -> View:
-        return Listing(
-            "event",
-            base.find_events(
-                actors=[_actor(base, name).id for name in actor or []],
-                dates=_dates(since, until, on),
-                tags=[base.tag(name) for name in tag or []],
-                source=base.source(source).id if source else None,
-                text=text,
-                limit=limit,
-                reverse=reverse,
-            ),
-        )
+        filters = _event_filters(base, actor, since, until, on, tag, source)
+        return Listing("event", base.find_events(**filters, text=text, limit=limit, reverse=reverse))
 
     _run(ctx, data, fmt, as_json, query, fields)
 
@@ -587,26 +601,12 @@ def export(
         typer.Option("--output", "-o", metavar="PATH", help="Where to write (a folder for csv); stdout if not given."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing output.")] = False,
-    actor: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--actor",
-            "-a",
-            metavar="NAME",
-            help="Events involving this actor (repeatable).",
-            autocompletion=_complete_actor,
-        ),
-    ] = None,
+    actor: ActorsOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
     on: OnOption = None,
-    tag: Annotated[
-        list[str] | None,
-        typer.Option(metavar="TAG", help="Events with this tag (repeatable).", autocompletion=_complete_tag),
-    ] = None,
-    source: Annotated[
-        str | None, typer.Option(metavar="ID", help="Events citing this source.", autocompletion=_complete_source)
-    ] = None,
+    tag: TagsOption = None,
+    source: EventSourceOption = None,
     text: TextOption = None,
     data: DataOption = None,
 ) -> None:
@@ -622,14 +622,7 @@ def export(
         raise typer.Exit(USAGE)
     try:
         base = load(_data_path(ctx, data))
-        selection = exporting.select(
-            base,
-            actors=[_actor(base, name).id for name in actor or []],
-            dates=_dates(since, until, on),
-            tags=[base.tag(name) for name in tag or []],
-            source=base.source(source).id if source else None,
-            text=text,
-        )
+        selection = exporting.select(base, **_event_filters(base, actor, since, until, on, tag, source), text=text)
     except HamsyrError as error:
         raise _fail(error) from None
     try:
