@@ -182,6 +182,11 @@ class _Query(NamedTuple):
     def scores(self, part: _Part) -> list[float]:
         return [part.words.match(word, shape) for word, shape in zip(self.words, self.skeletons, strict=True)]
 
+    def found_in(self, texts: Sequence[Words]) -> bool:
+        """Every query word matches a word of one of the texts (an empty query matches anything)."""
+        pairs = zip(self.words, self.skeletons, strict=True)
+        return all(any(text.match(word, shape) for text in texts) for word, shape in pairs)
+
 
 def _passage(text: str, query_words: Sequence[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
     """A window of `text` around the first matching word, and the spans of every match inside the window."""
@@ -344,8 +349,7 @@ class FactBase:
     def _role_matches(self, role: Role, query: "_Query") -> bool:
         if not query.words:
             return True
-        words = Words(fold(f"{role.title} {self._name_of(role.organization) if role.organization else ''}"))
-        return all(words.match(word, shape) for word, shape in zip(query.words, query.skeletons, strict=True))
+        return query.found_in([Words(fold(f"{role.title} {self._name_of(role.organization or '')}"))])
 
     def find_events(
         self,
@@ -510,10 +514,7 @@ class FactBase:
         return parts
 
     def _matches_text(self, record: Event | Quote, query: _Query) -> bool:
-        if not query.words:
-            return True
-        found = [any(scores) for scores in zip(*(query.scores(part) for part in self._parts_of(record)), strict=True)]
-        return all(found) and len(found) == len(query.words)
+        return not query.words or query.found_in([part.words for part in self._parts_of(record)])
 
     # --- about the base --------------------------------------------------------------------------------
 

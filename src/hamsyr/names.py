@@ -14,7 +14,7 @@ Three levels of likeness, each looser than the one before:
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import NamedTuple
@@ -150,10 +150,6 @@ class Resolution(NamedTuple):
     how: str  # "id", "name", "words", "spelling", "fuzzy" or "none"
     suggestions: tuple[str, ...] = ()
 
-    @property
-    def unique(self) -> str | None:
-        return self.owners[0] if len(self.owners) == 1 else None
-
 
 class _Key(NamedTuple):
     owner: str
@@ -236,13 +232,3 @@ def _skeleton_text(key: _Key) -> str:
 
 def _unique(owners: Iterable[str]) -> list[str]:
     return sorted(set(owners))
-
-
-def best_word_match(query: Sequence[str], text_words: Sequence[str]) -> float:
-    """The weakest of the best matches of each query word in the text (0 when a word is missing)."""
-    score = 1.0
-    for q in query:
-        score = min(score, max((word_match(q, w) for w in text_words), default=0.0))
-        if not score:
-            return 0.0
-    return score
