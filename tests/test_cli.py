@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -228,13 +229,27 @@ def test_python_dash_m_and_shipped_base_from_another_directory(tmp_path: Path) -
     assert info["data"].endswith("facts.toml") and info["counts"]["events"] > 0
 
 
-def test_json_query_does_not_import_rich() -> None:
+def modules_imported(*args: str, prefix: str = "rich") -> list[str]:
+    """The modules starting with `prefix` that a whole `hamsyr ARGS` process has imported when it ends."""
     code = (
-        "import sys; from hamsyr.cli import main; sys.argv = ['hamsyr', 'events', '--json'];\n"
+        f"import sys; from hamsyr.cli import main; sys.argv = ['hamsyr', *{list(args)!r}];\n"
         "import atexit\n"
-        "atexit.register(lambda: print(sorted(m for m in sys.modules if m.startswith('rich')), file=sys.stderr))\n"
+        f"names = lambda: sorted(m for m in sys.modules if m.startswith({prefix!r}))\n"
+        "atexit.register(lambda: print(names(), file=sys.stderr))\n"
         "main()"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert result.returncode == 0
-    assert result.stderr.strip() == "[]"
+    assert result.returncode == 0, result.stderr
+    return ast.literal_eval(result.stderr.strip().splitlines()[-1])
+
+
+def test_json_query_does_not_import_rich() -> None:
+    assert modules_imported("events", "--json") == []
+
+
+def test_a_table_is_laid_out_without_rich_s_console_or_table_machinery() -> None:
+    # Importing rich.console costs about 70 ms and laying out the shipped events with rich.table 150 ms;
+    # tables use Rich's cell widths only.
+    imported = modules_imported("events", "--format", "table")
+    assert "rich.cells" in imported
+    assert not [name for name in imported if name in ("rich.console", "rich.table", "rich.text", "rich.style")]

@@ -1,8 +1,8 @@
 """The timeline picture as text: a year axis, the phases as bands, the events as marks, one lane per actor.
 
-Layout only. It returns lines of (text, style) segments; hamsyr.tables colours them with Rich, and with
-no colour the text alone still reads. Columns are days scaled to the width, so every precision of date
-lands where it belongs; a column holding several events shows their count.
+Layout only. It returns lines of (text, style) segments; hamsyr.tables colours them (Rich does, for SVG
+and HTML), and with no colour the text alone still reads. Columns are days scaled to the width, so every
+precision of date lands where it belongs; a column holding several events shows their count.
 """
 
 from collections.abc import Callable, Sequence

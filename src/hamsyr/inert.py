@@ -1,7 +1,7 @@
 """Making untrusted text safe for a terminal: control characters become visible escapes.
 
-Rich strips only some control codes, and a raw ESC, C1 control or bidi override from a fact base could
-change colours, titles, hyperlinks or the visible order of text. JSON output keeps the exact text instead.
+A raw ESC, C1 control or bidi override from a fact base could change colours, titles, hyperlinks or the
+visible order of text. JSON output keeps the exact text instead.
 """
 
 from __future__ import annotations

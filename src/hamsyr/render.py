@@ -1,6 +1,6 @@
 """One renderer for every command: turns a view into table, TSV, CSV, JSON or JSON Lines on a stream.
 
-Only the table format imports Rich (through hamsyr.tables), so JSON and TSV output stay cheap.
+Only the table format imports the table layout (hamsyr.tables), so JSON and TSV output stay cheap.
 """
 
 from __future__ import annotations
