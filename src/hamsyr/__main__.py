@@ -1,3 +1,3 @@
-from hamsyr.cli import main
+from hamsyr.console import main
 
 main()

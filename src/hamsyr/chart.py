@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from hamsyr.inert import visible
 from hamsyr.model import Event, Phase
+from hamsyr.views import Lane
 
 Segment = tuple[str, str]  # (text, style name: "label", "axis", "phase-N", "event", "lane", "")
 Line = list[Segment]
@@ -29,11 +30,6 @@ class Glyphs(NamedTuple):
 
 UNICODE = Glyphs(band="━", axis="─", tick="┼", left="├", right="┤", mark="•", many="+", more="…")
 ASCII = Glyphs(band="=", axis="-", tick="+", left="|", right="|", mark="*", many="+", more="~")
-
-
-class Lane(NamedTuple):
-    label: str
-    events: Sequence[Event]
 
 
 def span_of(phases: Sequence[Phase], events: Sequence[Event]) -> tuple[date, date] | None:

@@ -14,17 +14,15 @@ from typing import Annotated, Any
 import typer
 
 from hamsyr import version
-from hamsyr.chart import Lane, span_of
 from hamsyr.dates import DateError, FuzzyDate, parse_date
 from hamsyr.errors import BAD_DATA, USAGE, HamsyrError, LookupFailed
 from hamsyr.factbase import RECORD_TYPE_NAMES, DateRange, FactBase
-from hamsyr.files import write_atomic
 from hamsyr.loading import check, load, resolve_path
 from hamsyr.model import Actor, ActorKind
 from hamsyr.names import fold
 from hamsyr.render import Format, render
 from hamsyr.serialize import write_json
-from hamsyr.views import ActorView, InfoView, Listing, PhasesView, SourceView, TimelineView, View
+from hamsyr.views import ActorView, InfoView, Lane, Listing, PhasesView, SourceView, TimelineView, View
 
 app = typer.Typer(
     name="hamsyr",
@@ -546,6 +544,8 @@ def timeline(
             raise typer.Exit(USAGE)
 
     def query(base: FactBase) -> View:
+        from hamsyr.chart import span_of
+
         found = [_actor(base, name) for name in actor or []]
         dates = DateRange.of(since, until)
         groups = base.timeline([a.id for a in found], dates)
@@ -567,6 +567,7 @@ def _export(view: TimelineView, base: FactBase, svg: Path | None, html: Path | N
     """Save the timeline picture where --svg and --html ask (existing files were checked before loading)."""
     if svg is None and html is None:
         return
+    from hamsyr.files import write_atomic
     from hamsyr.tables import export_timeline
 
     width = int(os.environ.get("COLUMNS", "0")) or 100
@@ -613,6 +614,7 @@ def export(
     """The whole base, or the part the filters select, for other tools: JSON, JSON Lines, a CSV folder,
     SQLite, TimelineJS, or the actor graph for Graphviz (dot) and Mermaid."""
     from hamsyr import exporting
+    from hamsyr.files import write_atomic
 
     if fmt.value in exporting.FILE_FORMATS and output is None:
         print(f"hamsyr: --format {fmt.value} writes files; give --output PATH", file=sys.stderr)

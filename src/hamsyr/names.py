@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 # Apostrophe-like marks (transliterations write ayn and hamza with any of them) disappear entirely.
@@ -32,8 +32,6 @@ _ARABIC = {
 }
 _FOLD_TABLE = {**_APOSTROPHES, **_ARABIC}
 _SEPARATOR_CHARS = r"\s\-\u2010-\u2015_./,;:!?\"()\[\]{}\u201c\u201d\u00ab\u00bb\u060c\u061b\u061f"
-_SEPARATORS = re.compile(f"[{_SEPARATOR_CHARS}]+")
-_WORD = re.compile(f"[^{_SEPARATOR_CHARS}]+")
 
 # The Arabic article as transliterated, with the assimilated forms before "sun letters".
 _ARTICLES = frozenset(
@@ -45,10 +43,38 @@ _ARTICLES = frozenset(
 )
 _ARABIC_ARTICLE = "\u0627\u0644"  # ال
 _VOWELS = frozenset("aeiou")
-_LATIN = re.compile(r"[a-z0-9]+")
-_I_BEFORE_VOWEL = re.compile(r"i(?=[aeou])")
-_VOWEL = re.compile("[aeiou]")
-_DOUBLED = re.compile(r"(.)\1+")
+
+
+class _Patterns:
+    """Regular expressions compiled on first use: together they cost about 3 ms, and listing or printing
+    records needs none of them."""
+
+    @cached_property
+    def separators(self) -> re.Pattern[str]:
+        return re.compile(f"[{_SEPARATOR_CHARS}]+")
+
+    @cached_property
+    def word(self) -> re.Pattern[str]:
+        return re.compile(f"[^{_SEPARATOR_CHARS}]+")
+
+    @cached_property
+    def latin(self) -> re.Pattern[str]:
+        return re.compile(r"[a-z0-9]+")
+
+    @cached_property
+    def i_before_vowel(self) -> re.Pattern[str]:
+        return re.compile(r"i(?=[aeou])")
+
+    @cached_property
+    def vowel(self) -> re.Pattern[str]:
+        return re.compile("[aeiou]")
+
+    @cached_property
+    def doubled(self) -> re.Pattern[str]:
+        return re.compile(r"(.)\1+")
+
+
+_RE = _Patterns()
 # Word matches by transliteration skeleton only count for words this long, to keep "war" from "were".
 _MIN_SKELETON_WORD = 4
 # Fuzzy matches at least this close are offered as suggestions ("did you mean").
@@ -60,7 +86,7 @@ def fold(text: str) -> str:
     if not text.isascii():  # ASCII has no accents or Arabic forms: skip the costly decomposition
         decomposed = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SEPARATORS.sub(" ", text.translate(_FOLD_TABLE).casefold()).strip()
+    return _RE.separators.sub(" ", text.translate(_FOLD_TABLE).casefold()).strip()
 
 
 def words(text: str) -> list[str]:
@@ -71,7 +97,7 @@ def words(text: str) -> list[str]:
 
 def word_spans(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, folded word) for each word of `text`, positions in the original text."""
-    for match in _WORD.finditer(text):
+    for match in _RE.word.finditer(text):
         folded = fold(match[0])
         if folded:
             yield match.start(), match.end(), folded
@@ -100,16 +126,16 @@ def skeleton(word: str) -> str:
     a leading or final vowel is kept as "a" (Osama, Usama; Hassan is not Hassani); doubled letters count
     once. Words in other scripts are returned as they are. Cached: texts repeat their words.
     """
-    if not _LATIN.fullmatch(word):
+    if not _RE.latin.fullmatch(word):
         return word
     if len(word) > 3 and word.endswith("h") and word[-2] in _VOWELS:
         word = word[:-1]
-    word = _I_BEFORE_VOWEL.sub("iy", word).replace("q", "k")
+    word = _RE.i_before_vowel.sub("iy", word).replace("q", "k")
     first = "a" if word[0] in _VOWELS else word[0]
     if len(word) == 1:
         return first
     last = "a" if word[-1] in _VOWELS else word[-1]
-    return _DOUBLED.sub(r"\1", first + _VOWEL.sub("", word[1:-1]) + last)
+    return _RE.doubled.sub(r"\1", first + _RE.vowel.sub("", word[1:-1]) + last)
 
 
 def word_match(query: str, word: str) -> float:

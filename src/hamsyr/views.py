@@ -4,7 +4,6 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
-from hamsyr.chart import Lane
 from hamsyr.factbase import Hit, Support, YearGroup
 from hamsyr.model import Actor, Event, Phase, Quote, Record, Role, Source
 
@@ -14,6 +13,13 @@ class Listing(NamedTuple):
 
     kind: str
     items: Sequence[Record | Hit | Support]
+
+
+class Lane(NamedTuple):
+    """One row of the timeline picture: a label and the events marked on it."""
+
+    label: str
+    events: Sequence[Event]
 
 
 class ActorView(NamedTuple):
