@@ -232,7 +232,7 @@ def test_python_dash_m_and_shipped_base_from_another_directory(tmp_path: Path) -
 def modules_imported(*args: str, prefix: str = "rich") -> list[str]:
     """The modules starting with `prefix` that a whole `hamsyr ARGS` process has imported when it ends."""
     code = (
-        f"import sys; from hamsyr.cli import main; sys.argv = ['hamsyr', *{list(args)!r}];\n"
+        f"import sys; from hamsyr.console import main; sys.argv = ['hamsyr', *{list(args)!r}];\n"
         "import atexit\n"
         f"names = lambda: sorted(m for m in sys.modules if m.startswith({prefix!r}))\n"
         "atexit.register(lambda: print(names(), file=sys.stderr))\n"
