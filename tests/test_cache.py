@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -57,7 +59,46 @@ def test_a_corrupt_cache_is_ignored_and_rewritten(private_cache: Path) -> None:
     assert target is not None
     target.write_bytes(b"this is not a database" * 100)
     assert records(load(SMALL)) == records(load(SMALL))
-    assert open_cached(SMALL, digest_file(SMALL)) is not None  # rewritten whole
+    assert open_cached(SMALL, digest_file(SMALL), never) is not None  # rewritten whole
+
+
+def never() -> FactBase:
+    raise AssertionError("the cache was read as damaged")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE records SET json = '{not json' WHERE kind = 'actor'",
+        "UPDATE records SET json = '{}' WHERE kind = 'quote'",
+        "UPDATE events SET json = '[1, 2' WHERE position = 2",
+        "DROP TABLE event_tags",
+    ],
+)
+def test_a_cache_found_damaged_mid_query_answers_from_the_file_and_is_rebuilt(private_cache: Path, damage: str) -> None:
+    expected = records(load(SMALL))
+    target = cache_file(SMALL, digest_file(SMALL))
+    assert target is not None
+    with contextlib.closing(sqlite3.connect(target)) as connection, connection:
+        connection.execute(damage)
+    damaged = load(SMALL)
+    assert damaged._store is not None  # the damage is inside: the cache opened
+    assert damaged.tag("Visit") == "visit"
+    assert damaged.counts()["events"] == 5
+    assert records(damaged) == expected
+    assert [e.id for e in damaged.find_events(actors=["hamas"])] == [
+        e.id for e in load(SMALL).find_events(actors=["hamas"])
+    ]
+    assert open_cached(SMALL, digest_file(SMALL), never) is not None  # written again from the file
+
+
+def test_a_query_reads_only_the_kinds_of_record_it_needs(private_cache: Path) -> None:
+    load(SMALL)
+    base = load(SMALL)
+    base.find_events()
+    assert not {"sources", "actors", "quotes", "disputes", "phases"} & set(vars(base))
+    base.actor("mashaal")
+    assert "actors" in vars(base) and "quotes" not in vars(base)
 
 
 def test_a_truncated_cache_is_ignored(private_cache: Path) -> None:
@@ -99,7 +140,7 @@ def test_two_processes_writing_at_once_leave_one_valid_cache(private_cache: Path
     assert [run.wait(timeout=120) for run in runs] == [0, 0, 0]
     files = sorted(p.name for p in private_cache.iterdir())
     assert len(files) == 1 and files[0].endswith(".sqlite"), files  # no temporary file left behind
-    cached = open_cached(path, digest_file(path))
+    cached = open_cached(path, digest_file(path), never)
     assert cached is not None and cached.counts()["events"] == 3005
 
 

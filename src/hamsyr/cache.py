@@ -15,7 +15,7 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ CREATE INDEX event_actors_by_actor ON event_actors (actor, event);
 CREATE INDEX event_tags_by_tag ON event_tags (tag, event);
 CREATE INDEX event_sources_by_source ON event_sources (source, event);
 CREATE INDEX events_by_start ON events (start);
+CREATE INDEX records_by_kind ON records (kind, position);
 """
 
 
@@ -98,8 +99,9 @@ def _code_stamp() -> str:
     return ",".join(f"{stat.st_size}:{stat.st_mtime_ns}" for stat in stats)
 
 
-def open_cached(path: Path, digest: str) -> FactBase | None:
-    """The fact base from its cache, or None when there is no usable cache for this content."""
+def open_cached(path: Path, digest: str, reread: Callable[[], FactBase]) -> FactBase | None:
+    """The fact base from its cache, or None when there is no usable cache for this content; `reread` reads
+    the file instead, should the cache turn out damaged later."""
     target = cache_file(path, digest)
     if target is None or not target.is_file():
         return None
@@ -109,21 +111,8 @@ def open_cached(path: Path, digest: str) -> FactBase | None:
         if meta.get("format") != FORMAT or meta.get("complete") != "yes":
             connection.close()
             return None
-        kinds: dict[str, list[object]] = {"source": [], "actor": [], "quote": [], "dispute": [], "phase": []}
-        rows = connection.execute("SELECT kind, json FROM records ORDER BY position").fetchall()
-        for (kind, _), data in zip(rows, _decoded(text for _, text in rows), strict=True):
-            kinds[kind].append(record_from_dict(kind, data))
-        store = EventStore(connection)
-        return FactBase(
-            path,
-            tuple(kinds["source"]),  # type: ignore[arg-type]
-            tuple(kinds["actor"]),  # type: ignore[arg-type]
-            None,
-            tuple(kinds["quote"]),  # type: ignore[arg-type]
-            tuple(kinds["dispute"]),  # type: ignore[arg-type]
-            tuple(kinds["phase"]),  # type: ignore[arg-type]
-            store=store,
-        )
+        # Every kind of record is read when a query first asks for it.
+        return FactBase(path, None, None, None, None, None, None, store=RecordStore(connection, target, reread))
     except (sqlite3.Error, ValueError, KeyError, TypeError):
         # Corrupt, truncated or from an incompatible hamsyr: read the file instead, and write a new cache.
         _remove(target)
@@ -200,20 +189,64 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-class EventStore:
-    """The events of a cached base, read on demand from its SQLite file."""
+# What reading a damaged cache can raise: SQLite's own errors, bad JSON, and records missing a field.
+_DAMAGE = (sqlite3.Error, ValueError, KeyError, TypeError)
+_PLURALS = {"source": "sources", "actor": "actors", "quote": "quotes", "dispute": "disputes", "phase": "phases"}
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+
+class RecordStore:
+    """The records of a cached base, read on demand from its SQLite file.
+
+    Should the file turn out damaged part-way through a query, it is removed and the answer comes from the
+    fact base file itself (`reread`), so that the cache is never needed for a correct answer.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, target: Path, reread: Callable[[], FactBase]) -> None:
         self._connection = connection
+        self._target = target
+        self._reread = reread
+        self._file_base: FactBase | None = None
+
+    def _from_file(self) -> FactBase:
+        if self._file_base is None:
+            self._connection.close()
+            _remove(self._target)
+            self._file_base = self._reread()
+        return self._file_base
+
+    def _rows(self, query: str, parameters: Sequence[object] = ()) -> list[Any] | None:
+        """The decoded JSON of the rows the query selects; None when the cache is damaged (or was)."""
+        if self._file_base is not None:
+            return None
+        try:
+            return _decoded(text for (text,) in self._connection.execute(query, parameters))
+        except _DAMAGE:
+            return None
+
+    def records(self, kind: str) -> tuple[Record, ...]:
+        """All records of one kind but events ("source", "actor", ...), in file order."""
+        rows = self._rows("SELECT json FROM records WHERE kind = ? ORDER BY position", (kind,))
+        if rows is not None:
+            with contextlib.suppress(*_DAMAGE):
+                return tuple(record_from_dict(kind, data) for data in rows)
+        found: tuple[Record, ...] = getattr(self._from_file(), _PLURALS[kind])
+        return found
 
     def count(self) -> int:
-        return int(self._connection.execute("SELECT count(*) FROM events").fetchone()[0])
+        if self._file_base is None:
+            with contextlib.suppress(*_DAMAGE):
+                return int(self._connection.execute("SELECT count(*) FROM events").fetchone()[0])
+        return len(self._from_file().events)
 
     def all(self) -> tuple[Event, ...]:
-        return tuple(self._events("SELECT json FROM events ORDER BY position", ()))
+        return self._events("SELECT json FROM events ORDER BY position", ())
 
     def tags(self) -> list[str]:
-        return [tag for (tag,) in self._connection.execute("SELECT DISTINCT tag FROM event_tags ORDER BY tag")]
+        if self._file_base is None:
+            with contextlib.suppress(*_DAMAGE):
+                query = "SELECT DISTINCT tag FROM event_tags ORDER BY tag"
+                return [tag for (tag,) in self._connection.execute(query)]
+        return sorted({tag for event in self._from_file().events for tag in event.tags})
 
     def candidates(
         self,
@@ -222,7 +255,7 @@ class EventStore:
         until: date | None,
         tags: Sequence[str],
         source: str | None,
-    ) -> Iterator[Event]:
+    ) -> tuple[Event, ...]:
         """Events that may pass these filters (a superset is fine: the caller checks each one exactly)."""
         where: list[str] = []
         parameters: list[str | int] = []
@@ -244,14 +277,16 @@ class EventStore:
         clause = " AND ".join(where) or "1"
         return self._events(f"SELECT json FROM events WHERE {clause} ORDER BY position", parameters)
 
-    def _events(self, query: str, parameters: Sequence[object]) -> Iterator[Event]:
-        # In batches, each decoded as one JSON array: a third faster than a json.loads call per row.
-        cursor = self._connection.execute(query, parameters)
-        while rows := cursor.fetchmany(1000):
-            for data in _decoded(text for (text,) in rows):
-                event = record_from_dict("event", data)
-                assert isinstance(event, Event)
-                yield event
+    def _events(self, query: str, parameters: Sequence[object]) -> tuple[Event, ...]:
+        # Decoded as one JSON array: a third faster than a json.loads call per row. A damaged cache gives
+        # every event of the file, which is a superset of any candidates.
+        rows = self._rows(query, parameters)
+        if rows is not None:
+            with contextlib.suppress(*_DAMAGE):
+                events = tuple(record_from_dict("event", data) for data in rows)
+                if all(isinstance(event, Event) for event in events):
+                    return events  # type: ignore[return-value]
+        return self._from_file().events
 
 
 def _decoded(texts: Iterable[str]) -> list[Any]:

@@ -1,11 +1,11 @@
 """The loaded fact base and the questions it answers. Queries return records; they never format output."""
 
 import difflib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from hamsyr.dates import FuzzyDate, sort_key
 from hamsyr.errors import LookupFailed, QueryError
@@ -72,15 +72,16 @@ class DateRange(NamedTuple):
 ANY_DATE = DateRange()  # the open range: every record, dated or not
 
 
-class EventStore(Protocol):
-    """Where a cached base keeps its events (see hamsyr.cache): read on demand, narrowed by index."""
+class RecordStore(Protocol):
+    """Where a cached base keeps its records (see hamsyr.cache): read on demand, events narrowed by index."""
 
+    def records(self, kind: str) -> tuple[Record, ...]: ...
     def count(self) -> int: ...
     def all(self) -> tuple[Event, ...]: ...
     def tags(self) -> list[str]: ...
     def candidates(
         self, actors: Sequence[str], since: date | None, until: date | None, tags: Sequence[str], source: str | None
-    ) -> Iterator[Event]: ...
+    ) -> Iterable[Event]: ...
 
 
 _TYPE_NAMES = {Event: "event", Quote: "quote", Phase: "phase", Dispute: "dispute", Actor: "actor", Source: "source"}
@@ -217,27 +218,58 @@ class FactBase:
     def __init__(
         self,
         path: Path | None,
-        sources: tuple[Source, ...],
-        actors: tuple[Actor, ...],
+        sources: tuple[Source, ...] | None,
+        actors: tuple[Actor, ...] | None,
         events: tuple[Event, ...] | None,
-        quotes: tuple[Quote, ...],
-        disputes: tuple[Dispute, ...] = (),
-        phases: tuple[Phase, ...] = (),
-        store: "EventStore | None" = None,
+        quotes: tuple[Quote, ...] | None,
+        disputes: tuple[Dispute, ...] | None = (),
+        phases: tuple[Phase, ...] | None = (),
+        store: RecordStore | None = None,
     ) -> None:
-        """`events` may be None when a `store` (a cached base) gives them on demand."""
+        """Records of a kind may be None when a `store` (a cached base) gives them on demand: a query reads
+        only the kinds it needs, so listing events never decodes the actors, quotes or disputes."""
         self.path = path
-        self.sources = sources
-        self.actors = actors
-        self.quotes = quotes
-        self.disputes = disputes
-        self.phases = phases
+        self._given = {"source": sources, "actor": actors, "quote": quotes, "dispute": disputes, "phase": phases}
         self._events = events
         self._store = store
-        others: tuple[Record, ...] = (*sources, *actors, *quotes, *disputes, *phases)
-        self._by_id: dict[str, Record] = {record.id: record for record in others}
         self._events_by_id: dict[str, Event] | None = None
         self._parts_cache: dict[str, tuple[_Part, ...]] = {}
+
+    def _kind(self, kind: str) -> tuple[Any, ...]:
+        given = self._given[kind]
+        if given is not None:
+            return given
+        return self._store.records(kind) if self._store is not None else ()
+
+    @cached_property
+    def sources(self) -> tuple[Source, ...]:
+        return self._kind("source")
+
+    @cached_property
+    def actors(self) -> tuple[Actor, ...]:
+        return self._kind("actor")
+
+    @cached_property
+    def quotes(self) -> tuple[Quote, ...]:
+        return self._kind("quote")
+
+    @cached_property
+    def disputes(self) -> tuple[Dispute, ...]:
+        return self._kind("dispute")
+
+    @cached_property
+    def phases(self) -> tuple[Phase, ...]:
+        return self._kind("phase")
+
+    @cached_property
+    def _by_id(self) -> dict[str, Record]:
+        """Every record but the events by id (ids are unique across all record types)."""
+        others: tuple[Record, ...] = (*self.sources, *self.actors, *self.quotes, *self.disputes, *self.phases)
+        return {record.id: record for record in others}
+
+    @cached_property
+    def _actors_by_id(self) -> dict[str, Actor]:
+        return {actor.id: actor for actor in self.actors}
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -260,8 +292,8 @@ class FactBase:
         return found
 
     def _name_of(self, actor_id: str) -> str:
-        found = self._by_id.get(actor_id)
-        return found.name if isinstance(found, Actor) else actor_id
+        found = self._actors_by_id.get(actor_id)
+        return found.name if found is not None else actor_id
 
     def source(self, source_id: str) -> Source:
         """The source with this id (or a unique title match); LookupFailed suggests the closest ids."""
@@ -306,15 +338,13 @@ class FactBase:
         if not name.strip():
             raise LookupFailed("an empty name matches no actor")
         found = self._names.resolve(name)
-        actors = [self._by_id[owner] for owner in found.owners]
-        if len(actors) == 1 and isinstance(actors[0], Actor):
+        actors = [self._actors_by_id[owner] for owner in found.owners]
+        if len(actors) == 1:
             return ActorMatch(actors[0], found.how)
         if actors:
-            candidates = [_describe(actor) for actor in actors if isinstance(actor, Actor)]
+            candidates = [_describe(actor) for actor in actors]
             raise LookupFailed(f"{name!r} could be {len(actors)} actors; give one of these ids", candidates)
-        suggestions = [
-            _describe(a) for a in (self._by_id[owner] for owner in found.suggestions) if isinstance(a, Actor)
-        ]
+        suggestions = [_describe(self._actors_by_id[owner]) for owner in found.suggestions]
         hint = "did you mean one of these?" if suggestions else "`hamsyr actors` lists them"
         raise LookupFailed(f"no actor matches {name!r}; {hint}", suggestions)
 

@@ -93,9 +93,15 @@ def load(path: str | os.PathLike[str] | None = None) -> FactBase:
 
     resolved = resolve_path(path)
     if cache.cache_dir() is not None:
-        cached = cache.open_cached(resolved, _guarded(resolved, cache.digest_file))
+        cached = cache.open_cached(resolved, _guarded(resolved, cache.digest_file), lambda: _parsed(resolved))
         if cached is not None:
             return cached
+    return _parsed(resolved)
+
+
+def _parsed(resolved: Path) -> FactBase:
+    """The fact base read, validated and then cached; FactBaseError on the first problem."""
+    from hamsyr import cache
     from hamsyr.validation import Problem, validate
 
     data = _read_bytes(resolved)
