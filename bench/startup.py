@@ -1,8 +1,9 @@
 """Start-up cost of a hamsyr query against the floors it cannot go below.
 
 Runs each command repeatedly as a whole process, interleaved (A B C A B C ...) so that drift in the
-machine's speed hits all of them alike, and prints the median wall time of each and its ratio to
-`python -c pass` and to a bare Typer app with one boolean option.
+machine's speed hits all of them alike, and prints the median wall time of each, the ratio of medians
+to `python -c pass` and to a bare Typer app with one boolean option, and the median of the ratios taken
+round by round against the bare app (steadier when the machine's speed drifts), with their quartiles.
 
     python bench/startup.py            # 10 runs each
     python bench/startup.py --runs 30
@@ -55,9 +56,15 @@ def main() -> None:
                 times[name].append(time.perf_counter() - start)
     medians = {name: statistics.median(values[1:]) for name, values in times.items()}
     floor, framework = medians["python -c pass"], medians["bare Typer app"]
-    print(f"{'command':<24} {'median ms':>10} {'x python':>9} {'x Typer':>8}   ({args.runs} runs, interleaved)")
+    print(f"{'command':<24} {'median ms':>10} {'x python':>9} {'x Typer':>8} {'paired x Typer (quartiles)':>28}")
     for name, value in medians.items():
-        print(f"{name:<24} {value * 1000:>10.1f} {value / floor:>9.2f} {value / framework:>8.2f}")
+        paired = [a / b for a, b in zip(times[name][1:], times["bare Typer app"][1:], strict=True)]
+        low, middle, high = statistics.quantiles(paired, n=4) if len(paired) > 1 else paired * 3
+        print(
+            f"{name:<24} {value * 1000:>10.1f} {value / floor:>9.2f} {value / framework:>8.2f}"
+            f" {middle:>12.2f} ({low:.2f}-{high:.2f})"
+        )
+    print(f"({args.runs} runs each, interleaved; the first round is dropped)")
 
 
 if __name__ == "__main__":
