@@ -13,7 +13,6 @@ Three levels of likeness, each looser than the one before:
 """
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
@@ -84,6 +83,8 @@ _SUGGEST = 0.6
 def fold(text: str) -> str:
     """Lower-case, accent-free, apostrophe-free text with single spaces between words."""
     if not text.isascii():  # ASCII has no accents or Arabic forms: skip the costly decomposition
+        import unicodedata  # here, as only non-ASCII text needs it
+
         decomposed = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _RE.separators.sub(" ", text.translate(_FOLD_TABLE).casefold()).strip()

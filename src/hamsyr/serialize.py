@@ -171,8 +171,9 @@ def write_json(data: Any, out: IO[str]) -> None:
     """An array is written one element a line; anything else indented. (The standard encoder drops to its
     pure-Python implementation whenever `indent` is given, so arrays, which can be long, avoid it.)"""
     if isinstance(data, list):
+        encode = json.JSONEncoder(ensure_ascii=False).encode
         out.write("[\n" if data else "[")
-        out.write(",\n".join(json_safe(json.dumps(item, ensure_ascii=False)) for item in data))
+        out.write(json_safe(",\n".join(encode(item) for item in data)))
         out.write("\n]\n" if data else "]\n")
     else:
         out.write(json_safe(json.dumps(data, ensure_ascii=False, indent=2)))
@@ -180,8 +181,9 @@ def write_json(data: Any, out: IO[str]) -> None:
 
 
 def write_jsonl(items: Iterable[Any], out: IO[str]) -> None:
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     for item in items:
-        out.write(json_safe(json.dumps(item, ensure_ascii=False, separators=(",", ":"))))
+        out.write(json_safe(encode(item)))
         out.write("\n")
 
 
