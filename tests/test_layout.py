@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from hamsyr.grid import Column, Grid
-from hamsyr.styled import Line, Styled, wrap
+from hamsyr.styled import Line, Styled, _breaks, _breaks_ascii, wrap
 from hamsyr.terminal import Screen, as_text, screen_for
 
 
@@ -148,3 +148,22 @@ def test_an_output_that_cannot_encode_box_drawing_gets_ascii() -> None:
     assert not screen_for(out).unicode
     lines: list[Line] = [[("─" * 3, "")], [("⚑ disputed “x” → y", "")]]
     assert as_text(lines, screen_for(out)) == '---\n! disputed "x" -> y\n'
+
+
+@given(
+    text=st.text(alphabet="ab-    ", max_size=80),  # spaces weighted, so that runs of them are common
+    width=st.integers(min_value=1, max_value=30),
+)
+def test_the_ascii_line_breaker_agrees_with_the_word_by_word_one(text: str, width: int) -> None:
+    assert _breaks_ascii(text, width) == _breaks(text, width, len)
+
+
+@given(
+    text=st.text(alphabet="ab-  漢é\n", max_size=60),
+    split=st.integers(min_value=0, max_value=60),
+    width=st.integers(min_value=1, max_value=30),
+)
+def test_text_in_one_span_wraps_as_the_same_text_in_two(text: str, split: int, width: int) -> None:
+    whole = wrap(Styled(text, "bold"), width)
+    pieces = wrap(Styled(text[:split], "bold").append(text[split:], "bold"), width)
+    assert texts(whole) == texts(pieces)

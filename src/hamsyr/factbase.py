@@ -291,7 +291,8 @@ class FactBase:
             found = self._events_by_id.get(record_id)
         return found
 
-    def _name_of(self, actor_id: str) -> str:
+    def name_of(self, actor_id: str) -> str:
+        """The actor's name, or the id itself when no actor has it (reads only the actors)."""
         found = self._actors_by_id.get(actor_id)
         return found.name if found is not None else actor_id
 
@@ -379,7 +380,7 @@ class FactBase:
     def _role_matches(self, role: Role, query: "_Query") -> bool:
         if not query.words:
             return True
-        return query.found_in([Words(fold(f"{role.title} {self._name_of(role.organization or '')}"))])
+        return query.found_in([Words(fold(f"{role.title} {self.name_of(role.organization or '')}"))])
 
     def find_events(
         self,
@@ -540,7 +541,7 @@ class FactBase:
     def _parts_of(self, record: Record) -> tuple[_Part, ...]:
         parts = self._parts_cache.get(record.id)
         if parts is None:
-            parts = self._parts_cache[record.id] = _parts(record, self._name_of)
+            parts = self._parts_cache[record.id] = _parts(record, self.name_of)
         return parts
 
     def _matches_text(self, record: Event | Quote, query: _Query) -> bool:

@@ -9,7 +9,7 @@ it, columns two spaces apart, and a blank line between sections.
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from hamsyr.styled import Line, Styled, longest_word, widest_line, wrap, wrap_measured
+from hamsyr.styled import Line, Styled, widest_line, widest_word, wrap, wrap_measured
 
 GAP = "  "
 HEADER_STYLE = "bold"
@@ -42,22 +42,28 @@ class Grid:
         if self.header:
             for index, column in enumerate(self.columns):
                 cells[index].append(Styled(column.header))
-        wanted = [max((widest_line(cell) for cell in column), default=0) for column in cells]
+        plains = [[cell.plain for cell in column] for column in cells]
+        wanted = [max(map(widest_line, column), default=0) for column in plains]
         available = max(width - len(GAP) * (len(self.columns) - 1), len(self.columns))
         if sum(wanted) <= available:
             return wanted
         least = [
-            wanted[index] if column.ratio is None else max((longest_word(c) for c in cells[index]), default=0)
+            wanted[index] if column.ratio is None else max(map(widest_word, plains[index]), default=0)
             for index, column in enumerate(self.columns)
         ]
+        ratios = [column.ratio or 1 for column in self.columns]
+        wrapping = [index for index in columns if self.columns[index].ratio is not None]
+        flexible = sum(ratios[index] for index in wrapping) or 1
+        for index in wrapping:  # a long word does not claim more than the column's share (it folds)
+            least[index] = min(least[index], max(_FOLD, available * ratios[index] // flexible))
         least = [min(max(1, value), available) for value in least]
         # Even the words do not fit: narrow the widest wrapping column, folding its words, down to a few cells;
         # ids stay whole longest, as they are what one types next.
         while sum(least) > available:
-            wrapping = [index for index in columns if self.columns[index].ratio is not None and least[index] > _FOLD]
-            widest = max(wrapping or columns, key=lambda index: least[index])
+            narrowable = [index for index in wrapping if least[index] > _FOLD]
+            widest = max(narrowable or columns, key=lambda index: least[index])
             least[widest] -= 1
-        return _shared(least, wanted, [column.ratio or 1 for column in self.columns], available)
+        return _shared(least, wanted, ratios, available)
 
     def lines(self, width: int) -> list[Line]:
         """The table in lines of at most `width` cells."""
@@ -77,21 +83,28 @@ class Grid:
 
 
 def _shared(least: list[int], wanted: list[int], ratios: list[int], available: int) -> list[int]:
-    """Widths from `least` up to `wanted`, the spare width given out in proportion to `ratios`."""
-    widths = list(least)
-    while True:
-        spare = available - sum(widths)
-        growing = [index for index, width in enumerate(widths) if width < wanted[index]]
-        if spare <= 0 or not growing:
-            return widths
-        total = sum(ratios[index] for index in growing)
-        given = 0
-        for index in growing:
-            share = min(spare * ratios[index] // total, wanted[index] - widths[index])
-            widths[index] += share
-            given += share
-        if given == 0:  # shares rounded down to nothing: one cell at a time, by ratio
-            widths[max(growing, key=lambda index: ratios[index])] += 1
+    """Widths that share `available` in proportion to `ratios`, each kept between `least` and `wanted`
+    (columns whose share falls outside are settled at that bound first, and the rest share what is left)."""
+    widths = [0] * len(least)
+    unsettled = list(range(len(least)))
+    room = available
+    while unsettled:
+        total = sum(ratios[index] for index in unsettled)
+        shares = {index: room * ratios[index] / total for index in unsettled}
+        bounded = [index for index in unsettled if not least[index] < shares[index] < wanted[index]]
+        if not bounded:
+            for index in unsettled:
+                widths[index] = int(shares[index])
+            leftover = room - sum(widths[index] for index in unsettled)
+            for index in sorted(unsettled, key=lambda index: -ratios[index])[:leftover]:
+                widths[index] += 1
+            break
+        # Settle one column at a time: the others' shares change with what it takes.
+        index = bounded[0]
+        widths[index] = least[index] if shares[index] <= least[index] else wanted[index]
+        room -= widths[index]
+        unsettled.remove(index)
+    return widths
 
 
 def _joined_row(cells: Sequence[Styled], widths: Sequence[int]) -> list[Line]:
@@ -100,16 +113,11 @@ def _joined_row(cells: Sequence[Styled], widths: Sequence[int]) -> list[Line]:
     rows: list[Line] = []
     for number in range(height):
         line: Line = []
-        pending = 0  # padding owed before the next non-empty cell; never written at the end of a line
-        for index, (lines, width) in enumerate(zip(wrapped, widths, strict=True)):
-            spans, used = lines[number] if number < len(lines) else ([], 0)
-            if index:
-                pending += len(GAP)
-            if spans:
-                if pending:
-                    line.append((" " * pending, ""))
-                line.extend(spans)
-                pending = 0
-            pending += width - used
+        for lines, width in zip(wrapped, widths, strict=True):
+            spans, used = lines[number] if number < len(lines) else ((), 0)
+            line.extend(spans)
+            line.append((" " * (width - used + len(GAP)), ""))
+        while line and not line[-1][1] and line[-1][0].isspace():  # no padding at the end of a line
+            line.pop()
         rows.append(line)
     return rows

@@ -42,11 +42,7 @@ def _date_cell(value: FuzzyDate | None, date_text: str | None = None) -> Styled:
 
 
 def _names(base: FactBase | None, ids: Iterable[str]) -> Styled:
-    names = []
-    for actor_id in ids:
-        actor = base.get(actor_id) if base else None
-        names.append(actor.name if isinstance(actor, Actor) else actor_id)
-    return safe(", ".join(names))
+    return safe(", ".join(base.name_of(actor_id) if base else actor_id for actor_id in ids))
 
 
 def _sources(citations: Sequence[Citation]) -> Styled:
