@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
 import sqlite3
 import subprocess
@@ -13,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hamsyr import DateRange, FactBase, load, parse_date
+from hamsyr import DateRange, FactBase, cache, load, parse_date
 from hamsyr.cache import cache_file, digest_file, open_cached
 
 from .conftest import SMALL
@@ -23,10 +24,14 @@ def records(base: FactBase) -> tuple[object, ...]:
     return (base.sources, base.actors, base.events, base.quotes, base.disputes)
 
 
-@pytest.fixture
-def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+@pytest.fixture(params=["snapshot", "sqlite"])
+def private_cache(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of the test's own, in each of the two forms (small bases become SQLite files too when
+    the snapshot limit is set to nothing)."""
     folder = tmp_path / "cache"
     monkeypatch.setenv("HAMSYR_CACHE_DIR", str(folder))
+    if request.param == "sqlite":
+        monkeypatch.setattr(cache, "SNAPSHOT_MAX_EVENTS", -1)
     return folder
 
 
@@ -75,12 +80,37 @@ def never() -> FactBase:
         "DROP TABLE event_tags",
     ],
 )
-def test_a_cache_found_damaged_mid_query_answers_from_the_file_and_is_rebuilt(private_cache: Path, damage: str) -> None:
+def test_an_sqlite_cache_found_damaged_mid_query_answers_from_the_file_and_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    monkeypatch.setenv("HAMSYR_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(cache, "SNAPSHOT_MAX_EVENTS", -1)
     expected = records(load(SMALL))
     target = cache_file(SMALL, digest_file(SMALL))
-    assert target is not None
+    assert target is not None and target.suffix == ".sqlite"
     with contextlib.closing(sqlite3.connect(target)) as connection, connection:
         connection.execute(damage)
+    answers_from_the_file(expected)
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [("actor", [{}]), ("quote", [{"id": 1}]), ("event", [[1, 2]]), ("event", [{"id": "x", "date": "2012-13"}])],
+)
+def test_a_snapshot_found_damaged_mid_query_answers_from_the_file_and_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, value: object
+) -> None:
+    monkeypatch.setenv("HAMSYR_CACHE_DIR", str(tmp_path))
+    expected = records(load(SMALL))
+    target = cache_file(SMALL, digest_file(SMALL))
+    assert target is not None and target.suffix == ".marshal"
+    data = marshal.loads(target.read_bytes())
+    data[kind] = value
+    target.write_bytes(marshal.dumps(data))
+    answers_from_the_file(expected)
+
+
+def answers_from_the_file(expected: tuple[object, ...]) -> None:
     damaged = load(SMALL)
     assert damaged._store is not None  # the damage is inside: the cache opened
     assert damaged.tag("Visit") == "visit"
