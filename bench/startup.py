@@ -1,7 +1,7 @@
 """Start-up cost of a hamsyr query against the floors it cannot go below.
 
-Runs each command repeatedly as a whole process, interleaved (A B C A B C ...) so that drift in the
-machine's speed hits all of them alike, and prints the median wall time of each, the ratio of medians
+Runs each command repeatedly as a whole process, interleaved (each round in a new random order) so that
+drift in the machine's speed hits all of them alike, and prints the median wall time of each, the ratio of medians
 to `python -c pass` and to a bare Typer app with one boolean option, and the median of the ratios taken
 round by round against the bare app (steadier when the machine's speed drifts), with their quartiles.
 
@@ -15,6 +15,7 @@ recompiles every module on every start and measures that instead.
 from __future__ import annotations
 
 import argparse
+import random
 import shutil
 import statistics
 import subprocess
@@ -49,8 +50,13 @@ def main() -> None:
             "hamsyr events (table)": [*hamsyr, "events", "--format", "table"],
         }
         times: dict[str, list[float]] = {name: [] for name in commands}
+        order = list(commands)
+        shuffle = random.Random(7).shuffle
         for _ in range(args.runs + 1):  # the first round warms the caches (files, hamsyr's own) and is dropped
-            for name, command in commands.items():
+            # A new order each round: a command that always followed the same one measured up to 10% apart.
+            shuffle(order)
+            for name in order:
+                command = commands[name]
                 start = time.perf_counter()
                 subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
                 times[name].append(time.perf_counter() - start)
