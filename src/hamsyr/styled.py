@@ -68,15 +68,6 @@ class Styled:
         yield line
 
 
-def width_of(text: str) -> int:
-    """Terminal cells `text` takes; plain ASCII (control characters are escaped before this) is one a character."""
-    return len(text) if text.isascii() else cell_len(text)
-
-
-def line_width(line: Line) -> int:
-    return sum(width_of(text) for text, _ in line)
-
-
 def widest_line(plain: str) -> int:
     """The width of the widest line of some text (its `Styled.plain`)."""
     return max(map(len if plain.isascii() else cell_len, plain.replace("\t", "    ").split("\n")))
