@@ -26,7 +26,7 @@ from typing import Any
 
 from hamsyr.factbase import FactBase
 from hamsyr.model import Event, Record
-from hamsyr.serialize import record_dict, record_from_dict
+from hamsyr.serialize import event_from_dict, record_dict, record_from_dict
 
 FORMAT = "2"  # bump when the stored layout or the record fields change
 SNAPSHOT_MAX_EVENTS = 2000  # above this, a filtered query reading indexed candidates beats reading all
@@ -213,11 +213,11 @@ class SnapshotStore(CachedStore):
 
     def all(self) -> tuple[Event, ...]:
         if self._events is None:
-            events = self.records("event")
-            if not all(isinstance(event, Event) for event in events):
-                events = self._records_from_file("event")
-            self._events = events  # type: ignore[assignment]
-        assert self._events is not None
+            if self._file_base is None:
+                with contextlib.suppress(*_DAMAGE):
+                    self._events = tuple(event_from_dict(data) for data in self._data["event"])
+            if self._events is None:
+                self._events = self._from_file().events
         return self._events
 
     def tags(self) -> list[str]:

@@ -16,7 +16,7 @@ from typing import Any
 from hamsyr.cache import FORMAT, CachedStore, remove
 from hamsyr.factbase import FactBase
 from hamsyr.model import Event, Record
-from hamsyr.serialize import record_dict, record_from_dict
+from hamsyr.serialize import event_from_dict, record_dict, record_from_dict
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -180,9 +180,7 @@ class RecordStore(CachedStore):
         rows = self._rows(query, parameters)
         if rows is not None:
             with contextlib.suppress(*_DAMAGE):
-                events = tuple(record_from_dict("event", data) for data in rows)
-                if all(isinstance(event, Event) for event in events):
-                    return events  # type: ignore[return-value]
+                return tuple(event_from_dict(data) for data in rows)
         return self._from_file().events
 
 

@@ -213,13 +213,17 @@ def _citations(items: list[dict[str, Any]]) -> tuple[Citation, ...]:
     return tuple(Citation(c["source"], c["excerpt"], c["attributed_to"]) for c in items)
 
 
+def event_from_dict(d: dict[str, Any]) -> Event:
+    return Event(
+        d["id"], _date_of(d["date"]), d["title"], d["summary"], _citations(d["sources"]), d["date_text"],
+        tuple(d["actors"]), tuple(d["places"]), tuple(d["tags"]), tuple(d["disputes"]),
+    )  # fmt: skip
+
+
 def record_from_dict(kind: str, d: dict[str, Any]) -> Record:
     """The inverse of `record_dict`: a record of `kind` ("source", "actor", ...) from its JSON data."""
     if kind == "event":
-        return Event(
-            d["id"], _date_of(d["date"]), d["title"], d["summary"], _citations(d["sources"]), d["date_text"],
-            tuple(d["actors"]), tuple(d["places"]), tuple(d["tags"]), tuple(d["disputes"]),
-        )  # fmt: skip
+        return event_from_dict(d)
     if kind == "quote":
         return Quote(
             d["id"], d["speaker"], d["text"], _citations(d["sources"]), _date_of(d["date"]), d["date_text"],
