@@ -26,6 +26,8 @@ class Screen(NamedTuple):
     styles: bool  # bold, dim, italic, reverse
     colours: bool
     unicode: bool  # the output can encode box-drawing characters
+    terminal: bool = False  # the output is a terminal (only then may a pager take it)
+    encoding: str = "utf-8"
 
 
 def _isatty(out: IO[str]) -> bool:
@@ -57,6 +59,8 @@ def screen_for(out: IO[str]) -> Screen:
         styles=styles,
         colours=styles and not environ.get("NO_COLOR"),
         unicode=unicode,
+        terminal=tty,
+        encoding=encoding,
     )
 
 
@@ -92,9 +96,8 @@ def show(lines: Sequence[Line], out: IO[str], screen: Screen, page: bool = False
     """Write the lines; with `page`, output taller than the terminal goes through a pager."""
     text = as_text(lines, screen)
     if not screen.unicode:
-        encoding = getattr(out, "encoding", None) or "ascii"
-        text = text.encode(encoding, "replace").decode(encoding)
-    if not (page and _isatty(out)) or len(lines) <= screen.height:
+        text = text.encode(screen.encoding, "replace").decode(screen.encoding)
+    if not (page and screen.terminal) or len(lines) <= screen.height:
         out.write(text)
         return
     import pydoc
