@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from hamsyr.cli import app
+from hamsyr.cli.commands import app
 
 BROKEN = Path(__file__).parent / "broken"
 runner = CliRunner()
@@ -116,4 +116,4 @@ def test_a_fifty_megabyte_file_is_read_or_refused_with_a_limit(tmp_path: Path, m
     monkeypatch.setenv("HAMSYR_MAX_MB", "10")
     result = runner.invoke(app, ["--data", str(path), "validate"])  # (a cached base would need no parsing)
     assert result.exit_code == 3
-    assert "50 MB is more than hamsyr parses (10 MB); split the base, or set HAMSYR_MAX_MB" in result.stderr
+    assert "50 MB is more than hamsyr parses (10 MB); split the base, or set HAMSYR_MAX_MB" in result.stdout

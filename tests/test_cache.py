@@ -14,8 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hamsyr import DateRange, FactBase, cache, load, parse_date
-from hamsyr.cache import cache_file, digest_file, open_cached
+from hamsyr import DateRange, FactBase, load, parse_date
+from hamsyr.loading.cache import store as cache
+from hamsyr.loading.cache.store import cache_file, digest_file, open_cached
+from hamsyr.records.store import MemoryStore
 
 from .conftest import SMALL
 
@@ -37,9 +39,9 @@ def private_cache(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: p
 
 def test_the_cache_gives_the_same_records(private_cache: Path) -> None:
     fresh = load(SMALL)  # parses the file and writes the cache
-    assert fresh._store is None
+    assert not fresh.store.cached
     cached = load(SMALL)
-    assert cached._store is not None, "the second load should come from the cache"
+    assert cached.store.cached, "the second load should come from the cache"
     assert records(cached) == records(fresh)
     assert cached.counts() == fresh.counts()
     assert cached.tag("Rupture") == "rupture"
@@ -54,7 +56,7 @@ def test_an_edited_base_is_read_again_and_the_old_cache_removed(private_cache: P
     assert old is not None and old.is_file()
     path.write_text(SMALL.read_text(encoding="utf-8").replace("Hamas founded", "Hamas is founded"), encoding="utf-8")
     assert load(path).get("founded").title == "Hamas is founded"  # type: ignore[union-attr]
-    assert load(path)._store is not None
+    assert load(path).store.cached
     assert not old.exists()
 
 
@@ -67,15 +69,15 @@ def test_a_corrupt_cache_is_ignored_and_rewritten(private_cache: Path) -> None:
     assert open_cached(SMALL, digest_file(SMALL), never) is not None  # rewritten whole
 
 
-def never() -> FactBase:
+def never() -> MemoryStore:
     raise AssertionError("the cache was read as damaged")
 
 
 @pytest.mark.parametrize(
     "damage",
     [
-        "UPDATE records SET json = '{not json' WHERE kind = 'actor'",
-        "UPDATE records SET json = '{}' WHERE kind = 'quote'",
+        "UPDATE records SET json = '{not json' WHERE kind = 'actors'",
+        "UPDATE records SET json = '{}' WHERE kind = 'quotes'",
         "UPDATE events SET json = '[1, 2' WHERE position = 2",
         "DROP TABLE event_tags",
     ],
@@ -95,7 +97,7 @@ def test_an_sqlite_cache_found_damaged_mid_query_answers_from_the_file_and_is_re
 
 @pytest.mark.parametrize(
     ("kind", "value"),
-    [("actor", [{}]), ("quote", [{"id": 1}]), ("event", [[1, 2]]), ("event", [{"id": "x", "date": "2012-13"}])],
+    [("actors", [{}]), ("quotes", [{"id": 1}]), ("events", [[1, 2]]), ("events", [{"id": "x", "date": "2012-13"}])],
 )
 def test_a_snapshot_found_damaged_mid_query_answers_from_the_file_and_is_rebuilt(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, value: object
@@ -112,7 +114,7 @@ def test_a_snapshot_found_damaged_mid_query_answers_from_the_file_and_is_rebuilt
 
 def answers_from_the_file(expected: tuple[object, ...]) -> None:
     damaged = load(SMALL)
-    assert damaged._store is not None  # the damage is inside: the cache opened
+    assert damaged.store.cached  # the damage is inside: the cache opened
     assert damaged.tag("Visit") == "visit"
     assert damaged.counts()["events"] == 5
     assert records(damaged) == expected
@@ -144,7 +146,7 @@ def test_an_unwritable_cache_folder_is_harmless(tmp_path: Path, monkeypatch: pyt
     blocker.write_text("not a folder")
     monkeypatch.setenv("HAMSYR_CACHE_DIR", str(blocker / "cache"))
     assert load(SMALL).counts()["events"] == 5
-    assert load(SMALL)._store is None
+    assert not load(SMALL).store.cached
 
 
 def test_no_cache_when_switched_off(private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -175,7 +177,7 @@ def test_two_processes_writing_at_once_leave_one_valid_cache(private_cache: Path
     suffix = ".marshal" if snapshot else ".sqlite"
     assert len(files) == 1 and files[0].endswith(suffix), files  # no temporary file left behind
     cached = open_cached(path, digest_file(path), never)
-    assert cached is not None and cached.counts()["events"] == count + 5
+    assert cached is not None and cached.event_count() == count + 5
 
 
 def test_a_cached_json_query_imports_neither_tomllib_nor_rich(private_cache: Path) -> None:
@@ -220,15 +222,17 @@ def _bases() -> tuple[FactBase, FactBase]:
     if not _BASES:
         memory = load(SMALL)
         cached = load(SMALL)
-        if cached._store is None:  # the first load above may itself have come from the cache
+        if not cached.store.cached:  # the first load above may itself have come from the cache
             memory, cached = cached, load(SMALL)
-        _BASES.extend([FactBase(None, memory.sources, memory.actors, memory.events, memory.quotes), cached])
-    assert _BASES[1]._store is not None
+        _BASES.extend(
+            [FactBase.from_records(sources=memory.sources, actors=memory.actors, events=memory.events), cached]
+        )
+    assert _BASES[1].store.cached
     return _BASES[0], _BASES[1]
 
 
 def test_file_and_memory_digests_agree(tmp_path: Path) -> None:
-    from hamsyr.cache import digest_bytes
+    from hamsyr.loading.cache.store import digest_bytes
 
     path = tmp_path / "big.bin"
     path.write_bytes(bytes(range(256)) * 10_000)  # several read chunks

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hamsyr.dates import DateError, Precision, parse_date, sort_key
+from hamsyr.records.dates import DateError, Precision, parse_date, sort_key
 
 
 @pytest.mark.parametrize(

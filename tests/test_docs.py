@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hamsyr.cli import app
-from hamsyr.serialize import COLUMNS
+from hamsyr.cli.commands import app
+from hamsyr.output.rows import COLUMNS
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -11,8 +11,8 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from hamsyr.cli import app
-from hamsyr.loading import shipped_path
+from hamsyr.cli.commands import app
+from hamsyr.loading.paths import shipped_path
 
 from .conftest import SMALL
 

@@ -13,9 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from hamsyr import FactBase, load
-from hamsyr.cli import app
-from hamsyr.exporting import select, to_dot, to_mermaid
-from hamsyr.serialize import LIST_SEPARATOR
+from hamsyr.cli.commands import app
+from hamsyr.export.graph import to_dot, to_mermaid
+from hamsyr.output.rows import LIST_SEPARATOR
+from hamsyr.query.views import Asked, EventFilters, selection
 
 from .conftest import SMALL
 
@@ -43,7 +44,7 @@ def test_jsonl_is_one_typed_record_a_line() -> None:
 
 
 def test_a_filtered_export_keeps_what_the_selection_refers_to(small: FactBase) -> None:
-    part = select(small, actors=["hafez"])
+    part = selection(Asked(small), EventFilters(actors=["hafez"]))
     assert [e.id for e in part.events] == ["yassin-visit"]
     assert {a.id for a in part.actors} == {"hamas", "hafez", "syria"}
     assert [s.id for s in part.sources] == ["doc-a", "doc-b"]  # doc-b: cited by a phase, kept as context
@@ -56,8 +57,8 @@ def test_csv_folder_parses_back(tmp_path: Path, small: FactBase) -> None:
     code, _, err = export("--format", "csv", "--output", str(folder))
     assert code == 0 and "wrote" in err
     assert sorted(p.name for p in folder.iterdir()) == [
-        "actors.csv", "citations.csv", "disputes.csv", "events.csv", "phases.csv", "quotes.csv", "roles.csv",
-        "sources.csv",
+        "actors.csv", "citations.csv", "claims.csv", "disputes.csv", "events.csv", "phases.csv", "quotes.csv",
+        "roles.csv", "sources.csv",
     ]  # fmt: skip
     events = list(csv.DictReader((folder / "events.csv").open(encoding="utf-8")))
     assert [row["id"] for row in events] == [e.id for e in small.events]

@@ -9,7 +9,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from hamsyr.cli import app
+from hamsyr.cli.commands import app
 
 from .conftest import SMALL
 

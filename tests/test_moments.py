@@ -9,8 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from hamsyr import DateRange, FactBase, load, parse_date
-from hamsyr.chart import ASCII, Lane, draw, span_of
-from hamsyr.cli import app
+from hamsyr.cli.commands import app
+from hamsyr.output.chart import ASCII, draw
+from hamsyr.query.views import Lane, span_of
 
 from .conftest import SMALL
 

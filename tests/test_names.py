@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from hamsyr import FactBase, LookupFailed, load
-from hamsyr.cli import app
-from hamsyr.names import NameIndex, fold, loose_words, skeleton
+from hamsyr.cli.commands import app
+from hamsyr.query.names import NameIndex, fold, loose_words, skeleton
 
 # Spellings the two seed documents use (and common variants of them), with the actor each means.
 DOCUMENT_SPELLINGS = {
@@ -233,7 +233,7 @@ def test_text_filter_uses_the_same_matching(shipped: FactBase) -> None:
 
 def test_every_alias_of_the_shipped_base_resolves_through_the_cli(monkeypatch: pytest.MonkeyPatch) -> None:
     # The base is loaded once and handed to every run, so that the CLI's own path is what is tested.
-    monkeypatch.setattr("hamsyr.cli.load", lambda path: _SHIPPED)
+    monkeypatch.setattr("hamsyr.cli.commands.load", lambda path: _SHIPPED)
     runner = CliRunner()
     for actor in _SHIPPED.actors:
         for name in (actor.id, actor.name, *actor.aliases):

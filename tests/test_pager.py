@@ -8,9 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from hamsyr import FactBase
-from hamsyr.cli import app
-from hamsyr.render import Format, render
-from hamsyr.views import Listing
+from hamsyr.cli.commands import app
+from hamsyr.output.formats import Format, render
+from hamsyr.query.views import Listing
 
 from .conftest import SMALL
 
@@ -49,7 +49,7 @@ def test_no_pager_when_not_a_terminal_or_when_asked(small: FactBase, paged: list
 
 def test_the_cli_passes_no_pager(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[bool] = []
-    monkeypatch.setattr("hamsyr.cli.render", lambda *args, page, **kw: calls.append(page))
+    monkeypatch.setattr("hamsyr.cli.commands.render", lambda *args, page, **kw: calls.append(page))
     runner = CliRunner()
     runner.invoke(app, ["--data", str(SMALL), "events"])
     runner.invoke(app, ["--no-pager", "--data", str(SMALL), "events"])

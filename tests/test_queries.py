@@ -117,7 +117,7 @@ def test_quotes_by_speaker_about_and_date(small: FactBase) -> None:
 
 def test_actors_listing_filters_by_words_and_kind(small: FactBase) -> None:
     assert ids(small.find_actors("assad")) == ["bashar", "hafez"]
-    from hamsyr.model import ActorKind
+    from hamsyr.records.model import ActorKind
 
     assert ids(small.find_actors(kind=ActorKind.GOVERNMENT)) == ["syria"]
     assert len(small.find_actors()) == 6

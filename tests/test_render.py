@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hamsyr import FactBase, load
-from hamsyr.chart import Lane, span_of
-from hamsyr.inert import field, visible
-from hamsyr.render import Format, render, to_data
-from hamsyr.views import ActorView, Listing, PhasesView, SourceView, TimelineView
+from hamsyr._inert import field, visible
+from hamsyr.output.formats import Format, render
+from hamsyr.output.rows import to_data
+from hamsyr.query.views import ActorView, Lane, Listing, PhasesView, SourceView, TimelineView, span_of
 
 # The JSON contract for events, as the README documents it (TSV uses the same columns).
 EVENT_FIELDS = ["id", "date", "date_text", "title", "summary", "actors", "places", "tags", "sources", "disputes"]

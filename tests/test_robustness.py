@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from hamsyr.cli import app
+from hamsyr.cli.commands import app
 
 from .conftest import SMALL
 

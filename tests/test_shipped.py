@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from hamsyr import FactBase, check, load
-from hamsyr.loading import shipped_path
-from hamsyr.model import Citation
+from hamsyr.loading.paths import shipped_path
+from hamsyr.records.model import Citation
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 # The two seed documents, by the id the fact base gives them.

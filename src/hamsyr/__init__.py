@@ -3,14 +3,19 @@
 >>> import hamsyr
 >>> base = hamsyr.load()                       # the shipped fact base
 >>> base.find_events(actors=[base.actor("Mashaal").id])
+
+The names below are imported when first used, so that `import hamsyr` costs next to nothing.
 """
 
 from __future__ import annotations
 
-from hamsyr.dates import FuzzyDate, parse_date
-from hamsyr.errors import FactBaseError, HamsyrError, LookupFailed, QueryError
-from hamsyr.factbase import DateRange, FactBase
-from hamsyr.loading import check, load
+import os
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hamsyr.errors import FactBaseError, HamsyrError, LookupFailed, Problem, QueryError
+    from hamsyr.query.factbase import DateRange, FactBase
+    from hamsyr.records.dates import FuzzyDate, parse_date
 
 __all__ = [
     "DateRange",
@@ -19,12 +24,51 @@ __all__ = [
     "FuzzyDate",
     "HamsyrError",
     "LookupFailed",
+    "Problem",
     "QueryError",
     "check",
     "load",
     "parse_date",
     "version",
 ]
+
+_WHERE = {
+    "DateRange": "hamsyr.query.factbase",
+    "FactBase": "hamsyr.query.factbase",
+    "FactBaseError": "hamsyr.errors",
+    "FuzzyDate": "hamsyr.records.dates",
+    "HamsyrError": "hamsyr.errors",
+    "LookupFailed": "hamsyr.errors",
+    "Problem": "hamsyr.errors",
+    "QueryError": "hamsyr.errors",
+    "parse_date": "hamsyr.records.dates",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        from importlib import import_module
+
+        return getattr(import_module(_WHERE[name]), name)
+    raise AttributeError(f"module 'hamsyr' has no attribute {name!r}")
+
+
+def load(path: str | os.PathLike[str] | None = None) -> FactBase:
+    """Load and validate a fact base (the shipped one by default, or $HAMSYR_DATA); FactBaseError with every
+    problem when it is invalid. A valid base is cached, so the next load of the same content skips parsing."""
+    from hamsyr.loading.load import load_store
+    from hamsyr.loading.paths import resolve_path
+    from hamsyr.query.factbase import FactBase
+
+    return FactBase.from_store(load_store(resolve_path(path)))
+
+
+def check(path: str | os.PathLike[str] | None = None) -> list[Problem]:
+    """Every problem in the fact base, in file order; empty when it is valid."""
+    from hamsyr.loading.load import check as check_file
+    from hamsyr.loading.paths import resolve_path
+
+    return check_file(resolve_path(path))
 
 
 def version() -> str:

@@ -1,3 +1,3 @@
-from hamsyr.console import main
+from hamsyr.cli import main
 
 main()

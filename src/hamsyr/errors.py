@@ -1,14 +1,33 @@
-"""The one family of hamsyr errors, each carrying the exit code the CLI turns it into."""
+"""The one family of hamsyr errors, each carrying the exit code the CLI turns it into, and the structured
+problems a fact base can have."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 # Exit codes (documented in the README under "Exit codes").
 OK = 0
 NOT_FOUND = 1
 USAGE = 2
 BAD_DATA = 3
+
+
+class Problem(NamedTuple):
+    """One thing wrong with a fact base, located as precisely as the file allows."""
+
+    file: str
+    line: int | None
+    where: str  # the record ("event 'offices-sealed'"), or "" for the file as a whole
+    message: str
+    column: int | None = None
+
+    def __str__(self) -> str:
+        location = ":".join(str(part) for part in (self.file, self.line, self.column) if part)
+        return f"{location}: {self.where}: {self.message}" if self.where else f"{location}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._asdict()
 
 
 class HamsyrError(Exception):
@@ -22,9 +41,20 @@ class HamsyrError(Exception):
 
 
 class FactBaseError(HamsyrError):
-    """The fact base cannot be read or is invalid."""
+    """The fact base cannot be read or is invalid; `problems` says where and what, in file order."""
 
     exit_code = BAD_DATA
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        first, more = problems[0], len(problems) - 1
+        suffix = f" (and {more} more; run `hamsyr validate` to list them)" if more else ""
+        super().__init__(f"{first}{suffix}")
+        self.problems = tuple(problems)
+
+    @classmethod
+    def at(cls, file: object, message: str, line: int | None = None, column: int | None = None) -> FactBaseError:
+        """An error about a file as a whole (or one place in it)."""
+        return cls([Problem(str(file), line, "", message, column)])
 
 
 class LookupFailed(HamsyrError):
@@ -38,6 +68,12 @@ class LookupFailed(HamsyrError):
 
 
 class QueryError(HamsyrError):
-    """A query the user typed cannot be run as written (a bad date, an inverted range)."""
+    """A query the user typed cannot be run as written (a bad date, an inverted range, clashing options)."""
+
+    exit_code = USAGE
+
+
+class WriteFailed(HamsyrError):
+    """An output file cannot be written (it exists and --force was not given, or the system refused)."""
 
     exit_code = USAGE

@@ -1,7 +1,7 @@
 """The timeline picture as text: a year axis, the phases as bands, the events as marks, one lane per actor.
 
-Layout only. It returns lines of (text, style) segments; hamsyr.tables colours them (Rich does, for SVG
-and HTML), and with no colour the text alone still reads. Columns are days scaled to the width, so every
+Layout only. It returns lines of (text, style) segments; hamsyr.output.tables colours them (Rich does, for
+SVG and HTML), and with no colour the text alone still reads. Columns are days scaled to the width, so every
 precision of date lands where it belongs; a column holding several events shows their count.
 """
 
@@ -9,9 +9,9 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import NamedTuple
 
-from hamsyr.inert import visible
-from hamsyr.model import Event, Phase
-from hamsyr.views import Lane
+from hamsyr._inert import visible
+from hamsyr.query.views import Lane
+from hamsyr.records.model import Event, Phase
 
 Segment = tuple[str, str]  # (text, style name: "label", "axis", "phase-N", "event", "lane", "")
 Line = list[Segment]
@@ -30,15 +30,6 @@ class Glyphs(NamedTuple):
 
 UNICODE = Glyphs(band="━", axis="─", tick="┼", left="├", right="┤", mark="•", many="+", more="…")
 ASCII = Glyphs(band="=", axis="-", tick="+", left="|", right="|", mark="*", many="+", more="~")
-
-
-def span_of(phases: Sequence[Phase], events: Sequence[Event]) -> tuple[date, date] | None:
-    """Whole years from the first to the last date of the phases and dated events."""
-    starts = [p.start.start for p in phases] + [e.date.start for e in events if e.date]
-    ends = [p.end.end for p in phases if p.end] + [e.date.end for e in events if e.date] + starts
-    if not starts:
-        return None
-    return date(min(starts).year, 1, 1), date(max(ends).year, 12, 31)
 
 
 def draw(

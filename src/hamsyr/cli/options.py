@@ -1,0 +1,158 @@
+"""The options several commands share, each declared once as an `Annotated` alias, with their parsers and
+shell completion."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated, Any, NamedTuple
+
+import typer
+
+from hamsyr.errors import HamsyrError, QueryError
+from hamsyr.output.formats import Format
+from hamsyr.query.factbase import FactBase
+from hamsyr.query.names import fold
+from hamsyr.records.dates import DateError, FuzzyDate, parse_date
+
+
+def _date(value: str | None) -> FuzzyDate | None:
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except DateError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+# --- shell completion ------------------------------------------------------------------------------------
+
+
+def _base_for_completion(ctx: typer.Context) -> FactBase | None:
+    """The fact base the command line being completed points at, or None when it cannot be read."""
+    from hamsyr import load
+
+    data = ctx.params.get("data") or ctx.find_root().params.get("data")
+    try:
+        return load(data)
+    except HamsyrError:
+        return None
+
+
+def _matching(incomplete: str, choices: Iterable[tuple[str, str, Iterable[str]]]) -> list[tuple[str, str]]:
+    """(completion, help) for each choice that has a value or name beginning with what was typed.
+
+    Shells keep only completions that start with the typed text, so a match in another case is offered
+    with the typed text as its start ("mash" -> "mashaal"), and spaces become hyphens ("Khaled-Mashaal"),
+    so that nothing needs quoting; names resolve the same with hyphens as with spaces."""
+    found = []
+    for value, help_text, names in choices:
+        forms = [form for form in (value, *names) if fold(form).startswith(fold(incomplete))]
+        if not forms:
+            continue
+        form = "-".join(forms[0].split())
+        if form.lower().startswith(incomplete.lower()):
+            form = incomplete + form[len(incomplete) :]
+        found.append((form, help_text))
+    return found
+
+
+def complete_actor(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    base = _base_for_completion(ctx)
+    if base is None:
+        return []
+    return _matching(incomplete, ((a.id, a.name, (a.name, *a.aliases)) for a in base.actors))
+
+
+def complete_source(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    base = _base_for_completion(ctx)
+    return [] if base is None else _matching(incomplete, ((s.id, s.title, (s.title,)) for s in base.sources))
+
+
+def complete_tag(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    base = _base_for_completion(ctx)
+    return [] if base is None else _matching(incomplete, ((tag, "tag", ()) for tag in base.store.tags()))
+
+
+# --- the shared options ----------------------------------------------------------------------------------
+
+Data = Annotated[
+    Path | None,
+    typer.Option("--data", metavar="PATH", help="Fact base to read instead of the shipped one.", show_default=False),
+]
+FormatChoice = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        show_default=False,
+        help="Output format [default: table on a terminal, tsv otherwise].",
+    ),
+]
+Fields = Annotated[
+    str | None,
+    typer.Option(metavar="A,B,C", help="Only these fields, in this order (json, jsonl, tsv, csv; tsv by default)."),
+]
+Json = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+Since = Annotated[
+    FuzzyDate | None,
+    typer.Option(parser=_date, metavar="DATE", help="Only records whose date overlaps this date or later."),
+]
+Until = Annotated[
+    FuzzyDate | None,
+    typer.Option(parser=_date, metavar="DATE", help="Only records whose date overlaps this date or earlier."),
+]
+
+
+def on_option(help_text: str) -> Any:
+    """--on DATE, with what it means for this command."""
+    return typer.Option("--on", parser=_date, metavar="DATE", help=help_text)
+
+
+On = Annotated[FuzzyDate | None, on_option("As of this date: what overlaps it (a year, month or day).")]
+Limit = Annotated[int | None, typer.Option(min=0, metavar="N", help="Show at most N records.")]
+Reverse = Annotated[bool, typer.Option("--reverse", help="Newest first (undated records stay last).")]
+Words = Annotated[str | None, typer.Option(metavar="WORDS", help="Only records containing every one of these words.")]
+Actors = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--actor",
+        "-a",
+        metavar="NAME",
+        help="Involving this actor (repeat: all of them).",
+        autocompletion=complete_actor,
+    ),
+]
+Tags = Annotated[
+    list[str] | None,
+    typer.Option(metavar="TAG", help="With this tag (repeat: all of them).", autocompletion=complete_tag),
+]
+CitedSource = Annotated[
+    str | None, typer.Option(metavar="ID", help="Citing this source.", autocompletion=complete_source)
+]
+Force = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
+
+
+class Output(NamedTuple):
+    """The output options as typed: --format, --json and --fields."""
+
+    fmt: Format | None = None
+    as_json: bool = False
+    fields: str | None = None
+
+    def chosen(self, terminal: bool) -> tuple[Format, list[str] | None]:
+        """The format to write and the fields to keep. Without a format: a table on a terminal, TSV when piped,
+        and TSV when --fields picks columns, which tables do not have."""
+        fields = None
+        if self.fields is not None:
+            fields = [name.strip() for name in self.fields.split(",") if name.strip()]
+            if not fields:
+                raise QueryError("--fields needs field names separated by commas, such as id,date,title")
+        if self.as_json and self.fmt not in (None, Format.JSON):
+            raise QueryError(f"--json and --format {self.fmt.value} ask for different formats; give one")
+        if self.as_json:
+            return Format.JSON, fields
+        if self.fmt is not None:
+            return self.fmt, fields
+        return (Format.TABLE if terminal and fields is None else Format.TSV), fields

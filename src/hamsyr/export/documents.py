@@ -1,0 +1,73 @@
+"""The fact base (or a selection of it) as one document other tools read: JSON, JSON Lines, TimelineJS."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from hamsyr._inert import json_safe
+from hamsyr.query.factbase import FactBase
+from hamsyr.records.codec import to_dict
+from hamsyr.records.model import RECORD_TYPES
+
+FORMAT_VERSION = 1
+
+
+def _records(base: FactBase) -> Iterator[tuple[str, str, tuple[Any, ...]]]:
+    """(plural, singular, records) for every record type, in the format's order."""
+    for record_type in RECORD_TYPES:
+        yield record_type.plural, record_type.singular, base.store.records(record_type.plural)
+
+
+def to_json(base: FactBase) -> str:
+    document: dict[str, Any] = {"format": "hamsyr", "version": FORMAT_VERSION}
+    for plural, _, records in _records(base):
+        document[plural] = [to_dict(record) for record in records]
+    return json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
+
+
+def to_jsonl(base: FactBase) -> str:
+    lines = [
+        json_safe(json.dumps({"type": singular, **to_dict(record)}, ensure_ascii=False))
+        for _, singular, records in _records(base)
+        for record in records
+    ]
+    return "".join(line + "\n" for line in lines)
+
+
+def to_timelinejs(base: FactBase) -> str:
+    """TimelineJS's JSON: partial dates as its year/month/day objects, the source's phrase as display date.
+    Undated events are left out: TimelineJS needs a start date."""
+
+    def timeline_date(value: str) -> dict[str, str]:
+        parts = value.rstrip("~?%").split("-")
+        return dict(zip(("year", "month", "day"), (parts[0], *(p.lstrip("0") for p in parts[1:])), strict=False))
+
+    events = []
+    for event in base.events:
+        if event.date is None:
+            continue
+        first, _, last = event.date.text.partition("/")
+        item: dict[str, Any] = {
+            "unique_id": event.id,
+            "start_date": timeline_date(first),
+            "display_date": event.date_text or event.date.text,
+            "text": {"headline": event.title, "text": event.summary},
+        }
+        if last:
+            item["end_date"] = timeline_date(last)
+        if event.tags:
+            item["group"] = event.tags[0]
+        events.append(item)
+    eras = [
+        {
+            "start_date": timeline_date(phase.start.text.split("/")[0]),
+            "end_date": timeline_date(phase.end.text.split("/")[-1]),
+            "text": {"headline": phase.label},
+        }
+        for phase in base.phases
+        if phase.end is not None
+    ]
+    document = {"title": {"text": {"headline": "Hamas and the Syrian regime"}}, "events": events, "eras": eras}
+    return json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"

@@ -1,0 +1,46 @@
+"""`hamsyr export`: the base, or a selection of it, written in the format asked for, to stdout or a path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+from hamsyr._files import write_atomic
+from hamsyr.errors import QueryError, WriteFailed
+from hamsyr.query.factbase import FactBase
+
+FILE_FORMATS = ("csv", "sqlite")
+
+
+def _text_formats() -> dict[str, Callable[[FactBase], str]]:
+    from hamsyr.export.documents import to_json, to_jsonl, to_timelinejs
+    from hamsyr.export.graph import to_dot, to_mermaid
+
+    return {"json": to_json, "jsonl": to_jsonl, "timelinejs": to_timelinejs, "dot": to_dot, "mermaid": to_mermaid}
+
+
+def export_base(base: FactBase, fmt: str, output: Path | None, force: bool, stdout: IO[str]) -> str | None:
+    """Write `base` in `fmt` to `output` (stdout when None, for the text formats); say what was written."""
+    if fmt in FILE_FORMATS and output is None:
+        raise QueryError(f"--format {fmt} writes files; give --output PATH")
+    try:
+        if fmt == "csv":
+            from hamsyr.export.tabular import write_csv_folder
+
+            assert output is not None
+            return f"{', '.join(write_csv_folder(base, output, replace=force))} in {output}"
+        if fmt == "sqlite":
+            from hamsyr.export.tabular import write_sqlite
+
+            assert output is not None
+            write_sqlite(base, output, replace=force)
+            return str(output)
+        text = _text_formats()[fmt](base)
+        if output is None:
+            stdout.write(text)
+            return None
+        write_atomic(output, text, replace=force)
+        return str(output)
+    except OSError as error:
+        raise WriteFailed(f"cannot write {output} ({error.strerror or error}); check the path") from None

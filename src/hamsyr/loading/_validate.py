@@ -1,0 +1,297 @@
+"""Checking a parsed fact base against the record declarations and building its records, collecting every
+problem on the way. Only loaded when a base has to be parsed: a cached base needs none of this."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from hamsyr.errors import Problem
+from hamsyr.records.dates import DateError, FuzzyDate, parse_date
+from hamsyr.records.fields import ID_PATTERN, Declared, Kind, file_fields
+from hamsyr.records.model import RECORD_TYPES, Dispute, RecordType
+from hamsyr.records.store import MemoryStore
+
+_PLURALS = {record_type.plural: record_type for record_type in RECORD_TYPES}
+_TARGET_NAMES = {**{t.plural: t.singular for t in RECORD_TYPES}, "events|quotes": "event or quote"}
+
+
+class _Lines:
+    """Finds the line of a record (by type and position) and of a field inside it, for error messages.
+
+    Only built when there is a problem to report, so a valid base pays nothing for it.
+    """
+
+    _HEADER = re.compile(r"\s*\[\[\s*([\w.]+)\s*\]\]")
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.starts: dict[str, list[int]] = {}
+        for number, line in enumerate(self.lines, start=1):
+            header = self._HEADER.match(line)
+            if header and "." not in header[1]:
+                self.starts.setdefault(header[1], []).append(number)
+
+    def record(self, plural: str, index: int) -> int | None:
+        starts = self.starts.get(plural, [])
+        return starts[index] if index < len(starts) else None
+
+    def field(self, plural: str, index: int, name: str) -> int | None:
+        """The line of `name` inside the record; `roles[1].end` is looked up in the second roles table."""
+        first = self.record(plural, index)
+        if first is None:
+            return None
+        head, _, rest = name.partition("[")
+        if rest and "." in rest and self._is_subtable(plural, head, first):
+            number, _, inner = rest.partition("].")
+            tables = [n for n in self._block(plural, first) if self._header(n) == f"{plural}.{head}"]
+            if number.isdigit() and int(number) < len(tables):
+                return self._find(tables[int(number)], inner) or tables[int(number)]
+        return self._find(first, head) or first
+
+    def _header(self, number: int) -> str | None:
+        match = self._HEADER.match(self.lines[number - 1])
+        return match[1] if match else None
+
+    def _block(self, plural: str, first: int) -> range:
+        """Lines of a record: up to the next header that is not one of its own sub-tables."""
+        end = first + 1
+        while end <= len(self.lines):
+            header = self._header(end)
+            if header is not None and not header.startswith(f"{plural}."):
+                break
+            end += 1
+        return range(first, end)
+
+    def _is_subtable(self, plural: str, head: str, first: int) -> bool:
+        return any(self._header(n) == f"{plural}.{head}" for n in self._block(plural, first))
+
+    def _find(self, start: int, name: str) -> int | None:
+        """The first `name = ...` line from `start` until the next table header."""
+        name = name.partition("[")[0].partition(".")[0]
+        pattern = re.compile(rf"\s*{re.escape(name)}\s*=")
+        for number in range(start + 1, len(self.lines) + 1):
+            if self._header(number) is not None:
+                return None
+            if pattern.match(self.lines[number - 1]):
+                return number
+        return None
+
+
+class _Place:
+    """Where a value being checked is: its record (type, position, name for messages) and field path."""
+
+    __slots__ = ("index", "path", "plural", "where")
+
+    def __init__(self, plural: str, index: int, where: str, path: str = "") -> None:
+        self.plural, self.index, self.where, self.path = plural, index, where, path
+
+    def inside(self, path: str) -> _Place:
+        return _Place(self.plural, self.index, self.where, path)
+
+
+class _Validator:
+    """Checks the parsed document and builds records, collecting every problem on the way."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.file = str(path)
+        self.text = text
+        self.problems: list[Problem] = []
+        self._lines: _Lines | None = None
+        # (place, field name, target type, id) for references checked once all ids are known
+        self._refs: list[tuple[_Place, str, str, str]] = []
+
+    def line_of(self, plural: str, index: int, field: str | None = None) -> int | None:
+        if self._lines is None:
+            self._lines = _Lines(self.text)
+        if field is None:
+            return self._lines.record(plural, index)
+        return self._lines.field(plural, index, field)
+
+    def report(self, place: _Place, field: str | None, message: str) -> None:
+        prefix = f"field '{field}': " if field else ""
+        line = self.line_of(place.plural, place.index, field)
+        self.problems.append(Problem(self.file, line, place.where, prefix + message))
+
+    def check_document(self, document: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+        """Each record type's tables, after checking the top level has only known arrays of tables."""
+        tables: dict[str, list[dict[str, Any]]] = {}
+        for key, value in document.items():
+            if key not in _PLURALS:
+                expected = ", ".join(_PLURALS)
+                self.problems.append(
+                    Problem(self.file, None, "", f"unknown top-level key '{key}' (expected {expected})")
+                )
+            elif not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+                self.problems.append(
+                    Problem(self.file, None, "", f"'{key}' must be an array of tables ([[{key}]] blocks)")
+                )
+            else:
+                tables[key] = value
+        return tables
+
+    def record(self, record_class: type, table: Mapping[str, Any], place: _Place) -> Any | None:
+        """Check one table against the class's declared fields; the record, or None when a required field is
+        missing or invalid (the problem is reported)."""
+        declared = file_fields(record_class)
+        known = {d.name for d in declared}
+        for name in table:
+            if name not in known:
+                expected = ", ".join(d.name for d in declared)
+                self.report(place, place.path + name, f"unknown field (expected one of: {expected})")
+        values: dict[str, Any] = {}
+        complete = True
+        for field in declared:
+            if field.name not in table:
+                if field.field.required:
+                    self.report(place, None, f"missing required field '{place.path + field.name}'")
+                    complete = False
+                values[field.name] = _EMPTY[field.field.kind]
+                continue
+            value = self.value(field, table[field.name], place)
+            if value is None:
+                complete = complete and not field.field.required
+                value = _EMPTY[field.field.kind]
+            values[field.name] = value
+        start, end = values.get("start"), values.get("end")
+        if isinstance(start, FuzzyDate) and isinstance(end, FuzzyDate) and end.end < start.start:
+            self.report(place, place.path + "end", f"ends before the {record_class.__name__.lower()} starts")
+        return record_class(**values) if complete else None
+
+    def value(self, declared: Declared, raw: Any, place: _Place) -> Any:
+        """The value converted to its declared type, or None when it is invalid (the problem is reported)."""
+        name = place.path + declared.name
+        field = declared.field
+        kind = field.kind
+
+        def bad(message: str) -> None:
+            self.report(place, name, message)
+
+        if kind in (Kind.TEXT, Kind.ID, Kind.REF, Kind.DATE, Kind.CHOICE):
+            if not isinstance(raw, str):
+                return bad(f"must be a string, not {_type_name(raw)}")
+            if not raw.strip():
+                return bad("must not be empty")
+            if kind is Kind.ID and not ID_PATTERN.fullmatch(raw):
+                return bad(f"{raw!r} is not a lower-case slug (letters a-z, digits and single hyphens)")
+            if kind is Kind.DATE:
+                try:
+                    return parse_date(raw)
+                except DateError as error:
+                    return bad(str(error))
+            if kind is Kind.CHOICE:
+                try:
+                    return declared.of(raw)
+                except ValueError:
+                    choices = ", ".join(member.value for member in declared.of)
+                    return bad(f"unknown {declared.name} {raw!r} (expected one of: {choices})")
+            if kind is Kind.REF:
+                assert field.target is not None
+                self._refs.append((place, name, field.target, raw))
+            return raw
+        if kind in (Kind.TEXTS, Kind.SLUGS, Kind.REFS):
+            if not isinstance(raw, list):
+                return bad(f"must be a list of strings, not {_type_name(raw)}")
+            odd = next((item for item in raw if not isinstance(item, str)), None)
+            if odd is not None:
+                return bad(f"must be a list of strings, but holds {_type_name(odd)}")
+            if any(not item.strip() for item in raw):
+                return bad("must not contain empty strings")
+            if kind is Kind.SLUGS:
+                for item in raw:
+                    if not ID_PATTERN.fullmatch(item):
+                        bad(f"{item!r} is not a lower-case slug (letters a-z, digits and single hyphens)")
+            if kind is Kind.REFS:
+                assert field.target is not None
+                self._refs.extend((place, name, field.target, item) for item in raw)
+            return tuple(raw)
+        # Kind.TABLES
+        if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+            return bad(f"must be a list of tables {field.shape}, not {_type_name(raw)}")
+        if len(raw) < field.min_items:
+            return bad(field.too_few or f"needs at least {field.min_items} tables")
+        built = (self.record(declared.of, item, place.inside(f"{name}[{n}].")) for n, item in enumerate(raw))
+        return tuple(item for item in built if item is not None)
+
+    def check_references(self, ids: Mapping[str, str]) -> None:
+        for place, name, target, value in self._refs:
+            found = ids.get(value)
+            wanted = _TARGET_NAMES[target]
+            if found is None:
+                self.report(
+                    place, name, f"unknown {wanted} '{value}': add {_a(wanted)} with that id or fix the reference"
+                )
+            elif found not in target.split("|"):
+                self.report(place, name, f"'{value}' is {_a(_TARGET_NAMES[found])}, not {_a(wanted)}")
+
+
+_EMPTY: dict[Kind, Any] = {
+    kind: () if kind in (Kind.TEXTS, Kind.SLUGS, Kind.REFS, Kind.TABLES) else None for kind in Kind
+}
+
+
+def _a(singular: str) -> str:
+    return f"an {singular}" if singular[0] in "aeiou" else f"a {singular}"
+
+
+def _type_name(value: Any) -> str:
+    names = {str: "a string", int: "an integer", float: "a number", bool: "a boolean", list: "a list", dict: "a table"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _records(
+    validator: _Validator, tables: Mapping[str, list[dict[str, Any]]], ids: dict[str, str]
+) -> Iterator[tuple[RecordType, Any]]:
+    """Check every record's fields and ids (noting each id's record type in `ids`); yield (type, record) for
+    each record that could be built."""
+    first_use: dict[str, tuple[str, int]] = {}
+    for record_type in RECORD_TYPES:
+        plural, singular = record_type.plural, record_type.singular
+        for index, table in enumerate(tables.get(plural, [])):
+            raw_id = table.get("id")
+            where = f"{singular} '{raw_id}'" if isinstance(raw_id, str) and raw_id else f"{singular} #{index + 1}"
+            place = _Place(plural, index, where)
+            record = validator.record(record_type.record_class, table, place)
+            record_id = raw_id if isinstance(raw_id, str) and ID_PATTERN.fullmatch(raw_id) else None
+            if record_id is not None:
+                if record_id in first_use:
+                    other_plural, other_index = first_use[record_id]
+                    other_line = validator.line_of(other_plural, other_index)
+                    at = f" at line {other_line}" if other_line else ""
+                    other = _PLURALS[other_plural].singular
+                    validator.report(place, "id", f"duplicate id, already used by {_a(other)}{at}; ids must be unique")
+                else:
+                    first_use[record_id] = (plural, index)
+                    ids[record_id] = plural
+            if record is not None:
+                yield record_type, record
+
+
+def _mark_disputed(records: list[Any], disputes: list[Dispute]) -> tuple[Any, ...]:
+    """Events and quotes with the ids of the disputes that concern them."""
+    concerning: dict[str, list[str]] = {}
+    for dispute in disputes:
+        for record_id in dispute.records:
+            concerning.setdefault(record_id, []).append(dispute.id)
+    return tuple(r._replace(disputes=tuple(concerning[r.id])) if r.id in concerning else r for r in records)
+
+
+def validate(path: Path, document: Mapping[str, Any], text: str) -> tuple[MemoryStore | None, list[Problem]]:
+    """The records of a parsed document, or None with every problem in file order."""
+    validator = _Validator(path, text)
+    tables = validator.check_document(document)
+    built: dict[str, list[Any]] = {record_type.plural: [] for record_type in RECORD_TYPES}
+    ids: dict[str, str] = {}
+    for record_type, record in _records(validator, tables, ids):
+        built[record_type.plural].append(record)
+    validator.check_references(ids)
+    problems = sorted(validator.problems, key=lambda p: p.line or 0)
+    if problems:
+        return None, problems
+    disputes = built["disputes"]
+    records = {plural: tuple(items) for plural, items in built.items()}
+    records["events"] = _mark_disputed(built["events"], disputes)
+    records["quotes"] = _mark_disputed(built["quotes"], disputes)
+    return MemoryStore(path, records), []

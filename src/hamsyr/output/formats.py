@@ -1,0 +1,58 @@
+"""One renderer for every command: a view written as a table, TSV, CSV, JSON or JSON Lines on a stream.
+
+Only the table format imports Rich (hamsyr.output.tables), so JSON, JSON Lines, TSV and CSV stay cheap.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+from typing import IO
+
+from hamsyr._inert import visible
+from hamsyr.errors import QueryError
+from hamsyr.output.rows import flat_table, projected, to_data, write_csv, write_json, write_jsonl, write_tsv
+from hamsyr.query.factbase import FactBase
+from hamsyr.query.views import ValidationView, View
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    TSV = "tsv"
+    JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+def render(
+    view: View,
+    fmt: Format,
+    out: IO[str],
+    base: FactBase | None = None,
+    fields: Sequence[str] | None = None,
+    page: bool = False,
+    environ: Mapping[str, str] = os.environ,
+) -> None:
+    """Write `view` in `fmt`; `fields` keeps only those fields, in that order (not for tables); `page` lets a
+    table taller than the terminal go through a pager; `environ` says what the terminal can show."""
+    if fields is not None and fmt is Format.TABLE:
+        raise QueryError("--fields works with --format json, jsonl, tsv and csv, not with tables")
+    if fmt in (Format.JSON, Format.JSONL):
+        data = to_data(view)
+        if fields is not None:
+            data = projected(view, data, fields)
+        if fmt is Format.JSON:
+            write_json(data, out)
+        else:
+            write_jsonl(data if isinstance(data, list) else [data], out)
+    elif isinstance(view, ValidationView):
+        # For people and pipes alike, a problem a line, as compilers list theirs.
+        out.writelines(f"{visible(str(problem))}\n" for problem in view.problems)
+    elif fmt in (Format.TSV, Format.CSV):
+        columns, rows = flat_table(view, fields)
+        (write_tsv if fmt is Format.TSV else write_csv)(columns, rows, out)
+    else:
+        from hamsyr.output.tables import render_table
+
+        render_table(view, out, base, environ, page)

@@ -1,0 +1,406 @@
+"""The loaded fact base and the questions it answers. Queries return records; they never format output.
+
+A FactBase holds its records in a store (hamsyr.records.store) and reads each kind of record the first
+time a query needs it; finding a name (hamsyr.query.lookup) and ranking words (hamsyr.query.search) are
+done by their own modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
+
+from hamsyr.errors import QueryError
+from hamsyr.records.dates import FuzzyDate, sort_key
+from hamsyr.records.model import (
+    Actor,
+    ActorKind,
+    Citation,
+    Dispute,
+    Event,
+    Phase,
+    Quote,
+    Record,
+    Role,
+    Source,
+    record_type,
+)
+from hamsyr.records.store import MemoryStore, RecordStore
+
+if TYPE_CHECKING:
+    from hamsyr.query.lookup import ActorMatch
+    from hamsyr.query.names import NameIndex
+    from hamsyr.query.search import Hit, TextIndex, TextQuery
+
+
+class Support(NamedTuple):
+    """A record that cites a source, with the citation that ties them."""
+
+    record: Event | Quote
+    citation: Citation
+
+
+class YearGroup(NamedTuple):
+    """The events that start in one year (None: the undated ones)."""
+
+    year: int | None
+    events: tuple[Event, ...]
+
+
+class DateRange(NamedTuple):
+    """A user's --since/--until range: the first and last day it admits (either open)."""
+
+    since: date | None = None
+    until: date | None = None
+
+    @classmethod
+    def of(cls, since: FuzzyDate | None, until: FuzzyDate | None) -> DateRange:
+        if since is not None and until is not None and until.end < since.start:
+            raise QueryError(f"--since {since} is after --until {until}: swap them or widen the range")
+        return cls(since.start if since else None, until.end if until else None)
+
+    @classmethod
+    def on(cls, moment: FuzzyDate | None) -> DateRange:
+        """The days of one date (`--on 2016` is all of 2016); open when there is no date."""
+        return cls.of(moment, moment)
+
+    @property
+    def is_open(self) -> bool:
+        return self.since is None and self.until is None
+
+    def admits(self, value: FuzzyDate | None) -> bool:
+        """Undated records are admitted only when the range is fully open."""
+        if value is None:
+            return self.is_open
+        return value.overlaps(self.since, self.until)
+
+
+ANY_DATE = DateRange()  # the open range: every record, dated or not
+
+
+class FactBase:
+    """All records of one fact base, with the queries the CLI and library users ask of them."""
+
+    def __init__(self, store: RecordStore) -> None:
+        self.store = store
+        self._events_by_id: dict[str, Event] | None = None
+
+    @classmethod
+    def from_store(cls, store: RecordStore) -> FactBase:
+        return cls(store)
+
+    @classmethod
+    def from_records(
+        cls,
+        *,
+        sources: Sequence[Source] = (),
+        actors: Sequence[Actor] = (),
+        events: Sequence[Event] = (),
+        quotes: Sequence[Quote] = (),
+        disputes: Sequence[Dispute] = (),
+        phases: Sequence[Phase] = (),
+        path: Path | None = None,
+    ) -> FactBase:
+        """A base of records held in memory (a selection of another base, or records made in code)."""
+        records: dict[str, Sequence[Record]] = {"sources": sources, "actors": actors, "events": events}
+        records |= {"quotes": quotes}
+        records |= {"disputes": disputes, "phases": phases}
+        return cls(MemoryStore(path, {plural: tuple(items) for plural, items in records.items()}))
+
+    @property
+    def path(self) -> Path | None:
+        return self.store.path
+
+    @cached_property
+    def sources(self) -> tuple[Source, ...]:
+        return self.store.records("sources")
+
+    @cached_property
+    def actors(self) -> tuple[Actor, ...]:
+        return self.store.records("actors")
+
+    @cached_property
+    def quotes(self) -> tuple[Quote, ...]:
+        return self.store.records("quotes")
+
+    @cached_property
+    def disputes(self) -> tuple[Dispute, ...]:
+        return self.store.records("disputes")
+
+    @cached_property
+    def phases(self) -> tuple[Phase, ...]:
+        return self.store.records("phases")
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """Every event, in file order."""
+        return self.store.records("events")
+
+    def __repr__(self) -> str:
+        return f"FactBase({str(self.path)!r}, {self.counts()})"
+
+    # --- single records --------------------------------------------------------------------------------
+
+    @cached_property
+    def _by_id(self) -> dict[str, Record]:
+        """Every record but the events by id (ids are unique across all record types)."""
+        others: tuple[Record, ...] = (*self.sources, *self.actors, *self.quotes, *self.disputes, *self.phases)
+        return {record.id: record for record in others}
+
+    @cached_property
+    def _actors_by_id(self) -> dict[str, Actor]:
+        return {actor.id: actor for actor in self.actors}
+
+    def get(self, record_id: str) -> Record | None:
+        found = self._by_id.get(record_id)
+        if found is None:
+            if self._events_by_id is None:
+                self._events_by_id = {event.id: event for event in self.events}
+            found = self._events_by_id.get(record_id)
+        return found
+
+    def name_of(self, actor_id: str) -> str:
+        """The actor's name, or the id itself when no actor has it (reads only the actors)."""
+        found = self._actors_by_id.get(actor_id)
+        return found.name if found is not None else actor_id
+
+    def source(self, wanted: str) -> Source:
+        """The source with this id (or a unique part of its title); LookupFailed suggests the closest ids."""
+        from hamsyr.query.lookup import find_source
+
+        return find_source(self.sources, wanted)
+
+    def tag(self, name: str) -> str:
+        """A tag used by some event, given in any case; LookupFailed suggests the closest tags."""
+        from hamsyr.query.lookup import find_tag
+
+        return find_tag(self.store.tags(), name)
+
+    def actor(self, name: str) -> Actor:
+        """Resolve a name, alias or id to one actor; LookupFailed lists candidates when it cannot."""
+        return self.resolve_actor(name).actor
+
+    def resolve_actor(self, name: str) -> ActorMatch:
+        """Like `actor`, also saying how the name was matched (a fuzzy match is worth telling the user)."""
+        from hamsyr.query.lookup import resolve_actor
+
+        return resolve_actor(self._names, self._actors_by_id, name)
+
+    @cached_property
+    def _names(self) -> NameIndex:
+        from hamsyr.query.lookup import names_of
+
+        return names_of(self.actors)
+
+    @cached_property
+    def _text(self) -> TextIndex:
+        from hamsyr.query.search import TextIndex
+
+        return TextIndex(self.name_of)
+
+    # --- listings --------------------------------------------------------------------------------------
+
+    def find_actors(
+        self,
+        name: str | None = None,
+        kind: ActorKind | None = None,
+        dates: DateRange = ANY_DATE,
+        role: str | None = None,
+    ) -> list[Actor]:
+        """Actors whose id, name or an alias contains every word of `name`, of the given kind, by name.
+
+        With `dates` or `role`, only actors holding a role then (whose title or organization contains the
+        words of `role`), each returned with just those roles.
+        """
+        from hamsyr.query.names import fold
+        from hamsyr.query.search import TextQuery
+
+        owners = set(self._names.matching(name)) if name and name.strip() else None
+        role_query = TextQuery.of(role)
+        chosen = []
+        for actor in self.actors:
+            if (kind is not None and actor.kind is not kind) or (owners is not None and actor.id not in owners):
+                continue
+            if dates.is_open and not role_query.words:
+                chosen.append(actor)
+                continue
+            roles = tuple(r for r in self.roles_on(actor, dates) if self._role_matches(r, role_query))
+            if roles:
+                chosen.append(actor._replace(roles=roles))
+        return sorted(chosen, key=lambda actor: (fold(actor.name), actor.id))
+
+    def _role_matches(self, role: Role, query: TextQuery) -> bool:
+        return not query.words or query.found_in_text(f"{role.title} {self.name_of(role.organization or '')}")
+
+    def find_events(
+        self,
+        actors: Sequence[str] = (),
+        dates: DateRange = ANY_DATE,
+        tags: Sequence[str] = (),
+        source: str | None = None,
+        text: str | None = None,
+        limit: int | None = None,
+        reverse: bool = False,
+    ) -> list[Event]:
+        """Events involving every one of `actors` (ids), overlapping `dates`, with all `tags`, citing `source`,
+        containing every word of `text`; in date order (undated last), newest first with `reverse`."""
+        wanted_actors, wanted_tags = set(actors), set(tags)
+        pool: Iterable[Event]
+        if actors or tags or source or not dates.is_open:
+            # Let a cached base's indexes narrow the events down; each is then checked as below.
+            pool = self.store.candidates(actors, dates.since, dates.until, tags, source)
+        else:
+            pool = self.events
+        chosen = [
+            event
+            for event in pool
+            if wanted_actors <= set(event.actors)
+            and wanted_tags <= set(event.tags)
+            and dates.admits(event.date)
+            and (source is None or any(c.source == source for c in event.sources))
+        ]
+        return _ordered(self._with_text(chosen, text), limit, reverse)
+
+    def _with_text(self, records: list[_Dated], text: str | None) -> list[_Dated]:
+        if not text:
+            return records
+        from hamsyr.query.search import TextQuery
+
+        query = TextQuery.of(text)
+        return [record for record in records if self._text.matches(record, query)]
+
+    def find_quotes(
+        self,
+        speaker: str | None = None,
+        about: str | None = None,
+        dates: DateRange = ANY_DATE,
+        text: str | None = None,
+        limit: int | None = None,
+        reverse: bool = False,
+    ) -> list[Quote]:
+        """Quotes by `speaker` and about `about` (actor ids), overlapping `dates`, containing `text`."""
+        chosen = [
+            quote
+            for quote in self.quotes
+            if (speaker is None or quote.speaker == speaker)
+            and (about is None or about in quote.about)
+            and dates.admits(quote.date)
+        ]
+        return _ordered(self._with_text(chosen, text), limit, reverse)
+
+    def supports(self, source_id: str) -> list[Support]:
+        """Every event and quote citing the source, in date order."""
+        facts: tuple[Event | Quote, ...] = (*self.events, *self.quotes)
+        found = [
+            Support(record, citation) for record in facts for citation in record.sources if citation.source == source_id
+        ]
+        return sorted(found, key=lambda s: (sort_key(s.record.date), s.record.id))
+
+    def find_phases(self, dates: DateRange = ANY_DATE) -> list[Phase]:
+        """Phases of the relationship overlapping `dates`, by start (then the one ending first)."""
+        chosen = [phase for phase in self.phases if phase.overlaps(dates.since, dates.until)]
+        return sorted(chosen, key=lambda p: (sort_key(p.start), sort_key(p.end), p.id))
+
+    def events_in(self, phase: Phase) -> list[Event]:
+        """The dated events that overlap a phase."""
+        return self.find_events(dates=DateRange(phase.start.start, phase.end.end if phase.end else None))
+
+    def roles_on(self, actor: Actor, dates: DateRange) -> tuple[Role, ...]:
+        """The actor's roles held at some point of `dates` (every role when the range is open). A role with
+        no dates at all is left out of dated answers: the sources do not say when it was held."""
+        if dates.is_open:
+            return actor.roles
+        return tuple(role for role in actor.roles if role.dated and role.overlaps(dates.since, dates.until))
+
+    def holders(self, organization: str, dates: DateRange = ANY_DATE) -> list[tuple[Actor, Role]]:
+        """Who holds a role in `organization` (an actor id) at some point of `dates`, earliest first."""
+        from hamsyr.query.names import fold
+
+        found = [
+            (actor, role)
+            for actor in self.actors
+            for role in self.roles_on(actor, dates)
+            if role.organization == organization
+        ]
+        return sorted(found, key=lambda pair: (*_role_span(pair[1]), fold(pair[1].title), pair[0].id))
+
+    def find_disputes(self, record_id: str | None = None, source: str | None = None) -> list[Dispute]:
+        """Points of disagreement between the sources, optionally only those about one event or quote,
+        or those with a claim citing one source; in file order."""
+        return [
+            dispute
+            for dispute in self.disputes
+            if (record_id is None or record_id in dispute.records)
+            and (source is None or any(c.source == source for claim in dispute.claims for c in claim.sources))
+        ]
+
+    def quotes_about(self, actor_id: str, dates: DateRange = ANY_DATE) -> list[Quote]:
+        """Quotes about an actor by others, overlapping `dates`."""
+        chosen = [q for q in self.quotes if actor_id in q.about and q.speaker != actor_id and dates.admits(q.date)]
+        return _ordered(chosen, None, False)
+
+    def timeline(self, actors: Sequence[str] = (), dates: DateRange = ANY_DATE) -> list[YearGroup]:
+        """Events involving any of `actors` (every event when none is given), in date order, grouped by the
+        year they start in; undated ones last, under year None."""
+        if actors:
+            chosen = {event.id: event for actor in actors for event in self.find_events(actors=[actor], dates=dates)}
+            events = _ordered(list(chosen.values()), None, False)
+        else:
+            events = self.find_events(dates=dates)
+        groups: dict[int | None, list[Event]] = {}
+        for event in events:
+            groups.setdefault(event.date.year if event.date else None, []).append(event)
+        return [YearGroup(year, tuple(events)) for year, events in groups.items()]
+
+    def search(self, text: str, types: Sequence[str] = (), limit: int | None = None) -> list[Hit]:
+        """Records containing every word of `text` (in any order, names under any spelling), best first;
+        `types` keeps only those record types ("event", "actor", ...)."""
+        from hamsyr.query.search import TextQuery
+
+        query = TextQuery.of(text)
+        if not query.words:
+            raise QueryError("search needs at least one word")
+        records: tuple[Record, ...] = (
+            *self.events, *self.quotes, *self.phases, *self.disputes, *self.actors, *self.sources
+        )  # fmt: skip
+        if types:
+            records = tuple(record for record in records if record_type(record) in types)
+        return self._text.search(records, query, limit)
+
+    # --- about the base --------------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "sources": len(self.sources),
+            "actors": len(self.actors),
+            "events": self.store.event_count(),
+            "quotes": len(self.quotes),
+            "disputes": len(self.disputes),
+            "phases": len(self.phases),
+        }
+
+    def date_span(self) -> tuple[FuzzyDate, FuzzyDate] | None:
+        """The dates of the first and the last dated event, in listing order."""
+        dated = [event.date for event in self.events if event.date is not None]
+        if not dated:
+            return None
+        return min(dated, key=sort_key), max(dated, key=sort_key)
+
+
+def _role_span(role: Role) -> tuple[date, date]:
+    """A role's days for ordering, an unknown start as early as can be and an open end as late."""
+    return (role.start.start if role.start else date.min, role.end.end if role.end else date.max)
+
+
+_Dated = TypeVar("_Dated", Event, Quote)
+
+
+def _ordered(records: list[_Dated], limit: int | None, reverse: bool) -> list[_Dated]:
+    """Date order with undated last (also when reversed), then cut to `limit`."""
+    dated = sorted((r for r in records if r.date is not None), key=lambda r: (sort_key(r.date), r.id), reverse=reverse)
+    undated = sorted((r for r in records if r.date is None), key=lambda r: r.id)
+    ordered = dated + undated
+    return ordered[:limit] if limit is not None else ordered

@@ -1,0 +1,177 @@
+"""Words in records: the --text filter and ranked search, over the searchable parts of each record.
+
+A query word matches a word of a record when that word starts with it ("syria" finds "Syrian") or has the
+same transliteration skeleton ("Meshal" finds "Mashaal"); see hamsyr.query.names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple
+
+from hamsyr.query.names import Words, fold, skeleton, word_match, word_spans, words
+from hamsyr.records.dates import sort_key
+from hamsyr.records.model import (
+    Actor,
+    Dispute,
+    Event,
+    Phase,
+    Quote,
+    Record,
+    Source,
+    record_date,
+    record_type,
+)
+
+# How much a query word found in each part of a record counts towards a search hit's rank.
+_TITLE_WEIGHT, _ID_WEIGHT, _BODY_WEIGHT, _ASIDE_WEIGHT = 3.0, 2.0, 1.0, 0.5
+_SNIPPET_CHARS = 120
+# Hits of equal rank come in this order of record types.
+SEARCH_ORDER = ("event", "quote", "phase", "dispute", "actor", "source")
+
+
+class Hit(NamedTuple):
+    """A search result: the record, its rank and the passage that matched (with match spans inside it)."""
+
+    record: Record
+    score: float
+    field: str
+    passage: str
+    spans: tuple[tuple[int, int], ...] = ()
+
+
+class TextQuery(NamedTuple):
+    """The folded words of a query, with their skeletons, computed once per query."""
+
+    words: tuple[str, ...]
+    skeletons: tuple[str, ...]
+
+    @classmethod
+    def of(cls, text: str | None) -> TextQuery:
+        query = tuple(words(text or ""))
+        return cls(query, tuple(skeleton(word) for word in query))
+
+    def scores(self, part: _Part) -> list[float]:
+        return [part.words.match(word, shape) for word, shape in zip(self.words, self.skeletons, strict=True)]
+
+    def found_in(self, texts: Sequence[Words]) -> bool:
+        """Every query word matches a word of one of the texts (an empty query matches anything)."""
+        pairs = zip(self.words, self.skeletons, strict=True)
+        return all(any(text.match(word, shape) for text in texts) for word, shape in pairs)
+
+    def found_in_text(self, text: str) -> bool:
+        return self.found_in([Words(fold(text))])
+
+
+class _Part(NamedTuple):
+    """One searchable part of a record, folded once."""
+
+    field: str
+    weight: float
+    text: str
+    folded: str
+    words: Words
+
+
+def _searchable(record: Record, name_of: Callable[[str], str]) -> list[tuple[str, float, str]]:
+    """(field name, weight, text) for every searchable part of a record; linked actors count by name."""
+    parts: list[tuple[str, float, str]] = [("id", _ID_WEIGHT, record.id)]
+    if isinstance(record, Source):
+        parts += [("title", _TITLE_WEIGHT, record.title)]
+        parts += [(n, _ASIDE_WEIGHT, v) for n, v in (("author", record.author), ("publisher", record.publisher)) if v]
+    elif isinstance(record, Actor):
+        parts += [("name", _TITLE_WEIGHT, record.name)]
+        parts += [("aliases", _TITLE_WEIGHT, alias) for alias in record.aliases]
+        parts += [("description", _BODY_WEIGHT, record.description)] if record.description else []
+        parts += [("roles", _ASIDE_WEIGHT, role.title) for role in record.roles]
+    elif isinstance(record, Event):
+        parts += [("title", _TITLE_WEIGHT, record.title), ("summary", _BODY_WEIGHT, record.summary)]
+        parts += [("date_text", _ASIDE_WEIGHT, record.date_text)] if record.date_text else []
+        parts += [("places", _ASIDE_WEIGHT, place) for place in record.places]
+        parts += [("tags", _ASIDE_WEIGHT, tag) for tag in record.tags]
+        parts += [("actors", _ASIDE_WEIGHT, name_of(actor)) for actor in record.actors]
+    elif isinstance(record, Phase):
+        parts += [("label", _TITLE_WEIGHT, record.label), ("summary", _BODY_WEIGHT, record.summary)]
+        parts += [("sources", _ASIDE_WEIGHT, c.excerpt) for c in record.sources]
+    elif isinstance(record, Dispute):
+        parts += [("title", _TITLE_WEIGHT, record.title), ("summary", _BODY_WEIGHT, record.summary)]
+        parts += [("claims", _BODY_WEIGHT, claim.claim) for claim in record.claims]
+        parts += [("sources", _ASIDE_WEIGHT, c.excerpt) for claim in record.claims for c in claim.sources]
+    else:
+        parts += [("text", _TITLE_WEIGHT, record.text), ("speaker", _BODY_WEIGHT, name_of(record.speaker))]
+        parts += [("about", _ASIDE_WEIGHT, name_of(actor)) for actor in record.about]
+        parts += [("context", _BODY_WEIGHT, record.context)] if record.context else []
+        parts += [("date_text", _ASIDE_WEIGHT, record.date_text)] if record.date_text else []
+    if isinstance(record, Event | Quote):
+        parts += [("sources", _ASIDE_WEIGHT, citation.excerpt) for citation in record.sources]
+    return parts
+
+
+class TextIndex:
+    """The searchable parts of records, each record folded once (on first use) and kept for later queries."""
+
+    def __init__(self, name_of: Callable[[str], str]) -> None:
+        self._name_of = name_of
+        self._parts: dict[str, tuple[_Part, ...]] = {}
+
+    def parts(self, record: Record) -> tuple[_Part, ...]:
+        parts = self._parts.get(record.id)
+        if parts is None:
+            found = []
+            for name, weight, text in _searchable(record, self._name_of):
+                folded = fold(text)
+                found.append(_Part(name, weight, text, folded, Words(folded)))
+            parts = self._parts[record.id] = tuple(found)
+        return parts
+
+    def matches(self, record: Record, query: TextQuery) -> bool:
+        return not query.words or query.found_in([part.words for part in self.parts(record)])
+
+    def search(self, records: Iterable[Record], query: TextQuery, limit: int | None = None) -> list[Hit]:
+        """The records containing every word of the query, best first.
+
+        Each word counts the weight of the heaviest part it is found in (a title or name most, an excerpt
+        least), less when found only by its transliteration skeleton; the whole phrase together adds the
+        weight of the part that holds it.
+        """
+        phrase = " ".join(query.words)
+        hits = []
+        for record in records:
+            per_part = [(part, query.scores(part)) for part in self.parts(record)]
+            scores = [max(part.weight * found[n] for part, found in per_part) for n in range(len(query.words))]
+            if not all(scores):
+                continue
+            # The passage shown: the part holding the phrase, else the one matching most words, heaviest first.
+            best, _ = max(
+                per_part,
+                key=lambda item: (f" {phrase}" in f" {item[0].folded}", sum(1 for x in item[1] if x), item[0].weight),
+            )
+            bonus = best.weight if f" {phrase}" in f" {best.folded}" else 0.0
+            passage, spans = _passage(best.text, query.words)
+            hits.append(Hit(record, sum(scores) + bonus, best.field, passage, spans))
+        order = {name: rank for rank, name in enumerate(SEARCH_ORDER)}
+        hits.sort(key=lambda h: (-h.score, order[record_type(h.record)], sort_key(record_date(h.record)), h.record.id))
+        return hits[:limit] if limit is not None else hits
+
+
+def _passage(text: str, query_words: Sequence[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A window of `text` around the first matching word, and the spans of every match inside the window."""
+    spans = sorted(_match_spans(text, query_words))
+    if len(text) <= _SNIPPET_CHARS or not spans:
+        return text, tuple(spans)
+    first = spans[0][0]
+    start = max(0, min(first - _SNIPPET_CHARS // 3, len(text) - _SNIPPET_CHARS))
+    # Start and end the window on word boundaries, so that no word is shown cut.
+    start = text.rfind(" ", 0, start) + 1 if start else 0
+    end = start + _SNIPPET_CHARS
+    end = end if end >= len(text) else max(text.rfind(" ", start, end), spans[0][1])
+    prefix, suffix = ("…" if start > 0 else ""), ("…" if end < len(text) else "")
+    window = prefix + text[start:end] + suffix
+    shift = len(prefix) - start
+    inside = tuple((a + shift, min(b, end) + shift) for a, b in spans if a >= start and a < end)
+    return window, inside
+
+
+def _match_spans(text: str, query_words: Sequence[str]) -> list[tuple[int, int]]:
+    """Spans of `text` (in original characters) of the words that match one of the folded query words."""
+    return [(start, end) for start, end, word in word_spans(text) if any(word_match(q, word) for q in query_words)]

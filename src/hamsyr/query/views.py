@@ -1,0 +1,315 @@
+"""What each command shows, built from the fact base: one builder a command, returning a view for the renderer.
+
+The builders take what a person typed (names in any spelling, dates, words), resolve it against the base
+through `Asked`, which also collects the notes worth telling them (a name matched only approximately), and
+run the queries. Views hold records, not formatted text: hamsyr.output decides how they look.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from hamsyr.errors import Problem, QueryError
+from hamsyr.query.factbase import DateRange, FactBase, Support, YearGroup
+from hamsyr.query.search import SEARCH_ORDER, Hit
+from hamsyr.records.dates import FuzzyDate
+from hamsyr.records.model import Actor, ActorKind, Event, Phase, Quote, Record, Role, Source
+
+# --- views ------------------------------------------------------------------------------------------------
+
+
+class Listing(NamedTuple):
+    """Records of one kind: "source", "actor", "event", "quote", "dispute", "role-holder", "hit" or "support"."""
+
+    kind: str
+    items: Sequence[Record | Hit | Support]
+
+
+class Lane(NamedTuple):
+    """One row of the timeline picture: a label and the events marked on it."""
+
+    label: str
+    events: Sequence[Event]
+
+
+class ActorView(NamedTuple):
+    """One actor (with only the roles held `on` a date, when one was asked for), its events and quotes, and
+    the people who hold roles in it (when it is an organization)."""
+
+    actor: Actor
+    events: Sequence[Event]
+    quotes: Sequence[Quote]
+    quotes_about: Sequence[Quote]
+    members: Sequence[tuple[Actor, Role]] = ()
+    on: str | None = None
+
+
+class PhasesView(NamedTuple):
+    """Phases of the relationship, and, when asked as of a date, the events inside each."""
+
+    phases: Sequence[Phase]
+    events: Sequence[Sequence[Event]] | None = None
+    on: str | None = None
+
+
+class SourceView(NamedTuple):
+    """One source and every event and quote that cites it."""
+
+    source: Source
+    supports: Sequence[Support]
+
+
+class TimelineView(NamedTuple):
+    """Events by year; for the picture also the phases, one lane of events per actor asked for, and the
+    span of days the axis covers (None when there is nothing dated to draw)."""
+
+    groups: Sequence[YearGroup]
+    phases: Sequence[Phase] = ()
+    lanes: Sequence[Lane] = ()
+    span: tuple[date, date] | None = None
+
+
+class InfoView(NamedTuple):
+    """Facts about the base in use: a small object of named values."""
+
+    data: dict[str, Any]
+
+    def items(self) -> Iterator[tuple[str, Any]]:
+        """(key, value) pairs with nested objects flattened to dotted keys, for tables and TSV."""
+        for key, value in self.data.items():
+            if isinstance(value, dict):
+                yield from ((f"{key}.{inner}", item) for inner, item in value.items())
+            else:
+                yield key, value
+
+
+class ValidationView(NamedTuple):
+    """The problems of a fact base file (none: it is valid)."""
+
+    path: Path
+    problems: Sequence[Problem]
+
+
+View = Listing | ActorView | SourceView | TimelineView | InfoView | PhasesView | ValidationView
+
+
+# --- resolving what was typed -------------------------------------------------------------------------
+
+
+class Asked:
+    """One query against a base: resolves names, sources and tags as typed, and keeps the notes worth telling
+    the person who asked (a name matched only approximately), so that a typo never silently answers
+    another question."""
+
+    def __init__(self, base: FactBase) -> None:
+        self.base = base
+        self.notes: list[str] = []
+
+    def actor(self, name: str) -> Actor:
+        match = self.base.resolve_actor(name)
+        if match.how == "fuzzy":
+            actor = match.actor
+            self.notes.append(f"no actor is called {name!r}; using the closest, {actor.name} ({actor.id})")
+        return match.actor
+
+    def actor_ids(self, names: Sequence[str]) -> list[str]:
+        return [self.actor(name).id for name in names]
+
+    def source_id(self, wanted: str | None) -> str | None:
+        return self.base.source(wanted).id if wanted else None
+
+    def tags(self, names: Sequence[str]) -> list[str]:
+        return [self.base.tag(name) for name in names]
+
+
+def dates_of(since: FuzzyDate | None = None, until: FuzzyDate | None = None, on: FuzzyDate | None = None) -> DateRange:
+    """The range asked for: --on a date, or --since/--until (not both ways at once)."""
+    if on is not None:
+        if since is not None or until is not None:
+            raise QueryError("--on cannot be combined with --since or --until; give one or the other")
+        return DateRange.on(on)
+    return DateRange.of(since, until)
+
+
+class EventFilters(NamedTuple):
+    """The events filters as typed, shared by `events` and `export`."""
+
+    actors: Sequence[str] = ()
+    since: FuzzyDate | None = None
+    until: FuzzyDate | None = None
+    on: FuzzyDate | None = None
+    tags: Sequence[str] = ()
+    source: str | None = None
+    text: str | None = None
+
+    def resolved(self, asked: Asked) -> dict[str, Any]:
+        """The keyword arguments of FactBase.find_events: names as ids, tags and the source checked."""
+        return {
+            "actors": asked.actor_ids(self.actors),
+            "dates": dates_of(self.since, self.until, self.on),
+            "tags": asked.tags(self.tags),
+            "source": asked.source_id(self.source),
+            "text": self.text,
+        }
+
+
+# --- one builder a command ------------------------------------------------------------------------------
+
+
+def events_view(asked: Asked, filters: EventFilters, limit: int | None = None, reverse: bool = False) -> Listing:
+    return Listing("event", asked.base.find_events(**filters.resolved(asked), limit=limit, reverse=reverse))
+
+
+def actors_view(
+    asked: Asked,
+    name: str | None = None,
+    kind: ActorKind | None = None,
+    on: FuzzyDate | None = None,
+    role: str | None = None,
+) -> Listing:
+    if on is None and role is None:
+        return Listing("actor", asked.base.find_actors(name, kind))
+    return Listing("role-holder", asked.base.find_actors(name, kind, dates_of(on=on), role))
+
+
+def actor_view(asked: Asked, name: str, on: FuzzyDate | None = None) -> ActorView:
+    base = asked.base
+    actor = asked.actor(name)
+    dates = dates_of(on=on)
+    return ActorView(
+        actor._replace(roles=base.roles_on(actor, dates)),
+        base.find_events(actors=[actor.id], dates=dates),
+        base.find_quotes(speaker=actor.id, dates=dates),
+        base.quotes_about(actor.id, dates),
+        base.holders(actor.id, dates),
+        on.text if on else None,
+    )
+
+
+def quotes_view(
+    asked: Asked,
+    speaker: str | None = None,
+    about: str | None = None,
+    since: FuzzyDate | None = None,
+    until: FuzzyDate | None = None,
+    on: FuzzyDate | None = None,
+    text: str | None = None,
+    limit: int | None = None,
+    reverse: bool = False,
+) -> Listing:
+    return Listing(
+        "quote",
+        asked.base.find_quotes(
+            speaker=asked.actor(speaker).id if speaker else None,
+            about=asked.actor(about).id if about else None,
+            dates=dates_of(since, until, on),
+            text=text,
+            limit=limit,
+            reverse=reverse,
+        ),
+    )
+
+
+def sources_view(asked: Asked) -> Listing:
+    return Listing("source", asked.base.sources)
+
+
+def source_view(asked: Asked, wanted: str) -> SourceView:
+    source = asked.base.source(wanted)
+    return SourceView(source, asked.base.supports(source.id))
+
+
+def phases_view(asked: Asked, on: FuzzyDate | None = None) -> PhasesView:
+    phases = asked.base.find_phases(dates_of(on=on))
+    if on is None:
+        return PhasesView(phases)
+    return PhasesView(phases, [asked.base.events_in(phase) for phase in phases], on.text)
+
+
+def disputes_view(asked: Asked, record: str | None = None, source: str | None = None) -> Listing:
+    return Listing("dispute", asked.base.find_disputes(record_id=record, source=asked.source_id(source)))
+
+
+def search_view(asked: Asked, words: Sequence[str], types: Sequence[str] = (), limit: int | None = None) -> Listing:
+    wanted = [name.lower().rstrip("s") for name in types]
+    unknown = [name for name in wanted if name not in SEARCH_ORDER]
+    if unknown:
+        raise QueryError(f"unknown type {unknown[0]!r} for --type; use {', '.join(SEARCH_ORDER)}")
+    return Listing("hit", asked.base.search(" ".join(words), wanted, limit))
+
+
+def timeline_view(
+    asked: Asked, actors: Sequence[str] = (), since: FuzzyDate | None = None, until: FuzzyDate | None = None
+) -> TimelineView:
+    base = asked.base
+    found = [asked.actor(name) for name in actors]
+    dates = DateRange.of(since, until)
+    groups = base.timeline([actor.id for actor in found], dates)
+    phases = base.find_phases(dates)
+    lanes = [Lane(actor.name, base.find_events(actors=[actor.id], dates=dates)) for actor in found]
+    whole = span_of(phases, [event for group in groups for event in group.events])
+    span = None if whole is None else (dates.since or whole[0], dates.until or whole[1])
+    return TimelineView(groups, phases, lanes, span)
+
+
+def span_of(phases: Sequence[Phase], events: Sequence[Event]) -> tuple[date, date] | None:
+    """Whole years from the first to the last date of the phases and dated events."""
+    starts = [p.start.start for p in phases] + [e.date.start for e in events if e.date]
+    ends = [p.end.end for p in phases if p.end] + [e.date.end for e in events if e.date] + starts
+    if not starts:
+        return None
+    return date(min(starts).year, 1, 1), date(max(ends).year, 12, 31)
+
+
+def info_view(asked: Asked, version: str) -> InfoView:
+    base = asked.base
+    span = base.date_span()
+    return InfoView(
+        {
+            "version": version,
+            "data": str(base.path),
+            "counts": base.counts(),
+            "first_date": span[0].text if span else None,
+            "last_date": span[1].text if span else None,
+        }
+    )
+
+
+def selection(asked: Asked, filters: EventFilters) -> FactBase:
+    """The part of the base a filtered export covers: the events the filters select (as `events` would),
+    the quotes of those dates and actors, the disputes about either, the phases of those dates, and every
+    actor and source they refer to. With no filter, the whole base."""
+    base = asked.base
+    if filters == EventFilters():
+        return base
+    chosen = filters.resolved(asked)
+    events = tuple(base.find_events(**chosen))
+    wanted = set(chosen["actors"])
+    quotes = tuple(
+        quote
+        for quote in base.find_quotes(dates=chosen["dates"], text=chosen["text"])
+        if not wanted or quote.speaker in wanted or wanted & set(quote.about)
+    )
+    chosen_ids = {event.id for event in events} | {quote.id for quote in quotes}
+    disputes = tuple(d for d in base.disputes if chosen_ids & set(d.records))
+    phases = tuple(base.find_phases(chosen["dates"]))
+    actor_ids = (
+        {a for e in events for a in e.actors} | {q.speaker for q in quotes} | {a for q in quotes for a in q.about}
+    )
+    holders = [actor for actor in base.actors if actor.id in actor_ids]
+    actor_ids |= {role.organization for actor in holders for role in actor.roles if role.organization}
+    cited_by: list[Event | Quote | Phase] = [*events, *quotes, *phases]
+    cited = {c.source for record in cited_by for c in record.sources}
+    cited |= {c.source for d in disputes for claim in d.claims for c in claim.sources}
+    return FactBase.from_records(
+        sources=[s for s in base.sources if s.id in cited],
+        actors=[a for a in base.actors if a.id in actor_ids],
+        events=events,
+        quotes=quotes,
+        disputes=disputes,
+        phases=phases,
+        path=base.path,
+    )
