@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from hamsyr import FactBaseError, check, load
-from hamsyr.loading.paths import resolve_path, shipped_path
+from hamsyr.loading.load import resolve_path, shipped_path
 
 from .conftest import SMALL
 

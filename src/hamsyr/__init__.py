@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from hamsyr.errors import FactBaseError, HamsyrError, LookupFailed, Problem, QueryError
-    from hamsyr.query.factbase import DateRange, FactBase
+    from hamsyr.query.factbase import FactBase
+    from hamsyr.query.results import DateRange
     from hamsyr.records.dates import FuzzyDate, parse_date
 
 __all__ = [
@@ -33,7 +34,7 @@ __all__ = [
 ]
 
 _WHERE = {
-    "DateRange": "hamsyr.query.factbase",
+    "DateRange": "hamsyr.query.results",
     "FactBase": "hamsyr.query.factbase",
     "FactBaseError": "hamsyr.errors",
     "FuzzyDate": "hamsyr.records.dates",
@@ -56,8 +57,7 @@ def __getattr__(name: str) -> Any:
 def load(path: str | os.PathLike[str] | None = None) -> FactBase:
     """Load and validate a fact base (the shipped one by default, or $HAMSYR_DATA); FactBaseError with every
     problem when it is invalid. A valid base is cached, so the next load of the same content skips parsing."""
-    from hamsyr.loading.load import load_store
-    from hamsyr.loading.paths import resolve_path
+    from hamsyr.loading.load import load_store, resolve_path
     from hamsyr.query.factbase import FactBase
 
     return FactBase.from_store(load_store(resolve_path(path)))
@@ -66,7 +66,7 @@ def load(path: str | os.PathLike[str] | None = None) -> FactBase:
 def check(path: str | os.PathLike[str] | None = None) -> list[Problem]:
     """Every problem in the fact base, in file order; empty when it is valid."""
     from hamsyr.loading.load import check as check_file
-    from hamsyr.loading.paths import resolve_path
+    from hamsyr.loading.load import resolve_path
 
     return check_file(resolve_path(path))
 

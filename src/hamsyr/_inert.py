@@ -36,7 +36,13 @@ def field(text: str) -> str:
     return _pattern(True).sub(lambda m: _FIELD_ESCAPES.get(m[0]) or _escape(m[0]), text)
 
 
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# The characters of _UNSAFE_CHARS that the JSON encoder leaves raw (it escapes the C0 controls itself).
+_JSON_UNSAFE = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+
+
+@cache
+def _json_pattern() -> re.Pattern[str]:
+    return re.compile(f"[{_JSON_UNSAFE}]")
 
 
 def json_safe(encoded: str) -> str:
@@ -45,4 +51,6 @@ def json_safe(encoded: str) -> str:
     The standard encoder already escapes C0 controls; these remaining ones can only occur inside strings,
     so escaping them keeps the JSON valid and its decoded text exact.
     """
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", encoded)
+    if encoded.isascii() and "\x7f" not in encoded:  # the usual case, with no pattern to compile for it
+        return encoded
+    return _json_pattern().sub(lambda m: f"\\u{ord(m[0]):04x}", encoded)

@@ -1,10 +1,10 @@
 """The one family of hamsyr errors, each carrying the exit code the CLI turns it into, and the structured
 problems a fact base can have."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
+
+from hamsyr._values import Value
 
 # Exit codes (documented in the README under "Exit codes").
 OK = 0
@@ -13,7 +13,7 @@ USAGE = 2
 BAD_DATA = 3
 
 
-class Problem(NamedTuple):
+class Problem(Value):
     """One thing wrong with a fact base, located as precisely as the file allows."""
 
     file: str
@@ -52,7 +52,7 @@ class FactBaseError(HamsyrError):
         self.problems = tuple(problems)
 
     @classmethod
-    def at(cls, file: object, message: str, line: int | None = None, column: int | None = None) -> FactBaseError:
+    def at(cls, file: object, message: str, line: int | None = None, column: int | None = None) -> "FactBaseError":
         """An error about a file as a whole (or one place in it)."""
         return cls([Problem(str(file), line, "", message, column)])
 

@@ -37,7 +37,7 @@ from hamsyr.cli.options import (
     on_option,
 )
 from hamsyr.errors import BAD_DATA, HamsyrError, LookupFailed
-from hamsyr.loading.paths import resolve_path
+from hamsyr.loading.load import resolve_path
 from hamsyr.output.formats import Format, render
 from hamsyr.query import views
 from hamsyr.query.factbase import FactBase

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from hamsyr._values import Value
 from hamsyr.errors import HamsyrError, QueryError
 from hamsyr.output.formats import Format
-from hamsyr.query.factbase import FactBase
-from hamsyr.query.names import fold
 from hamsyr.records.dates import DateError, FuzzyDate, parse_date
+
+if TYPE_CHECKING:
+    from hamsyr.query.factbase import FactBase
 
 
 def _date(value: str | None) -> FuzzyDate | None:
@@ -45,6 +47,8 @@ def _matching(incomplete: str, choices: Iterable[tuple[str, str, Iterable[str]]]
     Shells keep only completions that start with the typed text, so a match in another case is offered
     with the typed text as its start ("mash" -> "mashaal"), and spaces become hyphens ("Khaled-Mashaal"),
     so that nothing needs quoting; names resolve the same with hyphens as with spaces."""
+    from hamsyr.query.names import fold
+
     found = []
     for value, help_text, names in choices:
         forms = [form for form in (value, *names) if fold(form).startswith(fold(incomplete))]
@@ -134,7 +138,7 @@ CitedSource = Annotated[
 Force = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
 
 
-class Output(NamedTuple):
+class Output(Value):
     """The output options as typed: --format, --json and --fields."""
 
     fmt: Format | None = None

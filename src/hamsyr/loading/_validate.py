@@ -10,7 +10,7 @@ from typing import Any
 
 from hamsyr.errors import Problem
 from hamsyr.records.dates import DateError, FuzzyDate, parse_date
-from hamsyr.records.fields import ID_PATTERN, Declared, Kind, file_fields
+from hamsyr.records.fields import Declared, Kind, file_fields, id_pattern
 from hamsyr.records.model import RECORD_TYPES, Dispute, RecordType
 from hamsyr.records.store import MemoryStore
 
@@ -174,7 +174,7 @@ class _Validator:
                 return bad(f"must be a string, not {_type_name(raw)}")
             if not raw.strip():
                 return bad("must not be empty")
-            if kind is Kind.ID and not ID_PATTERN.fullmatch(raw):
+            if kind is Kind.ID and not id_pattern().fullmatch(raw):
                 return bad(f"{raw!r} is not a lower-case slug (letters a-z, digits and single hyphens)")
             if kind is Kind.DATE:
                 try:
@@ -201,7 +201,7 @@ class _Validator:
                 return bad("must not contain empty strings")
             if kind is Kind.SLUGS:
                 for item in raw:
-                    if not ID_PATTERN.fullmatch(item):
+                    if not id_pattern().fullmatch(item):
                         bad(f"{item!r} is not a lower-case slug (letters a-z, digits and single hyphens)")
             if kind is Kind.REFS:
                 assert field.target is not None
@@ -254,7 +254,7 @@ def _records(
             where = f"{singular} '{raw_id}'" if isinstance(raw_id, str) and raw_id else f"{singular} #{index + 1}"
             place = _Place(plural, index, where)
             record = validator.record(record_type.record_class, table, place)
-            record_id = raw_id if isinstance(raw_id, str) and ID_PATTERN.fullmatch(raw_id) else None
+            record_id = raw_id if isinstance(raw_id, str) and id_pattern().fullmatch(raw_id) else None
             if record_id is not None:
                 if record_id in first_use:
                     other_plural, other_index = first_use[record_id]

@@ -1,4 +1,5 @@
-"""Loading a fact base: from its cache when it can be, else parsed and validated (then cached).
+"""Loading a fact base: which file, read from its cache when it can be, else parsed and validated (then
+cached).
 
 `load_store(path)` returns the records (hamsyr.records.store) or raises FactBaseError with every problem;
 `check(path)` lists every problem, in file order. Parsing and validation are imported only when needed.
@@ -7,12 +8,74 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from hamsyr.errors import FactBaseError, Problem
-from hamsyr.loading.paths import guarded, read_bytes
-from hamsyr.records.store import MemoryStore, RecordStore
+
+if TYPE_CHECKING:
+    from hamsyr.records.store import MemoryStore, RecordStore
+
+
+ENV_VAR = "HAMSYR_DATA"
+# Parsing TOML takes several times the file's size in memory (about 7x for a base of 100,000 events), so
+# larger files are refused unless the user raises the limit; a cached base is read in chunks and needs none.
+MAX_MB_VAR = "HAMSYR_MAX_MB"
+DEFAULT_MAX_MB = 128
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def shipped_path() -> Path:
+    """The fact base that ships inside the package (or, in a source checkout, at data/facts.toml)."""
+    installed = _PACKAGE_DIR / "data" / "facts.toml"
+    if installed.is_file():
+        return installed
+    return _PACKAGE_DIR.parent.parent / "data" / "facts.toml"
+
+
+def resolve_path(explicit: str | os.PathLike[str] | None = None, environ: Mapping[str, str] = os.environ) -> Path:
+    """The file to read: an explicit path, else $HAMSYR_DATA, else the shipped base."""
+    if explicit:
+        return Path(explicit)
+    from_env = environ.get(ENV_VAR)
+    return Path(from_env) if from_env else shipped_path()
+
+
+def read_bytes(path: Path, environ: Mapping[str, str] = os.environ) -> bytes:
+    """The whole file, refused with a message when it is larger than the limit."""
+    size = guarded(path, lambda p: p.stat().st_size)
+    limit = _max_megabytes(environ)
+    if size > limit * 1_000_000:
+        raise FactBaseError.at(
+            path,
+            f"{size / 1e6:.0f} MB is more than hamsyr parses ({limit} MB); "
+            f"split the base, or set {MAX_MB_VAR} to a larger number of megabytes",
+        )
+    return guarded(path, Path.read_bytes)
+
+
+def _max_megabytes(environ: Mapping[str, str]) -> int:
+    value = environ.get(MAX_MB_VAR, "")
+    try:
+        return int(value) if value else DEFAULT_MAX_MB
+    except ValueError:
+        raise FactBaseError.at(MAX_MB_VAR, f"{value!r} is not a whole number of megabytes") from None
+
+
+_T = TypeVar("_T")
+
+
+def guarded(path: Path, read: Callable[[Path], _T]) -> _T:
+    """`read(path)`, with the ways a file can fail to be read turned into FactBaseError for people."""
+    try:
+        return read(path)
+    except FileNotFoundError:
+        raise FactBaseError.at(path, f"no such file; pass --data PATH or set {ENV_VAR} to a fact base") from None
+    except IsADirectoryError:
+        raise FactBaseError.at(path, "is a directory; pass --data with the path of a .toml fact base") from None
+    except OSError as error:
+        raise FactBaseError.at(path, f"cannot read ({error.strerror}); check the path and its permissions") from None
 
 
 def load_store(path: Path, environ: Mapping[str, str] = os.environ) -> RecordStore:

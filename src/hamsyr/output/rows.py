@@ -4,16 +4,14 @@ No Rich here: the JSON and TSV paths must stay cheap to import. Records become d
 hamsyr.records.codec, so their keys and columns follow the record declarations.
 """
 
-from __future__ import annotations
-
 import json
 from collections.abc import Iterable, Sequence
-from typing import IO, Any, NamedTuple
+from typing import IO, Any
 
 from hamsyr._inert import field, json_safe, visible
+from hamsyr._values import Value
 from hamsyr.errors import Problem, QueryError
-from hamsyr.query.factbase import Support, YearGroup
-from hamsyr.query.search import Hit
+from hamsyr.query.results import Hit, Support, YearGroup
 from hamsyr.query.views import (
     ActorView,
     InfoView,
@@ -30,7 +28,7 @@ from hamsyr.records.model import RECORD_TYPES, Actor, Role, record_date, record_
 LIST_SEPARATOR = "|"  # how list fields are joined in TSV and CSV
 
 
-class HitRow(NamedTuple):
+class HitRow(Value):
     """A search hit as data: what was found, its rank, and the passage that matched."""
 
     type: str
@@ -43,7 +41,7 @@ class HitRow(NamedTuple):
     spans: list[list[int]]  # [start, end] character offsets of the matches inside `passage`
 
     @classmethod
-    def of(cls, hit: Hit) -> HitRow:
+    def of(cls, hit: Hit) -> "HitRow":
         record = hit.record
         return cls(
             record_type(record), record.id, date_text(record_date(record)), record_label(record), hit.score,
@@ -51,7 +49,7 @@ class HitRow(NamedTuple):
         )  # fmt: skip
 
 
-class SupportRow(NamedTuple):
+class SupportRow(Value):
     """An event or quote a source supports, with the excerpt that ties them."""
 
     type: str
@@ -62,7 +60,7 @@ class SupportRow(NamedTuple):
     attributed_to: str | None
 
     @classmethod
-    def of(cls, support: Support) -> SupportRow:
+    def of(cls, support: Support) -> "SupportRow":
         record, citation = support.record, support.citation
         return cls(
             record_type(record), record.id, date_text(record.date), record_label(record), citation.excerpt,

@@ -22,8 +22,8 @@ from hamsyr._inert import visible
 from hamsyr.output._widths import column_widths
 from hamsyr.output.chart import ASCII, UNICODE, Glyphs, draw
 from hamsyr.output.screen import console_for, show
-from hamsyr.query.factbase import FactBase, Support
-from hamsyr.query.search import Hit
+from hamsyr.query.factbase import FactBase
+from hamsyr.query.results import Hit, Support
 from hamsyr.query.views import ActorView, InfoView, Listing, PhasesView, SourceView, TimelineView, View
 from hamsyr.records.dates import FuzzyDate
 from hamsyr.records.model import Actor, Citation, Dispute, Event, Quote, Role, Source, record_date, record_label

@@ -11,14 +11,14 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from hamsyr.errors import QueryError
+from hamsyr.query.results import ANY_DATE, DateRange, Hit, Support, YearGroup
 from hamsyr.records.dates import FuzzyDate, sort_key
 from hamsyr.records.model import (
     Actor,
     ActorKind,
-    Citation,
     Dispute,
     Event,
     Phase,
@@ -28,57 +28,12 @@ from hamsyr.records.model import (
     Source,
     record_type,
 )
-from hamsyr.records.store import MemoryStore, RecordStore
 
 if TYPE_CHECKING:
     from hamsyr.query.lookup import ActorMatch
     from hamsyr.query.names import NameIndex
-    from hamsyr.query.search import Hit, TextIndex, TextQuery
-
-
-class Support(NamedTuple):
-    """A record that cites a source, with the citation that ties them."""
-
-    record: Event | Quote
-    citation: Citation
-
-
-class YearGroup(NamedTuple):
-    """The events that start in one year (None: the undated ones)."""
-
-    year: int | None
-    events: tuple[Event, ...]
-
-
-class DateRange(NamedTuple):
-    """A user's --since/--until range: the first and last day it admits (either open)."""
-
-    since: date | None = None
-    until: date | None = None
-
-    @classmethod
-    def of(cls, since: FuzzyDate | None, until: FuzzyDate | None) -> DateRange:
-        if since is not None and until is not None and until.end < since.start:
-            raise QueryError(f"--since {since} is after --until {until}: swap them or widen the range")
-        return cls(since.start if since else None, until.end if until else None)
-
-    @classmethod
-    def on(cls, moment: FuzzyDate | None) -> DateRange:
-        """The days of one date (`--on 2016` is all of 2016); open when there is no date."""
-        return cls.of(moment, moment)
-
-    @property
-    def is_open(self) -> bool:
-        return self.since is None and self.until is None
-
-    def admits(self, value: FuzzyDate | None) -> bool:
-        """Undated records are admitted only when the range is fully open."""
-        if value is None:
-            return self.is_open
-        return value.overlaps(self.since, self.until)
-
-
-ANY_DATE = DateRange()  # the open range: every record, dated or not
+    from hamsyr.query.search import TextIndex, TextQuery
+    from hamsyr.records.store import RecordStore
 
 
 class FactBase:
@@ -105,6 +60,8 @@ class FactBase:
         path: Path | None = None,
     ) -> FactBase:
         """A base of records held in memory (a selection of another base, or records made in code)."""
+        from hamsyr.records.store import MemoryStore
+
         records: dict[str, Sequence[Record]] = {"sources": sources, "actors": actors, "events": events}
         records |= {"quotes": quotes}
         records |= {"disputes": disputes, "phases": phases}

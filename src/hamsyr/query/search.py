@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 from hamsyr.query.names import Words, fold, skeleton, word_match, word_spans, words
+from hamsyr.query.results import SEARCH_ORDER, Hit
 from hamsyr.records.dates import sort_key
 from hamsyr.records.model import (
     Actor,
@@ -26,18 +27,6 @@ from hamsyr.records.model import (
 # How much a query word found in each part of a record counts towards a search hit's rank.
 _TITLE_WEIGHT, _ID_WEIGHT, _BODY_WEIGHT, _ASIDE_WEIGHT = 3.0, 2.0, 1.0, 0.5
 _SNIPPET_CHARS = 120
-# Hits of equal rank come in this order of record types.
-SEARCH_ORDER = ("event", "quote", "phase", "dispute", "actor", "source")
-
-
-class Hit(NamedTuple):
-    """A search result: the record, its rank and the passage that matched (with match spans inside it)."""
-
-    record: Record
-    score: float
-    field: str
-    passage: str
-    spans: tuple[tuple[int, int], ...] = ()
 
 
 class TextQuery(NamedTuple):

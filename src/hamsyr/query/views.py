@@ -5,37 +5,36 @@ through `Asked`, which also collects the notes worth telling them (a name matche
 run the queries. Views hold records, not formatted text: hamsyr.output decides how they look.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
+from hamsyr._values import Value
 from hamsyr.errors import Problem, QueryError
-from hamsyr.query.factbase import DateRange, FactBase, Support, YearGroup
-from hamsyr.query.search import SEARCH_ORDER, Hit
+from hamsyr.query.factbase import FactBase
+from hamsyr.query.results import SEARCH_ORDER, DateRange, Hit, Support, YearGroup
 from hamsyr.records.dates import FuzzyDate
 from hamsyr.records.model import Actor, ActorKind, Event, Phase, Quote, Record, Role, Source
 
 # --- views ------------------------------------------------------------------------------------------------
 
 
-class Listing(NamedTuple):
+class Listing(Value):
     """Records of one kind: "source", "actor", "event", "quote", "dispute", "role-holder", "hit" or "support"."""
 
     kind: str
     items: Sequence[Record | Hit | Support]
 
 
-class Lane(NamedTuple):
+class Lane(Value):
     """One row of the timeline picture: a label and the events marked on it."""
 
     label: str
     events: Sequence[Event]
 
 
-class ActorView(NamedTuple):
+class ActorView(Value):
     """One actor (with only the roles held `on` a date, when one was asked for), its events and quotes, and
     the people who hold roles in it (when it is an organization)."""
 
@@ -47,7 +46,7 @@ class ActorView(NamedTuple):
     on: str | None = None
 
 
-class PhasesView(NamedTuple):
+class PhasesView(Value):
     """Phases of the relationship, and, when asked as of a date, the events inside each."""
 
     phases: Sequence[Phase]
@@ -55,14 +54,14 @@ class PhasesView(NamedTuple):
     on: str | None = None
 
 
-class SourceView(NamedTuple):
+class SourceView(Value):
     """One source and every event and quote that cites it."""
 
     source: Source
     supports: Sequence[Support]
 
 
-class TimelineView(NamedTuple):
+class TimelineView(Value):
     """Events by year; for the picture also the phases, one lane of events per actor asked for, and the
     span of days the axis covers (None when there is nothing dated to draw)."""
 
@@ -72,7 +71,7 @@ class TimelineView(NamedTuple):
     span: tuple[date, date] | None = None
 
 
-class InfoView(NamedTuple):
+class InfoView(Value):
     """Facts about the base in use: a small object of named values."""
 
     data: dict[str, Any]
@@ -86,7 +85,7 @@ class InfoView(NamedTuple):
                 yield key, value
 
 
-class ValidationView(NamedTuple):
+class ValidationView(Value):
     """The problems of a fact base file (none: it is valid)."""
 
     path: Path
@@ -134,7 +133,7 @@ def dates_of(since: FuzzyDate | None = None, until: FuzzyDate | None = None, on:
     return DateRange.of(since, until)
 
 
-class EventFilters(NamedTuple):
+class EventFilters(Value):
     """The events filters as typed, shared by `events` and `export`."""
 
     actors: Sequence[str] = ()

@@ -1,33 +1,38 @@
-"""Records as plain data and back: JSON-ready dicts with the declared field order (hamsyr.records.fields).
+"""Records as plain data and back.
 
-`to_dict` is the JSON form every output and export starts from; `from_dict` reverses it, for the cache.
+- `to_dict`: the JSON form every output and export starts from, keys in the declared order; `from_dict`
+  reverses it (the SQLite cache stores records as their JSON).
+- `to_row` and `RowDecoder`: a record as a tuple of plain values in field order, for the snapshot cache,
+  with a `plan` of how to rebuild each field. The plan is derived from the declarations when the cache is
+  written and stored with it, so that reading the cache needs neither the declarations nor their typing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import date
 from enum import Enum
 from functools import cache
 from typing import Any
 
-from hamsyr.records.dates import FuzzyDate, parse_date
-from hamsyr.records.fields import Kind, fields_of
+from hamsyr.records.dates import FuzzyDate, Precision, parse_date
 
 
 def to_dict(record: Any) -> dict[str, Any]:
     """A record (or a citation, role or claim inside one) as JSON-ready data, keys in declared order."""
-    return {name: _plain(value) for name, value in zip(record._fields, record, strict=True)}
+    return dict(zip(record._fields, map(_plain, record), strict=True))
 
 
 def _plain(value: Any) -> Any:
-    if value is None or type(value) is str:
+    kind = type(value)
+    if kind is str or value is None:
         return value
-    if isinstance(value, FuzzyDate):
+    if kind is tuple:  # a list of strings, or of tables (citations, roles, claims)
+        return list(value) if not value or type(value[0]) is str else list(map(to_dict, value))
+    if kind is FuzzyDate:
         return value.text
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, tuple):
-        return to_dict(value) if hasattr(value, "_fields") else [_plain(item) for item in value]
     return value
 
 
@@ -35,42 +40,134 @@ def date_text(value: FuzzyDate | None) -> str | None:
     return value.text if value is not None else None
 
 
+# --- from JSON ---------------------------------------------------------------------------------------------
+
+
 def from_dict(record_class: type, data: dict[str, Any]) -> Any:
     """The record of `record_class` that `to_dict` made `data` from; KeyError, TypeError or ValueError
     when `data` is not such a dict."""
-    return record_class(*[decode(data[name]) for name, decode in _decoders(record_class)])
+    values = []
+    for name, decode in _decoders(record_class):
+        value = data[name]
+        values.append(value if value is None else decode(value))
+    return record_class(*values)
 
 
 @cache
-def _decoders(record_class: type) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
-    decoders = []
-    for declared in fields_of(record_class):
-        kind = declared.field.kind
+def _decoders(record_class: Any) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    import hamsyr.records.model as model
+
+    def tables(item_class: type) -> Callable[[Any], tuple[Any, ...]]:
+        return lambda items: tuple(from_dict(item_class, item) for item in items)
+
+    decoders: list[tuple[str, Callable[[Any], Any]]] = []
+    for name, (how, inner) in zip(record_class._fields, plans_of(record_class)[record_class.__name__], strict=True):
         decode: Callable[[Any], Any]
-        if kind is Kind.DATE:
-            decode = _date
-        elif kind is Kind.CHOICE:
-            decode = declared.of
-        elif kind is Kind.TABLES:
-            decode = _tables(declared.of)
-        elif kind in (Kind.TEXTS, Kind.SLUGS, Kind.REFS):
-            decode = tuple
+        if how == "records":
+            decode = tables(getattr(model, inner))
+        elif how == "choice":
+            decode = getattr(model, inner)
         else:
-            decode = _same
-        decoders.append((declared.name, decode))
+            decode = _SIMPLE[how]
+        decoders.append((name, decode))
     return tuple(decoders)
 
 
-def _date(value: str | None) -> FuzzyDate | None:
-    return parse_date(value) if value is not None else None
+# --- rows and plans, for the snapshot cache ----------------------------------------------------------------
+
+Plan = tuple[tuple[str, str], ...]  # for each field: how to rebuild it ("", "date", "tuple", "choice",
+# "records") and the class it is made of (an enum or a record class, by name)
+
+
+def plans_of(record_class: type) -> dict[str, Plan]:
+    """The plans of a record class and of the classes of the tables inside it, by class name."""
+    from hamsyr.records.fields import Kind, fields_of
+
+    how = {Kind.DATE: "date", Kind.CHOICE: "choice", Kind.TABLES: "records"}
+    how |= {Kind.TEXTS: "tuple", Kind.SLUGS: "tuple", Kind.REFS: "tuple"}
+    plans: dict[str, Plan] = {}
+    pending = [record_class]
+    while pending:
+        current = pending.pop()
+        declared = fields_of(current)
+        plans[current.__name__] = tuple(
+            (how.get(d.field.kind, ""), d.of.__name__ if d.of is not None else "") for d in declared
+        )
+        pending += [d.of for d in declared if d.field.kind is Kind.TABLES and d.of.__name__ not in plans]
+    return plans
+
+
+def to_row(record: Any) -> tuple[Any, ...]:
+    """A record as a tuple of plain values in field order: dates as written, enums as their values, the
+    tables inside it as rows."""
+    return tuple(value if value is None or type(value) is str else _row_value(value) for value in record)
+
+
+def _row_value(value: Any) -> Any:
+    if isinstance(value, FuzzyDate):
+        # Parsed, with its days as ordinals: rebuilding it needs no parsing (and no regular expression).
+        return (value.text, value.start.toordinal(), value.end.toordinal(), value.precision.value, *value[4:])
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple) and value and type(value[0]) is not str:
+        return tuple(to_row(item) for item in value)
+    return value
+
+
+class RowDecoder:
+    """Rebuilds records from rows with stored plans, finding classes by name in `classes`; KeyError,
+    TypeError, IndexError or ValueError when a row does not fit its plan."""
+
+    def __init__(self, plans: Mapping[str, Plan], classes: Mapping[str, Any]) -> None:
+        self._plans = plans
+        self._classes = classes
+        self._made: dict[str, tuple[tuple[Callable[[Any], Any], str], ...]] = {}
+
+    def _steps(self, class_name: str) -> tuple[tuple[Callable[[Any], Any], str], ...]:
+        made = self._made.get(class_name)
+        if made is not None:
+            return made
+        steps = []
+        for how, inner in self._plans[class_name]:
+            decode: Callable[[Any], Any]
+            if how == "date":
+                decode = _date_from_row
+            elif how == "choice":
+                decode = self._classes[inner]
+            elif how == "records":
+                decode = self._tables(inner)
+            else:
+                decode = _SIMPLE[how]
+            steps.append((decode, how))
+        made = self._made[class_name] = tuple(steps)
+        return made
+
+    def _tables(self, class_name: str) -> Callable[[Any], tuple[Any, ...]]:
+        def decode(rows: Any) -> tuple[Any, ...]:
+            return tuple(self.record(class_name, row) for row in rows)
+
+        return decode
+
+    def record(self, class_name: str, row: Any) -> Any:
+        steps = self._steps(class_name)
+        if len(row) != len(steps):
+            raise ValueError(f"a {class_name} row has {len(row)} values, not {len(steps)}")
+        values = [value if value is None else decode(value) for (decode, _), value in zip(steps, row, strict=True)]
+        return self._classes[class_name]._make(values)
 
 
 def _same(value: Any) -> Any:
     return value
 
 
-def _tables(item_class: type) -> Callable[[Any], tuple[Any, ...]]:
-    def decode(items: list[dict[str, Any]]) -> tuple[Any, ...]:
-        return tuple(from_dict(item_class, item) for item in items)
+_SIMPLE: dict[str, Callable[[Any], Any]] = {"date": parse_date, "tuple": tuple, "": _same}
 
-    return decode
+
+def _date(value: str) -> FuzzyDate:
+    return parse_date(value)
+
+
+def _date_from_row(row: Any) -> FuzzyDate:
+    text, start, end, precision, approximate, uncertain, is_span = row
+    fromordinal = date.fromordinal
+    return FuzzyDate(text, fromordinal(start), fromordinal(end), Precision(precision), approximate, uncertain, is_span)

@@ -8,9 +8,18 @@ a record matches a range when the two intervals overlap.
 import re
 from datetime import date
 from enum import Enum
+from functools import cache
 from typing import NamedTuple
 
-_SINGLE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?(?P<qualifier>[~?%])?")
+_SINGLE = r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?(?P<qualifier>[~?%])?"
+
+
+@cache
+def _single() -> re.Pattern[str]:
+    """Compiled on first use: a cached base stores its dates parsed, so most queries parse none."""
+    return re.compile(_SINGLE)
+
+
 FORMAT_HELP = "use YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by ~ or ?, or a span START/END"
 
 
@@ -74,7 +83,7 @@ class FuzzyDate(NamedTuple):
 
 
 def _parse_single(text: str) -> FuzzyDate:
-    match = _SINGLE.fullmatch(text)
+    match = _single().fullmatch(text)
     if match is None:
         raise DateError(f"malformed date {text!r}: {FORMAT_HELP}")
     year = int(match["year"])

@@ -6,12 +6,12 @@ TSV and SQLite columns, and `hamsyr schema`. The order of the fields is the orde
 the documented order of the JSON keys and the columns.
 """
 
-from __future__ import annotations
-
 import re
 from enum import Enum
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any
+
+from hamsyr._values import Value
 
 
 class Kind(Enum):
@@ -28,7 +28,7 @@ class Kind(Enum):
     TABLES = "tables"  # a list of tables, each a record of the field's item type (citations, roles, claims)
 
 
-class Field(NamedTuple):
+class Field(Value):
     """The declaration of one field: what it holds and means, and what a file must give."""
 
     kind: Kind
@@ -41,7 +41,7 @@ class Field(NamedTuple):
     too_few: str = ""  # TABLES: the message when there are fewer than `min_items`
 
 
-class Declared(NamedTuple):
+class Declared(Value):
     """A field of a record class with its declaration, and the class it is made of (an enum for a CHOICE,
     the record class of each table for TABLES)."""
 
@@ -50,7 +50,13 @@ class Declared(NamedTuple):
     of: Any = None
 
 
-ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ID_REGEX = r"[a-z0-9]+(?:-[a-z0-9]+)*"  # a lower-case slug
+
+
+@cache
+def id_pattern() -> re.Pattern[str]:
+    """Compiled on first use: only validation needs it."""
+    return re.compile(ID_REGEX)
 
 
 def fields_of(record_class: type) -> tuple[Declared, ...]:

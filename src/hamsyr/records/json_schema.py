@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from hamsyr.records.fields import Declared, Kind, file_fields
+from hamsyr.records.fields import ID_REGEX, Declared, Kind, file_fields
 from hamsyr.records.model import RECORD_TYPES
 
-_ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
+_ID = {"type": "string", "pattern": f"^{ID_REGEX}$"}
 _TEXT = {"type": "string", "pattern": "\\S"}
 _DAY = "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?[~?%]?"
 _DATE = {"type": "string", "pattern": f"^{_DAY}(/{_DAY})?$"}

@@ -6,8 +6,6 @@ Every field is given when a record is made (the loader and the codec always pass
 derived at load time have a default.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, NamedTuple

@@ -4,8 +4,6 @@ A base just parsed keeps its records in memory (`MemoryStore`); a cached one rea
 a query first asks for it, and can narrow the events down by index (hamsyr.loading.cache).
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path

@@ -8,10 +8,11 @@ import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from hamsyr.records.model import Event
-from hamsyr.records.store import MemoryStore
+if TYPE_CHECKING:
+    from hamsyr.records.model import Event
+    from hamsyr.records.store import MemoryStore
 
 _T = TypeVar("_T")
 FORMAT = "3"  # bump when the stored layout or the record fields change
@@ -74,10 +75,10 @@ class CachedStore:
     def event_count(self) -> int:
         if "events" in self._kinds:
             return len(self._kinds["events"])
-        return self._guarded(self._read_count, MemoryStore.event_count)
+        return self._guarded(self._read_count, lambda file: file.event_count())
 
     def tags(self) -> list[str]:
-        return self._guarded(self._read_tags, MemoryStore.tags)
+        return self._guarded(self._read_tags, lambda file: file.tags())
 
     def candidates(
         self, actors: Sequence[str], since: date | None, until: date | None, tags: Sequence[str], source: str | None

@@ -6,14 +6,16 @@ from __future__ import annotations
 import marshal
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hamsyr.loading.cache._common import FORMAT, CachedStore, remove
-from hamsyr.records.codec import from_dict, to_dict
-from hamsyr.records.model import RECORD_TYPES
-from hamsyr.records.store import MemoryStore, RecordStore
+from hamsyr.records import model
+from hamsyr.records.codec import RowDecoder, plans_of, to_row
 
-_CLASSES = {record_type.plural: record_type.record_class for record_type in RECORD_TYPES}
+if TYPE_CHECKING:
+    from hamsyr.records.store import MemoryStore, RecordStore
+
+_CLASSES = {record_type.plural: record_type.record_class for record_type in model.RECORD_TYPES}
 # What reading a damaged snapshot can raise: marshal's errors, and records missing a field or of a wrong type.
 _DAMAGE = (ValueError, EOFError, KeyError, TypeError, AttributeError, IndexError)
 
@@ -21,7 +23,8 @@ _DAMAGE = (ValueError, EOFError, KeyError, TypeError, AttributeError, IndexError
 def open_snapshot(path: Path, target: Path, reread: Callable[[], MemoryStore]) -> SnapshotStore | None:
     try:
         data = marshal.loads(target.read_bytes())
-        if not (isinstance(data, dict) and data.get("format") == FORMAT and all(p in data for p in _CLASSES)):
+        expected = ("format", "plans", *_CLASSES)
+        if not (isinstance(data, dict) and data.get("format") == FORMAT and all(key in data for key in expected)):
             raise ValueError("not a snapshot of this format")
     except (OSError, *_DAMAGE):
         # Corrupt, truncated or from an incompatible hamsyr: read the file instead, and write a new cache.
@@ -31,8 +34,10 @@ def open_snapshot(path: Path, target: Path, reread: Callable[[], MemoryStore]) -
 
 
 def write_snapshot(target: Path, store: RecordStore) -> None:
-    data = {plural: [to_dict(record) for record in store.records(plural)] for plural in _CLASSES}
-    target.write_bytes(marshal.dumps({"format": FORMAT, **data}))
+    """The records as rows, with the plans to rebuild them (hamsyr.records.codec)."""
+    plans = {name: plan for record_class in _CLASSES.values() for name, plan in plans_of(record_class).items()}
+    data = {plural: [to_row(record) for record in store.records(plural)] for plural in _CLASSES}
+    target.write_bytes(marshal.dumps({"format": FORMAT, "plans": plans, **data}))
 
 
 class SnapshotStore(CachedStore):
@@ -43,7 +48,8 @@ class SnapshotStore(CachedStore):
     def __init__(self, path: Path, target: Path, reread: Callable[[], MemoryStore], data: dict[str, Any]) -> None:
         super().__init__(path, target, reread)
         self._data = data
+        self._decoder = RowDecoder(data["plans"], vars(model))
 
     def _read(self, plural: str) -> tuple[Any, ...]:
-        record_class = _CLASSES[plural]
-        return tuple(from_dict(record_class, item) for item in self._data[plural])
+        name = _CLASSES[plural].__name__
+        return tuple(self._decoder.record(name, row) for row in self._data[plural])

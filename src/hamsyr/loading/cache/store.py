@@ -21,10 +21,13 @@ import marshal
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hamsyr.loading.cache._common import FORMAT, remove
 from hamsyr.loading.cache._snapshot import open_snapshot, write_snapshot
-from hamsyr.records.store import MemoryStore, RecordStore
+
+if TYPE_CHECKING:
+    from hamsyr.records.store import MemoryStore, RecordStore
 
 SNAPSHOT_MAX_EVENTS = 2000  # above this, a filtered query reading indexed candidates beats reading all
 
