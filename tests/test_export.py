@@ -133,3 +133,16 @@ def test_file_formats_need_an_output_and_never_overwrite_silently(tmp_path: Path
     assert export("--format", "csv", "--output", str(folder))[0] == 2
     assert export("--format", "csv", "--output", str(folder), "--force")[0] == 0
     assert not (folder / "old.csv").exists() and (folder / "events.csv").exists()
+
+
+def test_both_csv_paths_share_one_writer_that_shows_controls_escaped(tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile.toml"
+    hostile.write_text('[[sources]]\nid = "doc"\ntitle = "T \\u001b[31mred \\u202egnp"\n', encoding="utf-8")
+    folder = tmp_path / "csv"
+    result = runner.invoke(app, ["--data", str(hostile), "export", "--format", "csv", "--output", str(folder)])
+    assert result.exit_code == 0, result.stderr
+    exported = (folder / "sources.csv").read_text(encoding="utf-8")
+    printed = runner.invoke(app, ["--data", str(hostile), "sources", "--format", "csv"]).stdout
+    for text in (exported, printed):
+        assert "\x1b" not in text and "\u202e" not in text and "\\x1b[31mred \\u202egnp" in text
+    assert exported.splitlines()[1] == printed.splitlines()[1]

@@ -217,6 +217,13 @@ def test_timeline_saves_svg_and_html_and_never_overwrites_silently(tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.html", "t.svg"]  # no temporary file left
 
 
+def test_a_bad_columns_value_does_not_stop_the_picture(tmp_path: Path) -> None:
+    svg = tmp_path / "t.svg"
+    result = runner.invoke(app, ["--data", str(SMALL), "timeline", "--svg", str(svg), "--json"], env={"COLUMNS": "abc"})
+    assert result.exit_code == 0, result.stderr
+    assert svg.read_text().lstrip().startswith("<svg")
+
+
 def test_shipped_base_answers_the_three_questions() -> None:
     base = load()
     assert [p.id for p in base.find_phases(on("2015"))] == ["phase-the-break"]

@@ -9,13 +9,9 @@ from typer.testing import CliRunner
 from hamsyr.cli.commands import app
 
 from .conftest import SMALL
+from .strategies import typed
 
 runner = CliRunner()
-
-# Text a user might type, including control characters, markup, Arabic, and option-like words.
-typed = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40
-) | st.sampled_from(["", " ", "--", "-x", "[bold]", "\x1b[31m", "2022-02-30", "2012/2011", "الأسد", "../"])
 
 COMMANDS = [
     ["events", "--actor"],

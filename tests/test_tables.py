@@ -20,6 +20,8 @@ from hamsyr.query.views import Listing
 from hamsyr.records.dates import parse_date
 from hamsyr.records.model import Citation, Event
 
+from .strategies import WORD
+
 
 class Tty(io.StringIO):
     def isatty(self) -> bool:
@@ -91,9 +93,6 @@ def test_a_label_value_table_has_no_header(small: FactBase) -> None:
 
     text = table_text(InfoView({"version": "1.0", "counts": {"events": 5}}), 80)
     assert text.splitlines() == ["version        1.0", "counts.events  5"]
-
-
-WORD = st.text(alphabet=st.sampled_from([*"abcdefghij-/~", "漢", "é", "ع", "“", "⚑"]), min_size=1, max_size=15)
 
 
 @settings(max_examples=40, deadline=None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console, RenderableType
@@ -20,7 +20,6 @@ from rich.theme import Theme
 
 from hamsyr._inert import visible
 from hamsyr.output._widths import column_widths
-from hamsyr.output.chart import ASCII, UNICODE, Glyphs, draw
 from hamsyr.output.screen import console_for, show
 from hamsyr.query.factbase import FactBase
 from hamsyr.query.results import Hit, Support
@@ -28,6 +27,9 @@ from hamsyr.query.views import ActorView, InfoView, Listing, PhasesView, SourceV
 from hamsyr.records.dates import FuzzyDate
 from hamsyr.records.model import Actor, Citation, Dispute, Event, Quote, Role, Source, record_date, record_label
 from hamsyr.records.model import record_type as type_of
+
+if TYPE_CHECKING:
+    from hamsyr.output.chart import Glyphs
 
 _PHASE_COLOURS = ("cyan", "magenta", "yellow", "green", "blue", "red")
 THEME = Theme(
@@ -372,6 +374,8 @@ def source_blocks(view: SourceView, base: FactBase | None) -> list[RenderableTyp
 
 def chart_text(view: TimelineView, width: int, glyphs: Glyphs) -> Text | None:
     """The timeline picture from hamsyr.output.chart: phases in colour, labels in bold."""
+    from hamsyr.output.chart import draw
+
     if view.span is None:
         return None
     events = [event for group in view.groups for event in group.events]
@@ -384,8 +388,10 @@ def chart_text(view: TimelineView, width: int, glyphs: Glyphs) -> Text | None:
     return picture
 
 
-def timeline_blocks(view: TimelineView, base: FactBase | None, width: int, glyphs: Glyphs = UNICODE) -> list[Any]:
-    picture = chart_text(view, width, glyphs)
+def timeline_blocks(view: TimelineView, base: FactBase | None, width: int, glyphs: Glyphs | None = None) -> list[Any]:
+    from hamsyr.output.chart import UNICODE
+
+    picture = chart_text(view, width, glyphs or UNICODE)
     table = _table(None, "Year", "Date", "Event", "Actors")
     for group in view.groups:
         for position, event in enumerate(group.events):
@@ -412,7 +418,7 @@ _LISTINGS: dict[str, Callable[[Any, FactBase | None], Table]] = {
 }
 
 
-def blocks_for(view: View, base: FactBase | None, width: int, glyphs: Glyphs = UNICODE) -> list[RenderableType]:
+def blocks_for(view: View, base: FactBase | None, width: int, ascii_only: bool = False) -> list[RenderableType]:
     """What the view shows, one renderable under another."""
     if isinstance(view, Listing):
         return [_LISTINGS[view.kind](list(view.items), base)]
@@ -421,7 +427,9 @@ def blocks_for(view: View, base: FactBase | None, width: int, glyphs: Glyphs = U
     if isinstance(view, SourceView):
         return source_blocks(view, base)
     if isinstance(view, TimelineView):
-        return timeline_blocks(view, base, width, glyphs)
+        from hamsyr.output.chart import ASCII, UNICODE
+
+        return timeline_blocks(view, base, width, ASCII if ascii_only else UNICODE)
     if isinstance(view, PhasesView):
         return phases_blocks(view, base)
     assert isinstance(view, InfoView)
@@ -446,8 +454,7 @@ def render_table(
         sys.stderr.write("No matches.\n")
         return
     console = console_for(out, environ, THEME)
-    glyphs = ASCII if console.options.ascii_only else UNICODE
-    show(console, lambda: _print(console, blocks_for(view, base, console.width, glyphs)), page)
+    show(console, lambda: _print(console, blocks_for(view, base, console.width, console.options.ascii_only)), page)
 
 
 def export_timeline(view: TimelineView, base: FactBase | None, width: int, kind: str) -> str:
