@@ -1,19 +1,22 @@
 """The timeline picture as text: a year axis, the phases as bands, the events as marks, one lane per actor.
 
-Layout only. It returns lines of (text, style) segments; hamsyr.output.tables colours them (Rich does, for
-SVG and HTML), and with no colour the text alone still reads. Columns are days scaled to the width, so every
-precision of date lands where it belongs; a column holding several events shows their count.
+Layout only. It returns one `rich.text.Text` a line, its parts styled by name ("hamsyr.axis",
+"hamsyr.phase-0"...) for the theme of hamsyr.output.tables to colour; with no colour the text alone still
+reads. Columns are days scaled to the width, so every precision of date lands where it belongs; a column
+holding several events shows their count.
 """
 
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import NamedTuple
 
+from rich.text import Text
+
 from hamsyr._inert import visible
 from hamsyr.query.views import Lane
 from hamsyr.records.model import Event, Phase
 
-Segment = tuple[str, str]  # (text, style name: "label", "axis", "phase-N", "event", "lane", "")
+Segment = tuple[str, str]  # a part of a line being laid out: (text, style: "label", "axis", "phase-N", ...)
 Line = list[Segment]
 
 
@@ -40,7 +43,7 @@ def draw(
     until: date,
     width: int,
     glyphs: Glyphs = UNICODE,
-) -> list[Line]:
+) -> list[Text]:
     """The picture for [since, until] in `width` columns (at least 40)."""
     width = max(width, 40)
     label_width = min(24, max(10, width // 4))
@@ -94,7 +97,14 @@ def draw(
     lines.append([label("events"), *_marks(events, place, plot, glyphs, "event")])
     for lane in lanes:
         lines.append([label(lane.label), *_marks(lane.events, place, plot, glyphs, "lane")])
-    return [[segment for segment in line if segment[0]] for line in lines]
+    return [_text(line) for line in lines]
+
+
+def _text(line: Line) -> Text:
+    text = Text(no_wrap=True, overflow="crop")
+    for piece, style in line:
+        text.append(piece, f"hamsyr.{style}" if style else "")
+    return text
 
 
 def _marks(

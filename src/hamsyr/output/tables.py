@@ -379,13 +379,8 @@ def chart_text(view: TimelineView, width: int, glyphs: Glyphs) -> Text | None:
     if view.span is None:
         return None
     events = [event for group in view.groups for event in group.events]
-    picture = Text(no_wrap=True, overflow="crop")
-    for number, line in enumerate(draw(view.phases, events, view.lanes, view.span[0], view.span[1], width, glyphs)):
-        if number:
-            picture.append("\n")
-        for text, kind in line:
-            picture.append(visible(text), f"hamsyr.{kind}" if kind else "")
-    return picture
+    lines = draw(view.phases, events, view.lanes, view.span[0], view.span[1], width, glyphs)
+    return Text("\n", no_wrap=True, overflow="crop").join(lines)
 
 
 def timeline_blocks(view: TimelineView, base: FactBase | None, width: int, glyphs: Glyphs | None = None) -> list[Any]:
