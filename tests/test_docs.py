@@ -8,6 +8,7 @@ import pytest
 
 from hamsyr.cli.commands import app
 from hamsyr.output.rows import COLUMNS
+from hamsyr.records.model import Role
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -26,9 +27,18 @@ def test_every_command_is_in_the_readme(readme: str) -> None:
 
 
 def test_every_json_field_is_in_the_readme(readme: str) -> None:
-    for kind in ("source", "actor", "event", "quote", "dispute"):
+    details = ("start", "end", "precision", "approximate", "uncertain")
+    assert "**Every date field `X` comes with** `X_start` and `X_end`" in readme
+    for detail in details:
+        assert f"`X_{detail}`" in readme
+    for kind in ("source", "actor", "event", "quote", "dispute", "phase"):
         for field in COLUMNS[kind]:
+            date_field, _, detail = field.rpartition("_")
+            if detail in details and date_field in COLUMNS[kind]:
+                continue  # one of the details every date field comes with, documented once above
             assert f"`{field}`" in readme, (kind, field)
+    for field in Role._fields:
+        assert f"`{field}`" in readme, ("role", field)
 
 
 def test_exit_codes_are_in_the_readme(readme: str) -> None:

@@ -57,8 +57,8 @@ def test_csv_folder_parses_back(tmp_path: Path, small: FactBase) -> None:
     code, _, err = export("--format", "csv", "--output", str(folder))
     assert code == 0 and "wrote" in err
     assert sorted(p.name for p in folder.iterdir()) == [
-        "actors.csv", "citations.csv", "claims.csv", "disputes.csv", "events.csv", "phases.csv", "quotes.csv",
-        "roles.csv", "sources.csv",
+        "actors.csv", "aliases.csv", "citations.csv", "claims.csv", "disputes.csv", "events.csv", "phases.csv",
+        "quotes.csv", "roles.csv", "sources.csv",
     ]  # fmt: skip
     events = list(csv.DictReader((folder / "events.csv").open(encoding="utf-8")))
     assert [row["id"] for row in events] == [e.id for e in small.events]
@@ -82,7 +82,10 @@ def test_sqlite_opens_with_sqlite3_and_searches(tmp_path: Path) -> None:
         "SELECT e.id FROM events e JOIN event_actors ea ON ea.event = e.id WHERE ea.actor = 'hafez'"
     ).fetchall() == [("yassin-visit",)]
     assert db.execute("SELECT record FROM search WHERE search MATCH 'wax'").fetchall() == [("offices-sealed",)]
-    assert db.execute("SELECT count(*) FROM citations WHERE source = 'doc-b'").fetchone() == (4,)
+    assert db.execute("SELECT count(*) FROM citations WHERE source = 'doc-b'").fetchone() == (5,)
+    assert db.execute("SELECT within FROM citations WHERE record = 'haniyeh' AND source = 'doc-b'").fetchall() == [
+        ("roles[1]",)
+    ]
     assert db.execute("SELECT speaker FROM quotes WHERE id = 'opened-the-world'").fetchone() == ("mashaal",)
     assert db.execute("SELECT actor FROM quote_speakers WHERE quote = 'opened-the-world'").fetchone() == ("mashaal",)
     if shutil.which("sqlite3"):

@@ -19,7 +19,12 @@ from hamsyr.output.rows import to_data
 from hamsyr.query.views import ActorView, Lane, Listing, PhasesView, SourceView, TimelineView, span_of
 
 # The JSON contract for events, as the README documents it (TSV uses the same columns).
-EVENT_FIELDS = ["id", "date", "date_text", "title", "summary", "actors", "places", "tags", "sources", "disputes"]
+DATE_DETAILS = ["start", "end", "precision", "approximate", "uncertain"]
+EVENT_FIELDS = [
+    *("id", "date", "date_text", "title", "summary", "actors", "places", "tags", "sources", "disputes"),
+    *("kind", "note"),  # format 2: new keys come after the old ones, whose order and meaning stay
+    *(f"date_{detail}" for detail in DATE_DETAILS),
+]
 
 HOSTILE = "[bold red]x[/] [link=http://evil.example]y[/link] \x1b[31mred\x1b[0m \x1b]0;title\x07 \x9b2J \u202egnp.exe"
 
@@ -146,15 +151,28 @@ def test_json_field_names_and_order(small: FactBase) -> None:
     assert list(event) == EVENT_FIELDS
     assert list(event["sources"][0]) == ["source", "excerpt", "attributed_to"]
     quote = to_data(Listing("quote", small.quotes))[0]
-    assert list(quote) == ["id", "speaker", "text", "date", "date_text", "context", "about", "sources", "disputes"]
+    assert list(quote) == [
+        *("id", "speaker", "text", "date", "date_text", "context", "about", "sources", "disputes"),
+        *(f"date_{detail}" for detail in DATE_DETAILS),
+    ]
     dispute = to_data(Listing("dispute", small.disputes))[0]
     assert list(dispute) == ["id", "title", "summary", "records", "claims"]
     assert list(dispute["claims"][0]) == ["claim", "sources"]
     actor = to_data(Listing("actor", [small.actor("bashar")]))[0]
-    assert list(actor) == ["id", "name", "kind", "aliases", "description", "roles"]
-    assert actor["roles"] == [{"title": "President", "organization": "syria", "start": None, "end": None}]
+    assert list(actor) == ["id", "name", "kind", "aliases", "description", "roles", "sources", "names"]
+    (president,) = actor["roles"]
+    assert list(president)[:7] == ["title", "organization", "start", "end", "last_attested", "sources", "note"]
+    assert (president["title"], president["organization"], president["start"], president["end"]) == (
+        "President", "syria", None, None,
+    )  # fmt: skip
+    # No end given: attested up to the publication of the source that cites it.
+    assert (president["last_attested"], president["last_attested_start"]) == ("2022-09~", "2022-08-01")
     source = to_data(Listing("source", small.sources))[0]
-    assert list(source) == ["id", "title", "author", "publisher", "published", "url", "language"]
+    assert list(source) == [
+        *("id", "title", "author", "publisher", "published", "url", "language", "listed_in", "retrieved"),
+        *(f"published_{detail}" for detail in DATE_DETAILS),
+        *(f"retrieved_{detail}" for detail in DATE_DETAILS),
+    ]
     detail = to_data(ActorView(small.actor("bashar"), [], [], []))
     assert list(detail)[-4:] == ["events", "quotes", "quotes_about", "members"]
     assert list(to_data(SourceView(small.sources[0], [])))[-1] == "supports"

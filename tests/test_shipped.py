@@ -61,7 +61,7 @@ def test_every_quote_is_verbatim_in_a_cited_document(shipped: FactBase, seed_tex
 
 def test_every_name_and_alias_resolves_to_its_actor(shipped: FactBase) -> None:
     for actor in shipped.actors:
-        for name in (actor.id, actor.name, *actor.aliases):
+        for name in (actor.id, actor.name, *(alias.name for alias in actor.aliases if not alias.is_descriptor)):
             assert shipped.actor(name).id == actor.id, name
 
 

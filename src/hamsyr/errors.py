@@ -21,10 +21,12 @@ class Problem(Value):
     where: str  # the record ("event 'offices-sealed'"), or "" for the file as a whole
     message: str
     column: int | None = None
+    severity: str = "error"  # or "warning": worth fixing, but the base still loads
 
     def __str__(self) -> str:
         location = ":".join(str(part) for part in (self.file, self.line, self.column) if part)
-        return f"{location}: {self.where}: {self.message}" if self.where else f"{location}: {self.message}"
+        message = f"warning: {self.message}" if self.severity == "warning" else self.message
+        return f"{location}: {self.where}: {message}" if self.where else f"{location}: {message}"
 
     def to_dict(self) -> dict[str, Any]:
         return self._asdict()

@@ -24,6 +24,7 @@ from hamsyr.cli.options import (
     Force,
     FormatChoice,
     Json,
+    Kinds,
     Limit,
     On,
     Output,
@@ -142,6 +143,7 @@ def events(
     tag: Tags = None,
     source: CitedSource = None,
     text: Words = None,
+    kind: Kinds = None,
     limit: Limit = None,
     reverse: Reverse = False,
     fields: Fields = None,
@@ -149,8 +151,8 @@ def events(
     as_json: Json = False,
     data: Data = None,
 ) -> None:
-    """Events in date order, filtered by actor, dates, tag, source or words."""
-    filters = EventFilters(actor or (), since, until, on, tag or (), source, text)
+    """Events in date order, filtered by actor, dates, tag, source, words or kind."""
+    filters = EventFilters(actor or (), since, until, on, tag or (), source, text, kind or ())
     _answer(ctx, data, Output(fmt, as_json, fields), lambda asked: views.events_view(asked, filters, limit, reverse))
 
 
@@ -374,11 +376,12 @@ def export(
     tag: Tags = None,
     source: CitedSource = None,
     text: Words = None,
+    kind: Kinds = None,
     data: Data = None,
 ) -> None:
     """The whole base, or the part the filters select, for other tools: JSON, JSON Lines, a CSV folder,
     SQLite, TimelineJS, or the actor graph for Graphviz (dot) and Mermaid."""
-    filters = EventFilters(actor or (), since, until, on, tag or (), source, text)
+    filters = EventFilters(actor or (), since, until, on, tag or (), source, text, kind or ())
     try:
         from hamsyr.export.formats import export_base
 
@@ -417,18 +420,22 @@ def schema() -> None:
 def validate(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print the problems as a JSON array.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Count warnings (uncited statements) as errors.")] = False,
     data: Data = None,
 ) -> None:
-    """Check the fact base; list every problem (exit 3 if any)."""
+    """Check the fact base; list every problem (exit 3 if any error)."""
     from hamsyr.loading.load import check
 
     try:
         path = _data_path(ctx, data)
         problems = check(path)
         render(views.ValidationView(path, problems), Format.JSON if as_json else Format.TSV, sys.stdout)
-        if problems:
-            raise ProblemsFound(f"{len(problems)} problem(s) in {path}")
-        sys.stderr.write(f"hamsyr: {visible(str(path))} is valid\n")
+        warnings = sum(1 for problem in problems if problem.severity == "warning")
+        of_them = f", {warnings} of them warnings" if warnings and warnings < len(problems) else ""
+        if len(problems) > warnings or (strict and warnings):
+            raise ProblemsFound(f"{len(problems)} problem(s) in {path}{of_them}")
+        with_warnings = f", with {warnings} warning(s): statements that cite no source" if warnings else ""
+        sys.stderr.write(f"hamsyr: {visible(str(path))} is valid{with_warnings}\n")
     except HamsyrError as error:
         raise _fail(error) from None
 

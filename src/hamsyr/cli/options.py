@@ -13,6 +13,7 @@ from hamsyr._values import Value
 from hamsyr.errors import HamsyrError, QueryError
 from hamsyr.output.formats import Format
 from hamsyr.records.dates import DateError, FuzzyDate, parse_date
+from hamsyr.records.model import EventKind
 
 if TYPE_CHECKING:
     from hamsyr.query.factbase import FactBase
@@ -65,7 +66,7 @@ def complete_actor(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]
     base = _base_for_completion(ctx)
     if base is None:
         return []
-    return _matching(incomplete, ((a.id, a.name, (a.name, *a.aliases)) for a in base.actors))
+    return _matching(incomplete, ((a.id, a.name, (a.name, *(alias.name for alias in a.aliases))) for a in base.actors))
 
 
 def complete_source(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
@@ -131,6 +132,15 @@ Actors = Annotated[
 Tags = Annotated[
     list[str] | None,
     typer.Option(metavar="TAG", help="With this tag (repeat: all of them).", autocompletion=complete_tag),
+]
+Kinds = Annotated[
+    list[EventKind] | None,
+    typer.Option(
+        "--kind",
+        case_sensitive=False,
+        help="Of this kind: occurrence, statement (an actor's own), report (relayed from others) or assessment "
+        "(an analyst's judgment); repeat for any of them.",
+    ),
 ]
 CitedSource = Annotated[
     str | None, typer.Option(metavar="ID", help="Citing this source.", autocompletion=complete_source)

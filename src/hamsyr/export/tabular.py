@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from hamsyr._files import atomic_path
-from hamsyr.output.rows import LIST_SEPARATOR, write_csv
+from hamsyr.output.rows import COLUMNS, LIST_SEPARATOR, flat_row, write_csv
 from hamsyr.query.factbase import FactBase
 from hamsyr.records.codec import to_dict
 from hamsyr.records.dates import FuzzyDate
 from hamsyr.records.fields import Declared, Kind, fields_of
 from hamsyr.records.model import RECORD_TYPES, Citation
 
-CITATION_COLUMNS = ("record_type", "record", "claim", "source", "excerpt", "attributed_to")
+CITATION_COLUMNS = ("record_type", "record", "claim", "source", "excerpt", "attributed_to", "within")
 
 
 class _Table(NamedTuple):
@@ -47,13 +47,15 @@ class _Column(NamedTuple):
     field: Declared
     name: str
     sql: str
-    part: str = "value"  # or "start", "end": the first or last day a date covers
+    part: str = "value"  # or "start", "end": the first or last day a date covers; "shorthand": names of tables
 
 
 def _columns(record_class: type, has_id: bool) -> list[_Column]:
     columns = []
     for declared in fields_of(record_class):
         field = declared.field
+        if field.kind is Kind.TABLES and field.shorthand:  # aliases: their names joined in a cell too
+            columns.append(_Column(declared, declared.name, "TEXT", "shorthand"))
         if field.kind is Kind.TABLES:
             continue
         sql = "TEXT"
@@ -73,8 +75,10 @@ def _value(column: _Column, record: Any) -> Any:
     value = getattr(record, column.field.name)
     if value is None:
         return None
+    if column.part == "shorthand":
+        return LIST_SEPARATOR.join(getattr(item, column.field.field.shorthand) for item in value)
     if column.part != "value":
-        return (value.start if column.part == "start" else value.end).isoformat()
+        return (value.first_day if column.part == "start" else value.last_day).isoformat()
     if isinstance(value, FuzzyDate):
         return value.text
     if column.field.field.kind is Kind.CHOICE:
@@ -137,8 +141,8 @@ def _as_tuple(value: Any) -> tuple[Any, ...]:
 
 
 def citation_rows(base: FactBase) -> Iterator[dict[str, Any]]:
-    """Every citation with the record it supports (and, inside a list of tables such as a dispute's claims,
-    the position of that table)."""
+    """Every citation with the record it supports; one inside a table of the record says which (`within`:
+    "roles[0]", "claims[1]"...), and inside a dispute's claims `claim` is the claim's position too."""
     for record_type in RECORD_TYPES:
         for record in base.store.records(record_type.plural):
             for declared in fields_of(record_type.record_class):
@@ -146,38 +150,45 @@ def citation_rows(base: FactBase) -> Iterator[dict[str, Any]]:
                     continue
                 items = getattr(record, declared.name)
                 if _is_citations(declared):
-                    for citation in items:
-                        yield {
-                            "record_type": record_type.singular,
-                            "record": record.id,
-                            "claim": None,
-                            **to_dict(citation),
-                        }
+                    yield from _citation_rows(record_type.singular, record.id, items, None, None)
                     continue
                 for position, item in enumerate(items):
                     for inner in fields_of(declared.of):
                         if _is_citations(inner):
-                            for citation in getattr(item, inner.name):
-                                yield {
-                                    "record_type": record_type.singular,
-                                    "record": record.id,
-                                    "claim": position,
-                                    **to_dict(citation),
-                                }
+                            claim = position if declared.name == "claims" else None
+                            within = f"{declared.name}[{position}]"
+                            yield from _citation_rows(
+                                record_type.singular, record.id, getattr(item, inner.name), claim, within
+                            )
+
+
+def _citation_rows(
+    record_type: str, record: str, citations: Iterable[Citation], claim: int | None, within: str | None
+) -> Iterator[dict[str, Any]]:
+    for citation in citations:
+        yield {"record_type": record_type, "record": record, "claim": claim, **to_dict(citation), "within": within}
 
 
 def write_csv_folder(base: FactBase, target: Path, *, replace: bool = False) -> list[str]:
-    """One CSV file per table (see the module's rules), dates as written; the names of the files written."""
+    """One CSV file per record type, with the columns of `--format csv`, and one per table inside records
+    (see the module's rules), dates as written; the names of the files written."""
     written = []
+    own = {record_type.plural: record_type for record_type in RECORD_TYPES}
     with atomic_path(target, replace=replace, folder=True) as folder:
         for table in _tables(base):
-            if table.csv:
-                name = f"{table.name}.csv"
-                keep = [n for n, (column, _) in enumerate(table.columns) if not column.endswith(_DAY_SUFFIXES)]
-                with (folder / name).open("w", encoding="utf-8", newline="") as out:
+            if not table.csv:
+                continue
+            name = f"{table.name}.csv"
+            with (folder / name).open("w", encoding="utf-8", newline="") as out:
+                if table.name in own:  # a record type: exactly what `--format csv` prints
+                    columns = COLUMNS[own[table.name].singular]
+                    rows = (flat_row(to_dict(r), columns) for r in base.store.records(table.name))
+                    write_csv(columns, rows, out)
+                else:
+                    keep = [n for n, (column, _) in enumerate(table.columns) if not column.endswith(_DAY_SUFFIXES)]
                     header = [table.columns[n][0].strip('"') for n in keep]
                     write_csv(header, ([row[n] for n in keep] for row in table.rows), out)
-                written.append(name)
+            written.append(name)
     return written
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from hamsyr.errors import Problem
 from hamsyr.records.dates import DateError, FuzzyDate, parse_date
 from hamsyr.records.fields import Declared, Kind, file_fields, id_pattern
-from hamsyr.records.model import RECORD_TYPES, Dispute, RecordType
+from hamsyr.records.model import FORMATS, RECORD_TYPES, Dispute, RecordType
 from hamsyr.records.store import MemoryStore
 
 _PLURALS = {record_type.plural: record_type for record_type in RECORD_TYPES}
@@ -110,17 +110,21 @@ class _Validator:
             return self._lines.record(plural, index)
         return self._lines.field(plural, index, field)
 
-    def report(self, place: _Place, field: str | None, message: str) -> None:
+    def report(self, place: _Place, field: str | None, message: str, severity: str = "error") -> None:
         prefix = f"field '{field}': " if field else ""
         line = self.line_of(place.plural, place.index, field)
-        self.problems.append(Problem(self.file, line, place.where, prefix + message))
+        self.problems.append(Problem(self.file, line, place.where, prefix + message, severity=severity))
 
     def check_document(self, document: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
         """Each record type's tables, after checking the top level has only known arrays of tables."""
         tables: dict[str, list[dict[str, Any]]] = {}
         for key, value in document.items():
-            if key not in _PLURALS:
-                expected = ", ".join(_PLURALS)
+            if key == "format":
+                if value not in FORMATS:
+                    message = f"format = {value!r} is not a fact base format hamsyr reads (it reads {FORMATS})"
+                    self.problems.append(Problem(self.file, None, "", message))
+            elif key not in _PLURALS:
+                expected = ", ".join(("format", *_PLURALS))
                 self.problems.append(
                     Problem(self.file, None, "", f"unknown top-level key '{key}' (expected {expected})")
                 )
@@ -207,18 +211,29 @@ class _Validator:
                 assert field.target is not None
                 self._refs.extend((place, name, field.target, item) for item in raw)
             return tuple(raw)
-        # Kind.TABLES
+        # Kind.TABLES; with a shorthand, a string stands for a table with just that field (an alias's name)
+        if field.shorthand and isinstance(raw, list):
+            raw = [{field.shorthand: item} if isinstance(item, str) else item for item in raw]
         if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
-            return bad(f"must be a list of tables {field.shape}, not {_type_name(raw)}")
+            return bad(f"must be a list of {field.shape}, not {_type_name(raw)}")
         if len(raw) < field.min_items:
             return bad(field.too_few or f"needs at least {field.min_items} tables")
         built = (self.record(declared.of, item, place.inside(f"{name}[{n}].")) for n, item in enumerate(raw))
         return tuple(item for item in built if item is not None)
 
-    def check_references(self, ids: Mapping[str, str]) -> None:
+    def check_references(self, ids: Mapping[str, str], listed: Mapping[str, str]) -> None:
+        """Every reference names a record of the right type; no citation cites a source that is only listed
+        (`listed` maps such sources to the document that lists them)."""
         for place, name, target, value in self._refs:
             found = ids.get(value)
             wanted = _TARGET_NAMES[target]
+            if value in listed and name.endswith(".source"):
+                self.report(
+                    place,
+                    name,
+                    f"'{value}' is only listed in '{listed[value]}' as further reading: a title nobody here has "
+                    "read is no evidence; cite the document the fact was read in",
+                )
             if found is None:
                 self.report(
                     place, name, f"unknown {wanted} '{value}': add {_a(wanted)} with that id or fix the reference"
@@ -286,12 +301,50 @@ def validate(path: Path, document: Mapping[str, Any], text: str) -> tuple[Memory
     ids: dict[str, str] = {}
     for record_type, record in _records(validator, tables, ids):
         built[record_type.plural].append(record)
-    validator.check_references(ids)
+    listed = {source.id: source.listed_in for source in built["sources"] if source.listed_in}
+    validator.check_references(ids, listed)
+    _check_citations(validator, tables, built)
     problems = sorted(validator.problems, key=lambda p: p.line or 0)
-    if problems:
+    if any(problem.severity == "error" for problem in problems):
         return None, problems
     disputes = built["disputes"]
     records = {plural: tuple(items) for plural, items in built.items()}
     records["events"] = _mark_disputed(built["events"], disputes)
     records["quotes"] = _mark_disputed(built["quotes"], disputes)
-    return MemoryStore(path, records), []
+    records["actors"] = _with_last_attested(built["actors"], built["sources"])
+    return MemoryStore(path, records), problems
+
+
+def _check_citations(
+    validator: _Validator, tables: Mapping[str, list[dict[str, Any]]], built: Mapping[str, list[Any]]
+) -> None:
+    """Warn about statements that cite nothing: roles, and actor descriptions."""
+    for index, actor in enumerate(built["actors"]):
+        place = _Place("actors", index, f"actor '{actor.id}'")
+        if actor.description and not actor.sources:
+            validator.report(
+                place, "description", "cites no source; add sources = [...] with an excerpt that states it", "warning"
+            )
+        for number, role in enumerate(actor.roles):
+            if not role.sources:
+                validator.report(
+                    place,
+                    f"roles[{number}].title",
+                    f"the role {role.title!r} cites no source; add sources = [...] to it",
+                    "warning",
+                )
+
+
+def _with_last_attested(actors: list[Any], sources: list[Any]) -> tuple[Any, ...]:
+    """Actors whose open roles (no end, no last_attested) are attested up to the latest citing source."""
+    published = {source.id: source.published for source in sources if source.published is not None}
+    changed = []
+    for actor in actors:
+        roles = []
+        for role in actor.roles:
+            dates = [published[c.source] for c in role.sources if c.source in published]
+            if role.end is None and role.last_attested is None and dates:
+                role = role._replace(last_attested=max(dates, key=lambda d: d.last_day))
+            roles.append(role)
+        changed.append(actor._replace(roles=tuple(roles)))
+    return tuple(changed)

@@ -95,7 +95,7 @@ def parsed(path: Path, environ: Mapping[str, str] = os.environ, *, write_cache: 
     data = read_bytes(path, environ)
     store, problems = _validated(path, data)
     if store is None:
-        raise FactBaseError(problems)
+        raise FactBaseError([problem for problem in problems if problem.severity == "error"])
     if write_cache:
         from hamsyr.loading.cache import store as cache
 

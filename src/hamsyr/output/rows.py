@@ -22,7 +22,7 @@ from hamsyr.query.views import (
     ValidationView,
     View,
 )
-from hamsyr.records.codec import date_text, to_dict
+from hamsyr.records.codec import date_text, json_keys, to_dict
 from hamsyr.records.model import RECORD_TYPES, Actor, Role, record_date, record_label, record_type
 
 LIST_SEPARATOR = "|"  # how list fields are joined in TSV and CSV
@@ -68,9 +68,15 @@ class SupportRow(Value):
         )  # fmt: skip
 
 
-# The columns of each kind of listing: the record's declared fields, or the row's.
-COLUMNS: dict[str, tuple[str, ...]] = {t.singular: t.record_class._fields for t in RECORD_TYPES}
-COLUMNS["role-holder"] = Actor._fields
+def _columns(record_class: type) -> tuple[str, ...]:
+    """The JSON keys of a record but the tables that a cell cannot hold (the names of an actor's aliases are
+    in `aliases`)."""
+    return tuple(key for key in json_keys(record_class) if key != "names")
+
+
+# The columns of each kind of listing: the record's keys, or the row's.
+COLUMNS: dict[str, tuple[str, ...]] = {t.singular: _columns(t.record_class) for t in RECORD_TYPES}
+COLUMNS["role-holder"] = COLUMNS["actor"]
 COLUMNS["hit"] = tuple(name for name in HitRow._fields if name != "spans")
 COLUMNS["support"] = SupportRow._fields
 

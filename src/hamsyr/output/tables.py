@@ -25,7 +25,18 @@ from hamsyr.query.factbase import FactBase
 from hamsyr.query.results import Hit, Support
 from hamsyr.query.views import ActorView, InfoView, Listing, PhasesView, SourceView, TimelineView, View
 from hamsyr.records.dates import FuzzyDate
-from hamsyr.records.model import Actor, Citation, Dispute, Event, Quote, Role, Source, record_date, record_label
+from hamsyr.records.model import (
+    Actor,
+    Alias,
+    Citation,
+    Dispute,
+    Event,
+    Quote,
+    Role,
+    Source,
+    record_date,
+    record_label,
+)
 from hamsyr.records.model import record_type as type_of
 
 if TYPE_CHECKING:
@@ -39,6 +50,7 @@ THEME = Theme(
         "hamsyr.phrase": "italic dim",
         "hamsyr.match": "bold reverse",
         "hamsyr.disputed": "yellow",
+        "hamsyr.said": "italic",
         "hamsyr.axis": "dim",
         "hamsyr.label": "bold",
         "hamsyr.event": "bold",
@@ -46,13 +58,8 @@ THEME = Theme(
         **{f"hamsyr.phase-{n}": colour for n, colour in enumerate(_PHASE_COLOURS)},
     }
 )
-_TITLE, _DIM, _PHRASE, _MATCH, _DISPUTED = (
-    "hamsyr.title",
-    "hamsyr.dim",
-    "hamsyr.phrase",
-    "hamsyr.match",
-    "hamsyr.disputed",
-)
+_TITLE, _DIM, _PHRASE, _MATCH = "hamsyr.title", "hamsyr.dim", "hamsyr.phrase", "hamsyr.match"
+_DISPUTED, _SAID = "hamsyr.disputed", "hamsyr.said"
 # Columns that hold ids and codes: kept on one line, as they are what one types next.
 _IDS = {"ID", "Sources", "Type"}
 # Share of the width each other column may take: free text gets the most, short codes the least.
@@ -114,9 +121,8 @@ def _fit(table: Table, width: int) -> None:
 
 def _date_cell(value: FuzzyDate | None, date_text: str | None = None) -> Text:
     cell = safe(value.text if value else "undated", "" if value else _DIM)
-    if value is not None and (value.approximate or value.uncertain):
-        flags = ", ".join(word for word, on in (("approx.", value.approximate), ("uncertain", value.uncertain)) if on)
-        cell.append(f" ({flags})", style=_DIM)
+    if value is not None and value.qualifiers():
+        cell.append(f" ({value.qualifiers()})", style=_DIM)
     if date_text:
         cell.append("\n")
         _add(cell, f"“{date_text}”", _PHRASE)
@@ -131,10 +137,21 @@ def _sources(citations: Sequence[Citation]) -> Text:
     return safe("\n".join(dict.fromkeys(c.source for c in citations)))
 
 
-def _titled(title: str, summary: str | None = None, disputes: Sequence[str] = ()) -> Text:
+def attribution(citations: Iterable[Citation]) -> str:
+    """Who the sources say makes a claim: "per Syrian sources; per Hamas officials", or ""."""
+    return "; ".join(f"per {who}" for who in dict.fromkeys(c.attributed_to for c in citations if c.attributed_to))
+
+
+def _titled(
+    title: str, summary: str | None = None, disputes: Sequence[str] = (), said: str = "", kind: str | None = None
+) -> Text:
+    """A record's title, its summary, what it is and who says so, and whether the sources disagree on it."""
     cell = safe(title, _TITLE)
     if summary:
         _add(cell.append("\n"), summary)
+    provenance = " · ".join(part for part in (kind if kind and kind != "occurrence" else "", said) if part)
+    if provenance:
+        _add(cell, f"\n{provenance}", _SAID)
     if disputes:
         # The sources disagree about this record: say so where it is read, and where to look.
         _add(cell, f"\n⚑ disputed: {', '.join(disputes)}", _DISPUTED)
@@ -146,7 +163,7 @@ def events_table(events: Sequence[Event], base: FactBase | None, title: str | No
     for event in events:
         table.add_row(
             _date_cell(event.date, event.date_text),
-            _titled(event.title, event.summary, event.disputes),
+            _titled(event.title, event.summary, event.disputes, attribution(event.sources), event.kind),
             _names(base, event.actors),
             _sources(event.sources),
         )
@@ -159,6 +176,8 @@ def quotes_table(quotes: Sequence[Quote], base: FactBase | None, title: str | No
         text = safe(f"“{quote.text}”")
         if quote.context:
             _add(text.append("\n"), quote.context, _DIM)
+        if attribution(quote.sources):
+            _add(text, f"\n{attribution(quote.sources)}", _SAID)
         if quote.disputes:
             _add(text, f"\n⚑ disputed: {', '.join(quote.disputes)}", _DISPUTED)
         table.add_row(
@@ -178,7 +197,7 @@ def actors_table(actors: Sequence[Actor], base: FactBase | None = None) -> Table
             safe(actor.id),
             safe(actor.name, _TITLE),
             safe(actor.kind.value),
-            safe(", ".join(actor.aliases)),
+            safe(", ".join(alias.name for alias in actor.aliases if not alias.is_descriptor)),
             safe(actor.description),
         )
     return table
@@ -207,7 +226,7 @@ def disputes_table(disputes: Sequence[Dispute], base: FactBase | None = None) ->
                 claims.append("\n\n")
             _add(claims, f"• {claim.claim}")
             for citation in claim.sources:
-                who = f" (attributed to {citation.attributed_to})" if citation.attributed_to else ""
+                who = f" ({attribution([citation])})" if citation.attributed_to else ""
                 _add(claims, f"\n  {citation.source}{who}: “{citation.excerpt}”", _DIM)
         point = _titled(dispute.title, dispute.summary)
         if dispute.records:
@@ -235,6 +254,8 @@ def hits_table(hits: Sequence[Hit], base: FactBase | None = None) -> Table:
             label = safe(record_label(hit.record), _TITLE)
             _add(label.append("\n"), f"{hit.field}: ", _DIM)
             label.append_text(_highlighted(hit.passage, hit.spans))
+        if isinstance(hit.record, Event | Quote) and attribution(hit.record.sources):
+            _add(label, f"\n{attribution(hit.record.sources)}", _SAID)
         when = record_date(hit.record)
         # Actors and disputes have no date of their own: leave the cell empty rather than say "undated".
         if isinstance(hit.record, Event | Quote):
@@ -250,7 +271,7 @@ def supports_table(supports: Sequence[Support], base: FactBase | None = None, ti
     for support in supports:
         excerpt = safe(f"“{support.citation.excerpt}”")
         if support.citation.attributed_to:
-            _add(excerpt, f"\n(attributed to {support.citation.attributed_to})", _DIM)
+            _add(excerpt, f"\n{attribution([support.citation])}", _SAID)
         table.add_row(
             safe(type_of(support.record)),
             safe(support.record.id),
@@ -274,6 +295,27 @@ def _fields(pairs: Iterable[tuple[str, str | None]], title: str | None = None) -
     return table
 
 
+def _until_cell(role: Role) -> Text:
+    """A role's end, or, when the sources give none, the latest date they attest it: unknown is not ongoing."""
+    if role.end is not None:
+        return _date_cell(role.end)
+    if role.last_attested is not None:
+        return _add(Text("last attested ", _DIM), role.last_attested.text)
+    return Text()
+
+
+def _referred(alias: Alias) -> str:
+    """A descriptor or a document's label, with who uses it."""
+    users = ", ".join(dict.fromkeys(c.source for c in alias.sources))
+    return f"“{alias.name}”" + (f" ({users})" if users else "")
+
+
+def _cited(citations: Sequence[Citation]) -> str:
+    return "; ".join(
+        f"{c.source}" + (f" (per {c.attributed_to})" if c.attributed_to else "") + f": “{c.excerpt}”" for c in citations
+    )
+
+
 def _period(start: FuzzyDate | None, end: FuzzyDate | None) -> str:
     """From one date to another; an open end is shown as an ellipsis."""
     return f"{start.text if start else '…'} → {end.text if end else '…'}"
@@ -285,7 +327,8 @@ def role_text(role: Role, base: FactBase | None) -> Text:
     if role.organization:
         text.append(", ").append_text(_names(base, [role.organization]))
     if role.dated:
-        _add(text, f" ({_period(role.start, role.end)})", _DIM)
+        end = role.end or role.last_attested
+        _add(text, f" ({_period(role.start, end)}{'' if role.end or not end else ', last attested'})", _DIM)
     else:
         text.append(" (dates unknown)", _DIM)
     return text
@@ -316,13 +359,16 @@ def phases_blocks(view: PhasesView, base: FactBase | None) -> list[RenderableTyp
 
 def actor_blocks(view: ActorView, base: FactBase | None) -> list[RenderableType]:
     actor = view.actor
+    referred = [alias for alias in actor.aliases if alias.is_descriptor]
     blocks: list[RenderableType] = [
         _fields(
             [
                 ("id", actor.id),
                 ("kind", actor.kind.value),
-                ("aliases", ", ".join(actor.aliases)),
+                ("aliases", ", ".join(alias.name for alias in actor.aliases if not alias.is_descriptor)),
+                ("also referred to as", "; ".join(_referred(alias) for alias in referred)),
                 ("description", actor.description),
+                ("described in", _cited(actor.sources)),
             ],
             title=actor.name,
         )
@@ -330,13 +376,15 @@ def actor_blocks(view: ActorView, base: FactBase | None) -> list[RenderableType]
     if view.on and not actor.roles and not view.members:
         blocks.append(Text(f"No role the sources date is known to have been held on {view.on}.", _DIM))
     if actor.roles:
-        roles = _table(f"Roles on {view.on}" if view.on else "Roles", "Role", "Organization", "From", "Until")
+        title = f"Roles on {view.on}" if view.on else "Roles"
+        roles = _table(title, "Role", "Organization", "From", "Until", "Sources")
         for role in actor.roles:
             roles.add_row(
-                safe(role.title),
+                _add(safe(role.title), f"\n{role.note}" if role.note else "", _DIM),
                 _names(base, [role.organization]) if role.organization else Text(),
                 _date_cell(role.start) if role.start else Text(),
-                _date_cell(role.end) if role.end else Text(),
+                _until_cell(role),
+                _sources(role.sources),
             )
         blocks.append(roles)
     if view.members:
@@ -394,7 +442,7 @@ def timeline_blocks(view: TimelineView, base: FactBase | None, width: int, glyph
             table.add_row(
                 year,
                 _date_cell(event.date, event.date_text),
-                _titled(event.title),
+                _titled(event.title, said=attribution(event.sources), kind=event.kind),
                 _names(base, event.actors),
                 end_section=position == len(group.events) - 1,
             )
@@ -413,8 +461,22 @@ _LISTINGS: dict[str, Callable[[Any, FactBase | None], Table]] = {
 }
 
 
+def sources_blocks(sources: Sequence[Source], base: FactBase | None = None) -> list[RenderableType]:
+    """The documents the facts are drawn from; apart, the titles they only list, which are no evidence."""
+    read = [source for source in sources if not source.listed_in]
+    listed = [source for source in sources if source.listed_in]
+    blocks: list[RenderableType] = [sources_table(read)] if read else []
+    for lister in dict.fromkeys(source.listed_in for source in listed):
+        table = sources_table([source for source in listed if source.listed_in == lister])
+        table.title = visible(f"Listed as further reading in {lister}: titles only, not read, never cited")
+        blocks.append(table)
+    return blocks
+
+
 def blocks_for(view: View, base: FactBase | None, width: int, ascii_only: bool = False) -> list[RenderableType]:
     """What the view shows, one renderable under another."""
+    if isinstance(view, Listing) and view.kind == "source":
+        return sources_blocks(list(view.items))  # type: ignore[arg-type]
     if isinstance(view, Listing):
         return [_LISTINGS[view.kind](list(view.items), base)]
     if isinstance(view, ActorView):

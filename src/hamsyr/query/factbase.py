@@ -21,6 +21,7 @@ from hamsyr.records.model import (
     ActorKind,
     Dispute,
     Event,
+    EventKind,
     Phase,
     Quote,
     Record,
@@ -201,9 +202,11 @@ class FactBase:
         text: str | None = None,
         limit: int | None = None,
         reverse: bool = False,
+        kinds: Sequence[EventKind] = (),
     ) -> list[Event]:
         """Events involving every one of `actors` (ids), overlapping `dates`, with all `tags`, citing `source`,
-        containing every word of `text`; in date order (undated last), newest first with `reverse`."""
+        containing every word of `text`, of one of `kinds`; in date order (undated last), newest first with
+        `reverse`."""
         wanted_actors, wanted_tags = set(actors), set(tags)
         pool: Iterable[Event]
         if actors or tags or source or not dates.is_open:
@@ -218,8 +221,47 @@ class FactBase:
             and wanted_tags <= set(event.tags)
             and dates.admits(event.date)
             and (source is None or any(c.source == source for c in event.sources))
+            and (not kinds or event.kind in kinds)
         ]
         return _ordered(self._with_text(chosen, text), limit, reverse)
+
+    def undated_events(
+        self,
+        actors: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        source: str | None = None,
+        text: str | None = None,
+        kinds: Sequence[EventKind] = (),
+    ) -> int:
+        """How many undated events pass the other filters: what a date filter leaves out."""
+        wanted_actors, wanted_tags = set(actors), set(tags)
+        chosen = [
+            event
+            for event in self.store.undated(actors, tags, source)
+            if wanted_actors <= set(event.actors)
+            and wanted_tags <= set(event.tags)
+            and (source is None or any(c.source == source for c in event.sources))
+            and (not kinds or event.kind in kinds)
+        ]
+        return len(self._with_text(chosen, text))
+
+    def last_attested(self, role: str | None, day: date) -> list[tuple[Actor, Role]]:
+        """The holders of roles (whose title or organization has the words of `role`) that the sources last
+        attest before `day`, latest first: what the base can say when nobody is attested on that day."""
+        from hamsyr.query.search import TextQuery
+
+        query = TextQuery.of(role)
+        found = [
+            (actor, held)
+            for actor in self.actors
+            for held in actor.roles
+            if held.dated
+            and held.horizon is not None
+            and held.horizon.last_day < day
+            and self._role_matches(held, query)
+        ]
+        latest = max((held.horizon.last_day for _, held in found if held.horizon), default=None)
+        return [(actor, held) for actor, held in found if held.horizon and held.horizon.last_day == latest]
 
     def _with_text(self, records: list[_Dated], text: str | None) -> list[_Dated]:
         if not text:

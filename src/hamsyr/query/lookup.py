@@ -20,7 +20,10 @@ class ActorMatch(NamedTuple):
 
 
 def names_of(actors: Sequence[Actor]) -> NameIndex:
-    return NameIndex((actor.id, (actor.name, *actor.aliases)) for actor in actors)
+    """The actors' names and spellings; descriptors ("the Syrian leadership") rank below them."""
+    names = [(a.id, (a.name, *(alias.name for alias in a.aliases if not alias.is_descriptor))) for a in actors]
+    descriptors = [(a.id, [alias.name for alias in a.aliases if alias.is_descriptor]) for a in actors]
+    return NameIndex(names, descriptors=descriptors)
 
 
 def resolve_actor(names: NameIndex, actors: Mapping[str, Actor], name: str) -> ActorMatch:

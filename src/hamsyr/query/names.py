@@ -182,6 +182,7 @@ class _Key(NamedTuple):
     owner: str
     loose: tuple[str, ...]
     skeleton: tuple[str, ...]
+    rank: int = 0  # 0: a name; 1: a way of referring to the owner ("the Syrian leadership"), tried after names
 
 
 class NameIndex:
@@ -193,18 +194,27 @@ class NameIndex:
     when one owner is clearly best. Each level may find several owners: the name is then ambiguous.
     """
 
-    def __init__(self, names: Iterable[tuple[str, Iterable[str]]], cutoff: float = 0.82) -> None:
+    def __init__(
+        self,
+        names: Iterable[tuple[str, Iterable[str]]],
+        cutoff: float = 0.82,
+        descriptors: Iterable[tuple[str, Iterable[str]]] = (),
+    ) -> None:
+        """`names`: (owner, its names); `descriptors`: (owner, ways of referring to it), which match only where
+        no name does."""
         self.cutoff = cutoff
         self.ids: set[str] = set()
         self.keys: list[_Key] = []
-        for owner, owner_names in names:
-            self.ids.add(owner)
-            seen: set[tuple[str, ...]] = set()
-            for name in (owner, *owner_names):
-                loose = tuple(loose_words(name))
-                if loose and loose not in seen:
-                    seen.add(loose)
-                    self.keys.append(_Key(owner, loose, tuple(skeleton(word) for word in loose)))
+        seen: set[tuple[str, tuple[str, ...]]] = set()
+        for rank, entries in enumerate((names, descriptors)):
+            for owner, owner_names in entries:
+                if rank == 0:
+                    self.ids.add(owner)
+                for name in (owner, *owner_names) if rank == 0 else owner_names:
+                    loose = tuple(loose_words(name))
+                    if loose and (owner, loose) not in seen:
+                        seen.add((owner, loose))
+                        self.keys.append(_Key(owner, loose, tuple(skeleton(word) for word in loose), rank))
 
     def resolve(self, query: str) -> Resolution:
         text = query.strip()
@@ -221,9 +231,10 @@ class NameIndex:
             ("spelling", lambda key: all(any(word_match(q, w) for w in key.loose) for q in loose)),
         )
         for how, test in levels:
-            owners = _unique(key.owner for key in self.keys if test(key))
-            if owners:
-                return Resolution(tuple(owners), how)
+            for rank in (0, 1):
+                owners = _unique(key.owner for key in self.keys if key.rank == rank and test(key))
+                if owners:
+                    return Resolution(tuple(owners), how)
         return self._fuzzy(" ".join(loose), " ".join(shape))
 
     def _fuzzy(self, loose: str, shape: str) -> Resolution:

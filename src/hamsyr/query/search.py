@@ -70,7 +70,7 @@ def _searchable(record: Record, name_of: Callable[[str], str]) -> list[tuple[str
         parts += [(n, _ASIDE_WEIGHT, v) for n, v in (("author", record.author), ("publisher", record.publisher)) if v]
     elif isinstance(record, Actor):
         parts += [("name", _TITLE_WEIGHT, record.name)]
-        parts += [("aliases", _TITLE_WEIGHT, alias) for alias in record.aliases]
+        parts += [("aliases", _BODY_WEIGHT if a.is_descriptor else _TITLE_WEIGHT, a.name) for a in record.aliases]
         parts += [("description", _BODY_WEIGHT, record.description)] if record.description else []
         parts += [("roles", _ASIDE_WEIGHT, role.title) for role in record.roles]
     elif isinstance(record, Event):

@@ -15,7 +15,7 @@ from hamsyr.errors import Problem, QueryError
 from hamsyr.query.factbase import FactBase
 from hamsyr.query.results import SEARCH_ORDER, DateRange, Hit, Support, YearGroup
 from hamsyr.records.dates import FuzzyDate
-from hamsyr.records.model import Actor, ActorKind, Event, Phase, Quote, Record, Role, Source
+from hamsyr.records.model import Actor, ActorKind, Event, EventKind, Phase, Quote, Record, Role, Source
 
 # --- views ------------------------------------------------------------------------------------------------
 
@@ -143,6 +143,7 @@ class EventFilters(Value):
     tags: Sequence[str] = ()
     source: str | None = None
     text: str | None = None
+    kinds: Sequence[EventKind] = ()
 
     def resolved(self, asked: Asked) -> dict[str, Any]:
         """The keyword arguments of FactBase.find_events: names as ids, tags and the source checked."""
@@ -152,6 +153,7 @@ class EventFilters(Value):
             "tags": asked.tags(self.tags),
             "source": asked.source_id(self.source),
             "text": self.text,
+            "kinds": tuple(self.kinds),
         }
 
 
@@ -159,7 +161,18 @@ class EventFilters(Value):
 
 
 def events_view(asked: Asked, filters: EventFilters, limit: int | None = None, reverse: bool = False) -> Listing:
-    return Listing("event", asked.base.find_events(**filters.resolved(asked), limit=limit, reverse=reverse))
+    chosen = filters.resolved(asked)
+    events = asked.base.find_events(**chosen, limit=limit, reverse=reverse)
+    if not chosen["dates"].is_open:
+        undated = asked.base.undated_events(**{k: v for k, v in chosen.items() if k != "dates"})
+        _note_undated(asked, undated, "event")
+    return Listing("event", events)
+
+
+def _note_undated(asked: Asked, count: int, kind: str) -> None:
+    if count:
+        them = f"{count} undated {kind}s" if count > 1 else f"1 undated {kind}"
+        asked.notes.append(f"the date filter left out {them}, which the sources do not place in time")
 
 
 def actors_view(
@@ -171,13 +184,30 @@ def actors_view(
 ) -> Listing:
     if on is None and role is None:
         return Listing("actor", asked.base.find_actors(name, kind))
-    return Listing("role-holder", asked.base.find_actors(name, kind, dates_of(on=on), role))
+    holders = asked.base.find_actors(name, kind, dates_of(on=on), role)
+    if on is not None and not holders:
+        _note_horizon(asked, role, on)
+    return Listing("role-holder", holders)
+
+
+def _note_horizon(asked: Asked, role: str | None, on: FuzzyDate) -> None:
+    """When nobody is attested on a date after what the sources know, say who was, last."""
+    latest = asked.base.last_attested(role, on.first_day)
+    if latest:
+        who = "; ".join(f"{actor.name} ({held.title}), {held.horizon}" for actor, held in latest if held.horizon)
+        asked.notes.append(f"no attested holder on {on}; last attested: {who}")
 
 
 def actor_view(asked: Asked, name: str, on: FuzzyDate | None = None) -> ActorView:
     base = asked.base
     actor = asked.actor(name)
     dates = dates_of(on=on)
+    if on is not None:
+        for role in actor.roles:
+            if role.dated and role.horizon and role.horizon.last_day < on.first_day and not role.end:
+                asked.notes.append(
+                    f"{actor.name}: {role.title} is last attested {role.horizon}; the sources say nothing of it on {on}"
+                )
     return ActorView(
         actor._replace(roles=base.roles_on(actor, dates)),
         base.find_events(actors=[actor.id], dates=dates),
@@ -199,17 +229,14 @@ def quotes_view(
     limit: int | None = None,
     reverse: bool = False,
 ) -> Listing:
-    return Listing(
-        "quote",
-        asked.base.find_quotes(
-            speaker=asked.actor(speaker).id if speaker else None,
-            about=asked.actor(about).id if about else None,
-            dates=dates_of(since, until, on),
-            text=text,
-            limit=limit,
-            reverse=reverse,
-        ),
-    )
+    speaker_id = asked.actor(speaker).id if speaker else None
+    about_id = asked.actor(about).id if about else None
+    dates = dates_of(since, until, on)
+    quotes = asked.base.find_quotes(speaker_id, about_id, dates, text, limit, reverse)
+    if not dates.is_open:
+        undated = [quote for quote in asked.base.find_quotes(speaker_id, about_id, text=text) if quote.date is None]
+        _note_undated(asked, len(undated), "quote")
+    return Listing("quote", quotes)
 
 
 def sources_view(asked: Asked) -> Listing:
@@ -266,6 +293,8 @@ def span_of(phases: Sequence[Phase], events: Sequence[Event]) -> tuple[date, dat
 def info_view(asked: Asked, version: str) -> InfoView:
     base = asked.base
     span = base.date_span()
+    published = [s.published for s in base.sources if s.published is not None and not s.listed_in]
+    latest = max(published, key=lambda day: day.last_day, default=None)
     return InfoView(
         {
             "version": version,
@@ -273,6 +302,8 @@ def info_view(asked: Asked, version: str) -> InfoView:
             "counts": base.counts(),
             "first_date": span[0].text if span else None,
             "last_date": span[1].text if span else None,
+            # What the base can know of: nothing after its latest document was published.
+            "documents_published_until": latest.text if latest else None,
         }
     )
 

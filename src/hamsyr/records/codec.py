@@ -19,8 +19,53 @@ from hamsyr.records.dates import FuzzyDate, Precision, parse_date
 
 
 def to_dict(record: Any) -> dict[str, Any]:
-    """A record (or a citation, role or claim inside one) as JSON-ready data, keys in declared order."""
-    return dict(zip(record._fields, map(_plain, record), strict=True))
+    """A record (or a citation, role or claim inside one) as JSON-ready data: the fields in declared order,
+    then, for a list of tables written by a shorthand (aliases), the tables under their own key, and for
+    every date field X the days and qualifiers it stands for (see `date_details`)."""
+    data = dict(zip(record._fields, map(_plain, record), strict=True))
+    record_class: type = type(record)
+    dates, shorthands = _json_extras(record_class)
+    for name, shorthand, expanded in shorthands:
+        tables = data[name]
+        data[name] = [table[shorthand] for table in tables]
+        data[expanded] = tables
+    for name in dates:
+        data.update(date_details(name, getattr(record, name)))
+    return data
+
+
+def date_details(name: str, value: FuzzyDate | None) -> dict[str, Any]:
+    """For a date field `name`: the first and last day it may mean (ISO days, inclusive; an approximate date
+    widened), its precision, and whether it is approximate or uncertain; all null when there is no date."""
+    if value is None:
+        return dict.fromkeys(f"{name}_{detail}" for detail in _DETAILS)
+    return {
+        f"{name}_start": value.first_day.isoformat(),
+        f"{name}_end": value.last_day.isoformat(),
+        f"{name}_precision": value.precision.value,
+        f"{name}_approximate": value.approximate,
+        f"{name}_uncertain": value.uncertain,
+    }
+
+
+_DETAILS = ("start", "end", "precision", "approximate", "uncertain")
+
+
+def json_keys(record_class: type) -> tuple[str, ...]:
+    """The keys of `to_dict` for a record class, in order."""
+    dates, shorthands = _json_extras(record_class)
+    expanded = tuple(name for _, _, name in shorthands)
+    return (*record_class._fields, *expanded, *(f"{name}_{detail}" for name in dates for detail in _DETAILS))  # type: ignore[attr-defined]
+
+
+@cache
+def _json_extras(record_class: type) -> tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]:
+    from hamsyr.records.fields import Kind, fields_of
+
+    declared = fields_of(record_class)
+    dates = tuple(d.name for d in declared if d.field.kind is Kind.DATE)
+    shorthands = tuple((d.name, d.field.shorthand, d.field.expanded) for d in declared if d.field.shorthand)
+    return dates, shorthands
 
 
 def _plain(value: Any) -> Any:
@@ -60,9 +105,14 @@ def _decoders(record_class: Any) -> tuple[tuple[str, Callable[[Any], Any]], ...]
     def tables(item_class: type) -> Callable[[Any], tuple[Any, ...]]:
         return lambda items: tuple(from_dict(item_class, item) for item in items)
 
+    _, shorthands = _json_extras(record_class)
+    expanded = {name: key for name, _, key in shorthands}
     decoders: list[tuple[str, Callable[[Any], Any]]] = []
     for name, (how, inner) in zip(record_class._fields, plans_of(record_class)[record_class.__name__], strict=True):
         decode: Callable[[Any], Any]
+        if name in expanded:  # the tables are under their own key
+            decoders.append((expanded[name], tables(getattr(model, inner))))
+            continue
         if how == "records":
             decode = tables(getattr(model, inner))
         elif how == "choice":
@@ -106,7 +156,8 @@ def to_row(record: Any) -> tuple[Any, ...]:
 def _row_value(value: Any) -> Any:
     if isinstance(value, FuzzyDate):
         # Parsed, with its days as ordinals: rebuilding it needs no parsing (and no regular expression).
-        return (value.text, value.start.toordinal(), value.end.toordinal(), value.precision.value, *value[4:])
+        days = [day.toordinal() if day is not None else None for day in (value.start, value.end, *value[7:9])]
+        return (value.text, value.precision.value, *value[4:7], *days, value.qualified)
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, tuple) and value and type(value[0]) is not str:
@@ -168,6 +219,17 @@ def _date(value: str) -> FuzzyDate:
 
 
 def _date_from_row(row: Any) -> FuzzyDate:
-    text, start, end, precision, approximate, uncertain, is_span = row
-    fromordinal = date.fromordinal
-    return FuzzyDate(text, fromordinal(start), fromordinal(end), Precision(precision), approximate, uncertain, is_span)
+    text, precision, approximate, uncertain, is_span, start, end, earliest, latest, qualified = row
+    day = date.fromordinal
+    return FuzzyDate(
+        text,
+        day(start),
+        day(end),
+        Precision(precision),
+        approximate,
+        uncertain,
+        is_span,
+        day(earliest) if earliest is not None else None,
+        day(latest) if latest is not None else None,
+        qualified,
+    )

@@ -37,8 +37,10 @@ class Field(Value):
     target: str | None = None  # REF, REFS: the record type pointed to ("events|quotes": either)
     min_items: int = 0  # TABLES: at least this many tables
     derived: bool = False  # computed when the base is loaded, never written in the file
-    shape: str = "of this kind"  # TABLES: how the tables are written, for messages ("with source and excerpt")
+    shape: str = "tables"  # TABLES: what the list holds, for messages ("tables with source and excerpt")
     too_few: str = ""  # TABLES: the message when there are fewer than `min_items`
+    shorthand: str = ""  # TABLES: a plain string may stand for a table with only this field (an alias's name)
+    expanded: str = ""  # with a shorthand: the JSON gives the strings under the field's name, the tables here
 
 
 class Declared(Value):
@@ -67,9 +69,11 @@ def fields_of(record_class: type) -> tuple[Declared, ...]:
 
 @cache
 def _fields_of(record_class: type) -> tuple[Declared, ...]:
-    from typing import get_args, get_type_hints
+    from inspect import get_annotations
+    from typing import get_args
 
-    hints = get_type_hints(record_class, include_extras=True)
+    # The record modules evaluate their annotations when the class is made, so this only reads them.
+    hints = get_annotations(record_class)
     declared = []
     for name in record_class._fields:  # type: ignore[attr-defined]
         hint = hints[name]

@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from hamsyr.records.fields import ID_REGEX, Declared, Kind, file_fields
-from hamsyr.records.model import RECORD_TYPES
+from hamsyr.records.model import FORMATS, RECORD_TYPES
 
 _ID = {"type": "string", "pattern": f"^{ID_REGEX}$"}
 _TEXT = {"type": "string", "pattern": "\\S"}
-_DAY = "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?[~?%]?"
+_DAY = "[0-9]{4}[~?%]?(-[0-9]{2}[~?%]?(-[0-9]{2}[~?%]?)?)?"  # a qualifier after any part (EDTF level 2)
 _DATE = {"type": "string", "pattern": f"^{_DAY}(/{_DAY})?$"}
 
 
@@ -35,7 +35,9 @@ def _property(declared: Declared) -> dict[str, Any]:
     elif kind in (Kind.SLUGS, Kind.REFS):
         schema = {"type": "array", "items": _ID}
     else:
-        schema = {"type": "array", "items": {"$ref": f"#/$defs/{_definition_name(declared.of)}"}}
+        table = {"$ref": f"#/$defs/{_definition_name(declared.of)}"}
+        items = {"anyOf": [_TEXT, table]} if field.shorthand else table  # a string stands for a table
+        schema = {"type": "array", "items": items}
         if field.min_items:
             schema["minItems"] = field.min_items
     return {"description": field.doc, **schema}
@@ -72,8 +74,11 @@ def json_schema() -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "properties": {
-            t.plural: {"type": "array", "items": {"$ref": f"#/$defs/{_definition_name(t.record_class)}"}}
-            for t in RECORD_TYPES
+            "format": {"description": "The version of the fact base format; none means 1.", "enum": list(FORMATS)},
+            **{
+                t.plural: {"type": "array", "items": {"$ref": f"#/$defs/{_definition_name(t.record_class)}"}}
+                for t in RECORD_TYPES
+            },
         },
         "$defs": definitions,
     }

@@ -14,14 +14,14 @@ from hamsyr.records.dates import FuzzyDate
 from hamsyr.records.fields import Field, Kind
 
 
-def _citations(doc: str) -> Field:
+def _citations(doc: str, required: bool = True) -> Field:
     """A field of citations, written inline: `sources = [{ source = "...", excerpt = "..." }]`."""
     return Field(
         Kind.TABLES,
         doc,
-        required=True,
-        min_items=1,
-        shape="with source and excerpt",
+        required=required,
+        min_items=1 if required else 0,
+        shape="tables with source and excerpt",
         too_few="must cite at least one source",
     )
 
@@ -38,6 +38,29 @@ class ActorKind(StrEnum):
     GROUP = "group"
     OUTLET = "outlet"
     OTHER = "other"
+
+
+class EventKind(StrEnum):
+    """What an event is, as the source tells it: something that happened, something an actor declared, what
+    a source relays from others, or an analyst's judgment."""
+
+    OCCURRENCE = "occurrence"
+    STATEMENT = "statement"
+    REPORT = "report"
+    ASSESSMENT = "assessment"
+
+
+class AliasKind(StrEnum):
+    """What kind of name an alias is. A descriptor ("the Syrian leadership") or a document's own label
+    ("axis of evil") is shown as "also referred to as" and ranks below real names in lookups."""
+
+    OFFICIAL = "official"
+    TRANSLITERATION = "transliteration"
+    KUNYA = "kunya"
+    NICKNAME = "nickname"
+    FORMER = "former"
+    DESCRIPTOR = "descriptor"
+    LABEL = "label"
 
 
 class Citation(NamedTuple):
@@ -65,6 +88,16 @@ class Source(NamedTuple):
     published: Annotated[FuzzyDate | None, Field(Kind.DATE, "When it was published.")]
     url: Annotated[str | None, Field(Kind.TEXT, "Where it can be read.")]
     language: Annotated[str | None, Field(Kind.TEXT, "Its language, as a code such as en or ar.")]
+    listed_in: Annotated[
+        str | None,
+        Field(
+            Kind.REF,
+            "The document that only lists it (as further reading): known by its title, never read, so never "
+            "cited as evidence.",
+            target="sources",
+        ),
+    ] = None
+    retrieved: Annotated[FuzzyDate | None, Field(Kind.DATE, "When it was read at its url.")] = None
 
 
 class Role(NamedTuple):
@@ -74,18 +107,53 @@ class Role(NamedTuple):
     organization: Annotated[
         str | None, Field(Kind.REF, "The actor id of the organization it is held in.", target="actors")
     ]
-    start: Annotated[FuzzyDate | None, Field(Kind.DATE, "The earliest time the sources attest it.")]
-    end: Annotated[FuzzyDate | None, Field(Kind.DATE, "The latest time the sources attest it.")]
+    start: Annotated[FuzzyDate | None, Field(Kind.DATE, "When it began, as the sources date it.")]
+    end: Annotated[FuzzyDate | None, Field(Kind.DATE, "When it ended, where the sources say so.")]
+    last_attested: Annotated[
+        FuzzyDate | None,
+        Field(
+            Kind.DATE,
+            "With no end, the latest time the sources attest it: held no later than this, as far as the base "
+            "knows. When not given, the publication date of the latest source citing the role.",
+        ),
+    ] = None
+    sources: Annotated[tuple[Citation, ...], _citations("The sources that attest the role.", required=False)] = ()
+    note: Annotated[str | None, Field(Kind.TEXT, "How the dates were inferred, or any other caveat.")] = None
 
     @property
     def dated(self) -> bool:
+        """Whether the sources place the role in time (a start or an end)."""
         return self.start is not None or self.end is not None
 
+    @property
+    def horizon(self) -> FuzzyDate | None:
+        """The date after which the base cannot say the role was held: its end, else the latest date it is
+        attested, else its start."""
+        return self.end or self.last_attested or self.start
+
     def overlaps(self, since: date | None, until: date | None) -> bool:
-        """True when the role may be held in [since, until]: its interval, open where undated, meets it."""
-        return (until is None or self.start is None or self.start.start <= until) and (
-            since is None or self.end is None or self.end.end >= since
+        """True when the role may be held in [since, until]: from its start (open when unknown) up to its
+        horizon. Unknown is not ongoing: a role is never held past what the sources attest."""
+        horizon = self.horizon
+        return (until is None or self.start is None or self.start.first_day <= until) and (
+            since is None or horizon is None or horizon.last_day >= since
         )
+
+
+class Alias(NamedTuple):
+    """Another name for an actor. In a file, a plain string is an alias with just its name."""
+
+    name: Annotated[str, Field(Kind.TEXT, "The name or spelling.", required=True)]
+    lang: Annotated[str | None, Field(Kind.TEXT, "Its language, as a code such as en or ar.")] = None
+    kind: Annotated[AliasKind | None, Field(Kind.CHOICE, "What kind of name it is.")] = None
+    sources: Annotated[
+        tuple[Citation, ...], _citations("The documents that use this name or spelling.", required=False)
+    ] = ()
+
+    @property
+    def is_descriptor(self) -> bool:
+        """A way of referring to the actor rather than a name ("also referred to as")."""
+        return self.kind in (AliasKind.DESCRIPTOR, AliasKind.LABEL)
 
 
 class Actor(NamedTuple):
@@ -94,9 +162,24 @@ class Actor(NamedTuple):
     id: Annotated[str, Field(Kind.ID, "A lower-case slug, unique across the base.", required=True)]
     name: Annotated[str, Field(Kind.TEXT, "The name it is best known by.", required=True)]
     kind: Annotated[ActorKind, Field(Kind.CHOICE, "What the actor is.", required=True)]
-    aliases: Annotated[tuple[str, ...], Field(Kind.TEXTS, "Other names and spellings, for lookup.")]
+    aliases: Annotated[
+        tuple[Alias, ...],
+        Field(
+            Kind.TABLES,
+            "Other names and spellings, for lookup: strings, or tables with name, lang, kind and sources. The "
+            "JSON gives their names here and the tables under `names`.",
+            shape="strings (or tables with a name)",
+            shorthand="name",
+            expanded="names",
+        ),
+    ]
     description: Annotated[str | None, Field(Kind.TEXT, "One line, in our own words.")]
-    roles: Annotated[tuple[Role, ...], Field(Kind.TABLES, "The positions it holds.", shape="([[actors.roles]] blocks)")]
+    roles: Annotated[
+        tuple[Role, ...], Field(Kind.TABLES, "The positions it holds.", shape="tables ([[actors.roles]] blocks)")
+    ]
+    sources: Annotated[
+        tuple[Citation, ...], _citations("The sources that state what the description says.", required=False)
+    ] = ()
 
 
 class Claim(NamedTuple):
@@ -120,7 +203,7 @@ class Dispute(NamedTuple):
             "Each side, with its sources.",
             required=True,
             min_items=2,
-            shape="([[disputes.claims]] blocks)",
+            shape="tables ([[disputes.claims]] blocks)",
             too_few="a dispute needs at least two claims",
         ),
     ]
@@ -134,11 +217,12 @@ class Phase(NamedTuple):
     start: Annotated[FuzzyDate, Field(Kind.DATE, "When it began.", required=True)]
     end: Annotated[FuzzyDate | None, Field(Kind.DATE, "When it ended; none: still going on when the sources wrote.")]
     summary: Annotated[str, Field(Kind.TEXT, "What marked it, in our words.", required=True)]
-    sources: Annotated[tuple[Citation, ...], _citations("The sources that describe it.")]
+    sources: Annotated[tuple[Citation, ...], _citations("The sources that describe it and date its turns.")]
+    note: Annotated[str | None, Field(Kind.TEXT, "How its boundaries were dated, or any other caveat.")] = None
 
     def overlaps(self, since: date | None, until: date | None) -> bool:
-        return (until is None or self.start.start <= until) and (
-            since is None or self.end is None or self.end.end >= since
+        return (until is None or self.start.first_day <= until) and (
+            since is None or self.end is None or self.end.last_day >= since
         )
 
 
@@ -160,6 +244,15 @@ class Event(NamedTuple):
     tags: Annotated[tuple[str, ...], Field(Kind.SLUGS, "Lower-case slugs for grouping.")]
     sources: Annotated[tuple[Citation, ...], _citations("The sources that state it.")]
     disputes: Annotated[tuple[str, ...], _DISPUTES] = ()
+    kind: Annotated[
+        EventKind | None,
+        Field(
+            Kind.CHOICE,
+            "What it is: an occurrence, a statement (an actor's own declaration), a report (a source relaying "
+            "what others say) or an assessment (an analyst's judgment).",
+        ),
+    ] = None
+    note: Annotated[str | None, Field(Kind.TEXT, "How its date was inferred, or any other caveat.")] = None
 
 
 class Quote(NamedTuple):
@@ -190,6 +283,9 @@ class RecordType(NamedTuple):
     record_class: type[Any]
 
 
+# The versions of the file format, written at the top of a file (`format = 2`); a file without it is format 1,
+# which has none of the fields added since and reads the same way.
+FORMATS = (1, 2)
 # In the order every listing, export and the file format take them.
 RECORD_TYPES = (
     RecordType("sources", "source", Source),

@@ -36,6 +36,9 @@ class RecordStore(Protocol):
     ) -> Iterable[Event]:
         """Events that may pass these filters: a superset is fine, the caller checks each one exactly."""
 
+    def undated(self, actors: Sequence[str], tags: Sequence[str], source: str | None) -> Iterable[Event]:
+        """Undated events that may pass these filters (a superset, as for `candidates`)."""
+
 
 class MemoryStore:
     """Records held in memory, as a base just parsed (or a selection of one) has them."""
@@ -63,3 +66,6 @@ class MemoryStore:
         self, actors: Sequence[str], since: date | None, until: date | None, tags: Sequence[str], source: str | None
     ) -> tuple[Event, ...]:
         return self.records("events")
+
+    def undated(self, actors: Sequence[str], tags: Sequence[str], source: str | None) -> list[Event]:
+        return [event for event in self.records("events") if event.date is None]

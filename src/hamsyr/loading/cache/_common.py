@@ -66,6 +66,17 @@ class CachedStore:
     ) -> Iterable[Event]:
         return self.records("events")
 
+    def _read_undated(self, actors: Sequence[str], tags: Sequence[str], source: str | None) -> Iterable[Event]:
+        return [event for event in self.records("events") if event.date is None]
+
+    def undated(self, actors: Sequence[str], tags: Sequence[str], source: str | None) -> Iterable[Event]:
+        if "events" in self._kinds:
+            return [event for event in self._kinds["events"] if event.date is None]
+        return self._guarded(
+            lambda: self._read_undated(actors, tags, source),
+            lambda file: [event for event in file.records("events") if event.date is None],
+        )
+
     def records(self, plural: str) -> tuple[Any, ...]:
         found = self._kinds.get(plural)
         if found is None:

@@ -85,7 +85,13 @@ def _fill(connection: sqlite3.Connection, store: RecordStore) -> None:
     connection.executemany(
         "INSERT INTO events VALUES (?, ?, ?, ?)",
         (
-            (n, e.date.start.toordinal() if e.date else None, e.date.end.toordinal() if e.date else None, _json(e))
+            # The days an event may mean, an approximate date widened: what a date filter matches.
+            (
+                n,
+                e.date.first_day.toordinal() if e.date else None,
+                e.date.last_day.toordinal() if e.date else None,
+                _json(e),
+            )
             for n, e in enumerate(events)
         ),
     )
@@ -130,6 +136,9 @@ class SqliteStore(CachedStore):
 
     def _read_tags(self) -> list[str]:
         return [tag for (tag,) in self._connection.execute("SELECT DISTINCT tag FROM event_tags ORDER BY tag")]
+
+    def _read_undated(self, actors: Sequence[str], tags: Sequence[str], source: str | None) -> Iterable[Event]:
+        return self._decoded("events", "SELECT json FROM events WHERE start IS NULL ORDER BY position")
 
     def _read_candidates(
         self, actors: Sequence[str], since: date | None, until: date | None, tags: Sequence[str], source: str | None
