@@ -159,7 +159,11 @@ def test_exit_3_for_a_broken_or_missing_base(tmp_path: Path) -> None:
     code, out, err = run("--data", str(broken), "events")
     assert code == 3 and out == ""
     assert err.count("\n") == 1
-    assert f"{broken}:1: event 'e': missing required field 'sources' (and 1 more; run `hamsyr validate`" in err
+    # The hint repeats the --data in use, so that it can be run as it is.
+    assert (
+        f"{broken}:1: event 'e': missing required field 'sources' (and 1 more; run `hamsyr --data {broken} validate`"
+        in err
+    )
     code, out, err = run("--data", str(broken), "validate")
     assert code == 3
     assert [line.split(": ", 1)[1] for line in out.splitlines()] == [

@@ -57,6 +57,7 @@ def test_csv_folder_parses_back(tmp_path: Path, small: FactBase) -> None:
     code, _, err = export("--format", "csv", "--output", str(folder))
     assert code == 0 and "wrote" in err
     assert sorted(p.name for p in folder.iterdir()) == [
+        ".hamsyr-export",  # what marks a folder that `export --force` may replace
         "actors.csv", "aliases.csv", "citations.csv", "claims.csv", "disputes.csv", "events.csv", "phases.csv",
         "quotes.csv", "roles.csv", "sources.csv",
     ]  # fmt: skip
@@ -130,8 +131,15 @@ def test_file_formats_need_an_output_and_never_overwrite_silently(tmp_path: Path
     assert code == 2 and "pass --force" in err and target.read_text() == "keep me"
     assert export("--format", "json", "--output", str(target), "--force")[0] == 0
     assert json.loads(target.read_text())["format"] == "hamsyr"
+    # --force replaces a folder only when hamsyr wrote it: never a folder of the user's own.
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    code, _, err = export("--format", "csv", "--output", str(mine), "--force")
+    assert code == 2 and "is a folder hamsyr did not write" in err and (mine / "notes.txt").read_text() == "keep me"
+    assert export("--format", "sqlite", "--output", str(mine), "--force")[0] == 2 and mine.is_dir()
     folder = tmp_path / "csv"
-    folder.mkdir()
+    assert export("--format", "csv", "--output", str(folder))[0] == 0
     (folder / "old.csv").write_text("old")
     assert export("--format", "csv", "--output", str(folder))[0] == 2
     assert export("--format", "csv", "--output", str(folder), "--force")[0] == 0

@@ -48,7 +48,10 @@ def test_show_commands_and_nested_fields() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["events", "--fields", "id,titel"], "unknown field 'titel' for --fields; valid fields: id, date,"),
+        (
+            ["events", "--fields", "id,titel"],
+            "unknown field 'titel' for --fields; did you mean 'title'? valid fields: id, date,",
+        ),
         (["events", "--fields", " , "], "--fields needs field names"),
         (["events", "--fields", "id", "--format", "table"], "--fields works with --format json"),
         (["info", "--fields", "nothing"], "unknown field 'nothing'"),

@@ -1,8 +1,10 @@
-"""Long tables go through a pager only on a terminal, and never with --no-pager."""
+"""Long tables go through a pager only on a terminal, never with --no-pager, and a pager that cannot run or
+fails gives way to writing straight to the terminal, with a warning: nothing is lost."""
 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -20,31 +22,41 @@ class Terminal(io.StringIO):
         return True
 
 
-@pytest.fixture
-def paged(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    pages: list[str] = []
-    monkeypatch.setattr("pydoc.pager", pages.append)
-    monkeypatch.setenv("LINES", "12")
-    return pages
+def pager_into(path: Path) -> dict[str, str]:
+    """An environment whose pager writes what it is given into `path`, on a terminal of 12 lines."""
+    return {"PAGER": f"sh -c 'cat > {path}'", "LINES": "12", "COLUMNS": "80", "TERM": "xterm"}
 
 
-def test_a_table_taller_than_the_terminal_is_paged(small: FactBase, paged: list[str]) -> None:
+def test_a_table_taller_than_the_terminal_is_paged(small: FactBase, tmp_path: Path) -> None:
+    out, paged = Terminal(), tmp_path / "paged.txt"
+    render(Listing("event", small.find_events()), Format.TABLE, out, small, page=True, environ=pager_into(paged))
+    assert out.getvalue() == "" and "Hamas founded" in paged.read_text()
+
+
+def test_a_short_table_is_printed(small: FactBase, tmp_path: Path) -> None:
+    out, paged = Terminal(), tmp_path / "paged.txt"
+    render(Listing("source", small.sources), Format.TABLE, out, small, page=True, environ=pager_into(paged))
+    assert not paged.exists() and "Document A" in out.getvalue()
+
+
+def test_no_pager_when_not_a_terminal_or_when_asked(small: FactBase, tmp_path: Path) -> None:
+    out, paged = io.StringIO(), tmp_path / "paged.txt"
+    render(Listing("event", small.find_events()), Format.TABLE, out, small, page=True, environ=pager_into(paged))
+    render(
+        Listing("event", small.find_events()), Format.TABLE, Terminal(), small, page=False, environ=pager_into(paged)
+    )
+    assert not paged.exists() and "Hamas founded" in out.getvalue()
+
+
+@pytest.mark.parametrize(("pager", "why"), [("nosuchpager", "cannot run"), ("false", "ended with status 1")])
+def test_a_pager_that_fails_gives_way_to_the_terminal(
+    small: FactBase, capsys: pytest.CaptureFixture[str], pager: str, why: str
+) -> None:
     out = Terminal()
-    render(Listing("event", small.find_events()), Format.TABLE, out, small, page=True)
-    assert out.getvalue() == "" and len(paged) == 1 and "Hamas founded" in paged[0]
-
-
-def test_a_short_table_is_printed(small: FactBase, paged: list[str]) -> None:
-    out = Terminal()
-    render(Listing("source", small.sources), Format.TABLE, out, small, page=True)
-    assert paged == [] and "Document A" in out.getvalue()
-
-
-def test_no_pager_when_not_a_terminal_or_when_asked(small: FactBase, paged: list[str]) -> None:
-    out = io.StringIO()
-    render(Listing("event", small.find_events()), Format.TABLE, out, small, page=True)
-    render(Listing("event", small.find_events()), Format.TABLE, Terminal(), small, page=False)
-    assert paged == [] and "Hamas founded" in out.getvalue()
+    environ = {"PAGER": pager, "LINES": "12", "COLUMNS": "80"}
+    render(Listing("event", small.find_events()), Format.TABLE, out, small, page=True, environ=environ)
+    assert "Hamas founded" in out.getvalue()
+    assert f"hamsyr: the pager '{pager}' {why}" in capsys.readouterr().err
 
 
 def test_the_cli_passes_no_pager(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -53,5 +65,6 @@ def test_the_cli_passes_no_pager(monkeypatch: pytest.MonkeyPatch) -> None:
     runner = CliRunner()
     runner.invoke(app, ["--data", str(SMALL), "events"])
     runner.invoke(app, ["--no-pager", "--data", str(SMALL), "events"])
+    runner.invoke(app, ["--data", str(SMALL), "events", "--no-pager"])
     runner.invoke(app, ["--data", str(SMALL), "events"], env={"HAMSYR_NO_PAGER": "1"})
-    assert calls == [True, False, False]
+    assert calls == [True, False, False, False]

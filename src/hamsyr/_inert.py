@@ -1,7 +1,12 @@
-"""Making untrusted text safe for a terminal: control characters become visible escapes.
+"""Making untrusted text safe for a terminal: control and invisible characters become visible escapes.
 
-A raw ESC, C1 control or bidi override from a fact base could change colours, titles, hyperlinks or the
-visible order of text. JSON output keeps the exact text instead.
+A raw ESC, C1 control or bidi override from a fact base could change colours, titles, the clipboard,
+hyperlinks or the visible order of text; an invisible character (a zero-width space, a soft hyphen, a tag
+character) could make two different names look alike. Every piece of fact base text on its way to a person
+goes through `visible` (tables, messages, hints, lists, reports, file names) or `field` (TSV, CSV). JSON
+keeps the exact text instead, with these characters as \\u escapes (`json_safe`).
+
+The zero-width joiner and non-joiner (U+200C, U+200D) stay: Arabic, Persian and emoji text need them.
 """
 
 from __future__ import annotations
@@ -10,8 +15,13 @@ import re
 from functools import cache
 
 # C0 controls other than tab and newline, DEL and C1 controls, bidi controls (embedding, override, isolate,
-# marks), line/paragraph separators, and lone surrogates (which cannot even be encoded).
-_UNSAFE_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+# marks), line/paragraph separators, lone surrogates (which cannot even be encoded), and invisible format
+# characters: soft hyphen, Mongolian vowel separator, zero-width space, word joiner and invisible operators,
+# byte-order mark, interlinear annotation marks, and the tag characters.
+_UNSAFE_CHARS = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+    "\u00ad\u180e\u200b\u2060-\u2064\ufeff\ufff9-\ufffb\U000e0000-\U000e007f"
+)
 _FIELD_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
@@ -23,7 +33,9 @@ def _pattern(for_field: bool) -> re.Pattern[str]:
 
 def _escape(char: str) -> str:
     code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def visible(text: str) -> str:
@@ -36,8 +48,12 @@ def field(text: str) -> str:
     return _pattern(True).sub(lambda m: _FIELD_ESCAPES.get(m[0]) or _escape(m[0]), text)
 
 
-# The characters of _UNSAFE_CHARS that the JSON encoder leaves raw (it escapes the C0 controls itself).
-_JSON_UNSAFE = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+# The characters of _UNSAFE_CHARS that the JSON encoder leaves raw (it escapes the C0 controls itself; lone
+# surrogates are escaped by writing JSON with ensure_ascii where the output cannot encode them).
+_JSON_UNSAFE = (
+    "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    "\u00ad\u180e\u200b\u2060-\u2064\ufeff\ufff9-\ufffb\U000e0000-\U000e007f"
+)
 
 
 @cache
@@ -53,4 +69,12 @@ def json_safe(encoded: str) -> str:
     """
     if encoded.isascii() and "\x7f" not in encoded:  # the usual case, with no pattern to compile for it
         return encoded
-    return _json_pattern().sub(lambda m: f"\\u{ord(m[0]):04x}", encoded)
+    return _json_pattern().sub(_json_escape, encoded)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    high, low = divmod(code - 0x10000, 0x400)  # JSON writes a character past U+FFFF as a surrogate pair
+    return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"

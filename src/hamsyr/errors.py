@@ -11,6 +11,7 @@ OK = 0
 NOT_FOUND = 1
 USAGE = 2
 BAD_DATA = 3
+CANNOT_WRITE = 4
 
 
 class Problem(Value):
@@ -75,7 +76,14 @@ class QueryError(HamsyrError):
     exit_code = USAGE
 
 
-class WriteFailed(HamsyrError):
-    """An output file cannot be written (it exists and --force was not given, or the system refused)."""
+class OutputRefused(HamsyrError):
+    """An output path that hamsyr will not write: it exists and --force was not given, or it is something
+    --force does not replace (a folder hamsyr did not write, a symbolic link)."""
 
     exit_code = USAGE
+
+
+class WriteFailed(HamsyrError):
+    """Output cannot be written: a full disk, a closed or broken stream, a folder that refuses files."""
+
+    exit_code = CANNOT_WRITE

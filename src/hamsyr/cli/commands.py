@@ -4,10 +4,12 @@ the renderer (hamsyr.output.formats). `_answer` is the one place errors become a
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shlex
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -19,6 +21,7 @@ from hamsyr._inert import visible
 from hamsyr.cli.options import (
     Actors,
     CitedSource,
+    Command,
     Data,
     Fields,
     Force,
@@ -26,6 +29,7 @@ from hamsyr.cli.options import (
     Json,
     Kinds,
     Limit,
+    NoPager,
     On,
     Output,
     Reverse,
@@ -37,8 +41,8 @@ from hamsyr.cli.options import (
     complete_source,
     on_option,
 )
-from hamsyr.errors import BAD_DATA, HamsyrError, LookupFailed
-from hamsyr.loading.load import resolve_path
+from hamsyr.errors import BAD_DATA, CANNOT_WRITE, OK, HamsyrError, LookupFailed, WriteFailed
+from hamsyr.loading.load import ENV_VAR, resolve_path
 from hamsyr.output.formats import Format, render
 from hamsyr.query import views
 from hamsyr.query.factbase import FactBase
@@ -64,8 +68,9 @@ class ProblemsFound(HamsyrError):
     exit_code = BAD_DATA
 
 
-def _fail(error: HamsyrError) -> typer.Exit:
-    lines = [f"hamsyr: {error.message}"]
+def _fail(error: HamsyrError, ctx: typer.Context | None = None, data: Path | None = None) -> typer.Exit:
+    message = _in_context(error.message, ctx, data) if ctx is not None else error.message
+    lines = [f"hamsyr: {message}"]
     if isinstance(error, LookupFailed):
         lines += [f"  {candidate}" for candidate in error.candidates]
     sys.stderr.write("".join(f"{visible(line)}\n" for line in lines))
@@ -77,6 +82,14 @@ def _data_path(ctx: typer.Context, data: Path | None) -> Path:
     return resolve_path(data or ctx.obj)
 
 
+def _in_context(text: str, ctx: typer.Context, data: Path | None) -> str:
+    """A message whose suggested commands repeat the --data in use, so that they can be run as they are."""
+    explicit = data or ctx.obj or os.environ.get(ENV_VAR)
+    if not explicit:
+        return text
+    return text.replace("`hamsyr ", f"`hamsyr --data {shlex.quote(str(explicit))} ")
+
+
 def _answer(
     ctx: typer.Context,
     data: Path | None,
@@ -85,18 +98,43 @@ def _answer(
     then: Callable[[View, FactBase], None] | None = None,
 ) -> None:
     """Load the base, build the view, render it (and do `then` with it); every error leaves here."""
-    try:
+    with _for_people(ctx, data):
         fmt, fields = output.chosen(sys.stdout.isatty())
         base = load(_data_path(ctx, data))
         asked = Asked(base)
         view = build(asked)
         for note in asked.notes:
-            sys.stderr.write(f"hamsyr: {visible(note)}\n")
+            sys.stderr.write(f"hamsyr: {visible(_in_context(note, ctx, data))}\n")
         if then is not None:
             then(view, base)
-        render(view, fmt, sys.stdout, base, fields, page=not ctx.meta.get("no_pager", False), environ=os.environ)
+        paged = not (output.no_pager or ctx.meta.get("no_pager", False))
+        render(view, fmt, sys.stdout, base, fields, page=paged, environ=os.environ)
+
+
+@contextlib.contextmanager
+def _for_people(ctx: typer.Context, data: Path | None) -> Iterator[None]:
+    """The one error boundary: an error becomes one line on stderr and its exit code, never a traceback."""
+    try:
+        yield
     except HamsyrError as error:
-        raise _fail(error) from None
+        raise _fail(error, ctx, data) from None
+    except BrokenPipeError:  # the reader stopped early (`| head`): nothing is wrong
+        _silence_stdout()
+        raise typer.Exit(OK) from None
+    except UnicodeEncodeError as error:
+        message = f"the output cannot show some characters ({error.encoding}); use --json, or PYTHONIOENCODING=utf-8"
+        raise _fail(WriteFailed(message), ctx, data) from None
+    except OSError as error:
+        _silence_stdout()
+        raise _fail(WriteFailed(f"cannot write the output ({error.strerror or error})"), ctx, data) from None
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that the text left in its buffer cannot fail again
+    when the process ends."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
 
 
 def _show_version(value: bool) -> None:
@@ -118,12 +156,7 @@ def _root(
             help="Fact base to read instead of the shipped one (also after the command name).",
         ),
     ] = None,
-    no_pager: Annotated[
-        bool,
-        typer.Option(
-            "--no-pager", envvar="HAMSYR_NO_PAGER", help="Never send long tables through a pager ($PAGER, or less)."
-        ),
-    ] = False,
+    no_pager: NoPager = False,
     _version: Annotated[
         bool,
         typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit."),
@@ -133,7 +166,21 @@ def _root(
     ctx.meta["no_pager"] = no_pager
 
 
-@app.command()
+def _examples(*lines: str) -> str:
+    """The end of a command's --help: real examples, kept as written (\\b stops Click rewrapping them)."""
+    return "Examples:\n\n\b\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def command(*examples: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """A command of the app, with its examples and the unknown-option suggestions of options.Command."""
+    return app.command(cls=Command, epilog=_examples(*examples))
+
+
+@command(
+    "hamsyr events --actor Mashal --since 2011 --until 2012",
+    "hamsyr events --tag rupture --source mena-2022 --json",
+    "hamsyr events --kind report --text damascus",
+)
 def events(
     ctx: typer.Context,
     actor: Actors = None,
@@ -149,56 +196,91 @@ def events(
     fields: Fields = None,
     fmt: FormatChoice = None,
     as_json: Json = False,
+    no_pager: NoPager = False,
     data: Data = None,
 ) -> None:
-    """Events in date order, filtered by actor, dates, tag, source, words or kind."""
+    """Events in date order, by actor, date, tag, source or words."""
     filters = EventFilters(actor or (), since, until, on, tag or (), source, text, kind or ())
-    _answer(ctx, data, Output(fmt, as_json, fields), lambda asked: views.events_view(asked, filters, limit, reverse))
+    output = Output(fmt, as_json, fields, no_pager)
+    _answer(ctx, data, output, lambda asked: views.events_view(asked, filters, limit, reverse))
 
 
-@app.command()
+@command("hamsyr event offices-sealed-2012", "hamsyr event statement-restoring-relations --json")
+def event(
+    ctx: typer.Context,
+    event_id: Annotated[str, typer.Argument(metavar="ID", help="An event id (`hamsyr events` lists them).")],
+    fields: Fields = None,
+    fmt: FormatChoice = None,
+    as_json: Json = False,
+    no_pager: NoPager = False,
+    data: Data = None,
+) -> None:
+    """One event: every citation, its disputes, phases and relations."""
+    output = Output(fmt, as_json, fields, no_pager)
+    _answer(ctx, data, output, lambda asked: views.record_view(asked, event_id, "event"))
+
+
+@command("hamsyr actors assad --kind person", 'hamsyr actors --on 2016 --role "head of the political bureau"')
 def actors(
     ctx: typer.Context,
     name: Annotated[
-        str | None, typer.Argument(help="Only actors whose name, alias or id contains these words.")
+        str | None, typer.Argument(metavar="NAME", help="Only actors whose name, alias or id has these words.")
     ] = None,
     kind: Annotated[ActorKind | None, typer.Option(case_sensitive=False, help="Only actors of this kind.")] = None,
     on: Annotated[FuzzyDate | None, on_option("Only actors holding a role on this date, with those roles.")] = None,
     role: Annotated[
         str | None,
-        typer.Option(metavar="WORDS", help="Only actors with a role whose title or organization has these words."),
+        typer.Option(
+            metavar="WORDS", help="Only actors with a role whose title begins with these words (or has them)."
+        ),
     ] = None,
+    limit: Limit = None,
     fields: Fields = None,
     fmt: FormatChoice = None,
     as_json: Json = False,
+    no_pager: NoPager = False,
     data: Data = None,
 ) -> None:
-    """People, organizations and states, by name; with --on or --role, who held which role."""
-    _answer(ctx, data, Output(fmt, as_json, fields), lambda asked: views.actors_view(asked, name, kind, on, role))
+    """People, organizations and states, by name; or who held a role."""
+    output = Output(fmt, as_json, fields, no_pager)
+    _answer(ctx, data, output, lambda asked: views.actors_view(asked, name, kind, on, role, limit))
 
 
-@app.command()
+@command("hamsyr actor haniyeh", "hamsyr actor Meshaal --on 2012", "hamsyr actor hamas --json")
 def actor(
     ctx: typer.Context,
     name: Annotated[
         str,
         typer.Argument(
-            help="An id, name or alias, in any case and with or without accents.", autocompletion=complete_actor
+            metavar="NAME",
+            help="An id, name or alias, in any case and with or without accents.",
+            autocompletion=complete_actor,
         ),
     ],
     on: On = None,
     fields: Fields = None,
     fmt: FormatChoice = None,
     as_json: Json = False,
+    no_pager: NoPager = False,
     data: Data = None,
 ) -> None:
-    """One actor: roles, events and quotes (as of a date with --on), and who holds roles in it."""
-    _answer(ctx, data, Output(fmt, as_json, fields), lambda asked: views.actor_view(asked, name, on))
+    """One actor: roles, events, quotes, and who holds roles in it."""
+    _answer(ctx, data, Output(fmt, as_json, fields, no_pager), lambda asked: views.actor_view(asked, name, on))
 
 
-@app.command()
+@command(
+    "hamsyr quotes --actor mashaal",
+    "hamsyr quotes --speaker haniyeh --about syria",
+    "hamsyr quotes --since 2022 --json",
+)
 def quotes(
     ctx: typer.Context,
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--actor", "-a", metavar="NAME", help="Said by or about this actor.", autocompletion=complete_actor
+        ),
+    ] = None,
     speaker: Annotated[
         str | None,
         typer.Option("--speaker", "-s", metavar="NAME", help="Said by this actor.", autocompletion=complete_actor),
@@ -215,29 +297,47 @@ def quotes(
     fields: Fields = None,
     fmt: FormatChoice = None,
     as_json: Json = False,
+    no_pager: NoPager = False,
     data: Data = None,
 ) -> None:
-    """Quotations, filtered by speaker, subject, dates or words."""
+    """Quotations, by speaker, subject, date or words."""
 
     def build(asked: Asked) -> View:
-        return views.quotes_view(asked, speaker, about, since, until, on, text, limit, reverse)
+        return views.quotes_view(asked, speaker, about, since, until, on, text, limit, reverse, actor)
 
-    _answer(ctx, data, Output(fmt, as_json, fields), build)
+    _answer(ctx, data, Output(fmt, as_json, fields, no_pager), build)
 
 
-@app.command()
-def sources(
+@command("hamsyr quote haniyeh-cannot-forget", "hamsyr quote mashaal-opened-the-world --json")
+def quote(
     ctx: typer.Context,
+    quote_id: Annotated[str, typer.Argument(metavar="ID", help="A quote id (`hamsyr quotes` lists them).")],
     fields: Fields = None,
     fmt: FormatChoice = None,
     as_json: Json = False,
+    no_pager: NoPager = False,
+    data: Data = None,
+) -> None:
+    """One quote: every citation, its disputes, phases and relations."""
+    output = Output(fmt, as_json, fields, no_pager)
+    _answer(ctx, data, output, lambda asked: views.record_view(asked, quote_id, "quote"))
+
+
+@command("hamsyr sources", "hamsyr sources --json")
+def sources(
+    ctx: typer.Context,
+    limit: Limit = None,
+    fields: Fields = None,
+    fmt: FormatChoice = None,
+    as_json: Json = False,
+    no_pager: NoPager = False,
     data: Data = None,
 ) -> None:
     """The documents the facts are drawn from."""
-    _answer(ctx, data, Output(fmt, as_json, fields), views.sources_view)
+    _answer(ctx, data, Output(fmt, as_json, fields, no_pager), lambda asked: views.sources_view(asked, limit))
 
 
-@app.command()
+@command("hamsyr source mena-2022", "hamsyr source mena-2022 | grep -i wax")
 def source(
     ctx: typer.Context,
     source_id: Annotated[
@@ -249,45 +349,65 @@ def source(
     fields: Fields = None,
     fmt: FormatChoice = None,
     as_json: Json = False,
+    no_pager: NoPager = False,
     data: Data = None,
 ) -> None:
     """One source, and every event and quote it supports."""
-    _answer(ctx, data, Output(fmt, as_json, fields), lambda asked: views.source_view(asked, source_id))
+    output = Output(fmt, as_json, fields, no_pager)
+    _answer(ctx, data, output, lambda asked: views.source_view(asked, source_id))
 
 
-@app.command()
+@command("hamsyr phases", "hamsyr phases --on 2015", "hamsyr phases --since 2011 --until 2013 --json")
 def phases(
     ctx: typer.Context,
     on: Annotated[FuzzyDate | None, on_option("Only the phases in force then, with their events.")] = None,
+    since: Since = None,
+    until: Until = None,
+    limit: Limit = None,
+    reverse: Reverse = False,
     fields: Fields = None,
     fmt: FormatChoice = None,
     as_json: Json = False,
+    no_pager: NoPager = False,
     data: Data = None,
 ) -> None:
-    """Phases of the relationship; with --on, the one(s) in force on a date and the events inside."""
-    _answer(ctx, data, Output(fmt, as_json, fields), lambda asked: views.phases_view(asked, on))
+    """Phases of the relationship; with --on, those then in force."""
+    output = Output(fmt, as_json, fields, no_pager)
+    _answer(ctx, data, output, lambda asked: views.phases_view(asked, on, since, until, limit, reverse))
 
 
-@app.command()
+@command("hamsyr disputes", "hamsyr disputes --record offices-sealed-2012", "hamsyr disputes --since 2012 --json")
 def disputes(
     ctx: typer.Context,
     record: Annotated[str | None, typer.Option(metavar="ID", help="Only disputes about this event or quote.")] = None,
     source: Annotated[
-        str | None, typer.Option(metavar="ID", help="Only disputes with a claim citing this source.")
+        str | None,
+        typer.Option(
+            metavar="ID", help="Only disputes with a claim citing this source.", autocompletion=complete_source
+        ),
     ] = None,
+    since: Since = None,
+    until: Until = None,
+    on: On = None,
+    limit: Limit = None,
     fields: Fields = None,
     fmt: FormatChoice = None,
     as_json: Json = False,
+    no_pager: NoPager = False,
     data: Data = None,
 ) -> None:
-    """Points where the sources disagree, each claim with its sources."""
-    _answer(ctx, data, Output(fmt, as_json, fields), lambda asked: views.disputes_view(asked, record, source))
+    """Where the sources disagree, each claim with its sources."""
+
+    def build(asked: Asked) -> View:
+        return views.disputes_view(asked, record, source, since, until, on, limit)
+
+    _answer(ctx, data, Output(fmt, as_json, fields, no_pager), build)
 
 
-@app.command()
+@command("hamsyr search headquarters qatar", "hamsyr search red wax --type event --json", "hamsyr search Meshal")
 def search(
     ctx: typer.Context,
-    words: Annotated[list[str], typer.Argument(metavar="TEXT...", help="Words to find, in any order.")],
+    words: Annotated[list[str], typer.Argument(metavar="WORDS...", help="Words to find, in any order.")],
     record_type: Annotated[
         list[str] | None,
         typer.Option(
@@ -297,21 +417,29 @@ def search(
             help="Only this record type: event, quote, phase, dispute, actor or source (repeatable).",
         ),
     ] = None,
+    since: Since = None,
+    until: Until = None,
+    on: On = None,
     limit: Limit = None,
     fields: Fields = None,
     fmt: FormatChoice = None,
     as_json: Json = False,
+    no_pager: NoPager = False,
     data: Data = None,
 ) -> None:
-    """Ranked search across events, quotes, phases, disputes, actors and sources."""
+    """Ranked search across every kind of record."""
 
     def build(asked: Asked) -> View:
-        return views.search_view(asked, words, record_type or (), limit)
+        return views.search_view(asked, words, record_type or (), limit, since, until, on)
 
-    _answer(ctx, data, Output(fmt, as_json, fields), build)
+    _answer(ctx, data, Output(fmt, as_json, fields, no_pager), build)
 
 
-@app.command()
+@command(
+    "hamsyr timeline --actor haniyeh --actor mashaal",
+    "hamsyr timeline --since 2021-06-21 --until 2022-06-20",
+    "hamsyr timeline --svg timeline.svg --html timeline.html",
+)
 def timeline(
     ctx: typer.Context,
     actor: Annotated[
@@ -326,26 +454,30 @@ def timeline(
     ] = None,
     since: Since = None,
     until: Until = None,
-    svg: Annotated[Path | None, typer.Option(metavar="FILE", help="Also save the picture as SVG.")] = None,
-    html: Annotated[Path | None, typer.Option(metavar="FILE", help="Also save the picture as an HTML page.")] = None,
+    on: On = None,
+    svg: Annotated[Path | None, typer.Option(metavar="FILE", help="Also save the chart as SVG.")] = None,
+    html: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Also save a self-contained HTML page: chart and events.")
+    ] = None,
     force: Force = False,
     fields: Fields = None,
     fmt: FormatChoice = None,
     as_json: Json = False,
+    no_pager: NoPager = False,
     data: Data = None,
 ) -> None:
-    """A year axis with the phases as bands and the events as marks, then the events by year."""
+    """The phases and events drawn on a time axis, then listed."""
 
     def save(view: View, base: FactBase) -> None:
         from hamsyr.export.pictures import save_timeline
 
         for target, kind in ((svg, "svg"), (html, "html")):
             if target is not None:
-                save_timeline(view, base, target, kind, force, os.environ)
+                save_timeline(view, base, target, kind, force)
                 sys.stderr.write(f"hamsyr: wrote {visible(str(target))}\n")
 
-    build = lambda asked: views.timeline_view(asked, actor or (), since, until)  # noqa: E731
-    _answer(ctx, data, Output(fmt, as_json, fields), build, save if svg or html else None)
+    build = lambda asked: views.timeline_view(asked, actor or (), since, until, on)  # noqa: E731
+    _answer(ctx, data, Output(fmt, as_json, fields, no_pager), build, save if svg or html else None)
 
 
 class ExportFormat(StrEnum):
@@ -356,9 +488,14 @@ class ExportFormat(StrEnum):
     TIMELINEJS = "timelinejs"
     DOT = "dot"
     MERMAID = "mermaid"
+    HTML = "html"
 
 
-@app.command()
+@command(
+    "hamsyr export --format sqlite --output hamsyr.db",
+    "hamsyr export --format jsonl --actor Mashaal",
+    "hamsyr export --format csv --output folder --bom",
+)
 def export(
     ctx: typer.Context,
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", case_sensitive=False, help="What to write.")] = (
@@ -366,9 +503,16 @@ def export(
     ),
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="PATH", help="Where to write (a folder for csv); stdout if not given."),
+        typer.Option("--output", "-o", metavar="PATH", help="Where to write (a folder for csv); - or none: stdout."),
     ] = None,
     force: Force = False,
+    bom: Annotated[
+        bool, typer.Option("--bom", help="Begin CSV files with a byte-order mark, for spreadsheet programs.")
+    ] = False,
+    raw_csv: Annotated[
+        bool,
+        typer.Option("--raw-csv", help="Write CSV cells as they are, even those a spreadsheet would run as formulas."),
+    ] = False,
     actor: Actors = None,
     since: Since = None,
     until: Until = None,
@@ -379,54 +523,54 @@ def export(
     kind: Kinds = None,
     data: Data = None,
 ) -> None:
-    """The whole base, or the part the filters select, for other tools: JSON, JSON Lines, a CSV folder,
-    SQLite, TimelineJS, or the actor graph for Graphviz (dot) and Mermaid."""
+    """The base, or the part the filters select, for other tools."""
     filters = EventFilters(actor or (), since, until, on, tag or (), source, text, kind or ())
-    try:
+    with _for_people(ctx, data):
         from hamsyr.export.formats import export_base
 
         asked = Asked(load(_data_path(ctx, data)))
-        written = export_base(views.selection(asked, filters), fmt.value, output, force, sys.stdout)
+        target = None if output == Path("-") else output
+        selection = views.selection(asked, filters)
+        written = export_base(selection, fmt.value, target, force, sys.stdout, bom=bom, raw_csv=raw_csv)
         for note in asked.notes:
-            sys.stderr.write(f"hamsyr: {visible(note)}\n")
+            sys.stderr.write(f"hamsyr: {visible(_in_context(note, ctx, data))}\n")
         if written:
             sys.stderr.write(f"hamsyr: wrote {visible(written)}\n")
-    except HamsyrError as error:
-        raise _fail(error) from None
 
 
-@app.command()
+@command("hamsyr info", "hamsyr info --json", "hamsyr info --fields version,counts.events")
 def info(
     ctx: typer.Context,
     fields: Fields = None,
     fmt: FormatChoice = None,
     as_json: Json = False,
+    no_pager: NoPager = False,
     data: Data = None,
 ) -> None:
-    """The fact base in use, the version and record counts."""
-    _answer(ctx, data, Output(fmt, as_json, fields), lambda asked: views.info_view(asked, version()))
+    """The fact base in use: version, counts, period covered."""
+    _answer(ctx, data, Output(fmt, as_json, fields, no_pager), lambda asked: views.info_view(asked, version()))
 
 
-@app.command()
+@command("hamsyr schema > facts.schema.json", "hamsyr schema | jq '.[\"$defs\"].event.required'")
 def schema() -> None:
-    """Print a JSON Schema of the fact base format, for editors that check TOML against one."""
+    """A JSON Schema of the fact base format, for editors."""
     from hamsyr.output.rows import write_json
     from hamsyr.records.json_schema import json_schema
 
     write_json(json_schema(), sys.stdout)
 
 
-@app.command()
+@command("hamsyr validate", "hamsyr validate --data my-facts.toml --strict", "hamsyr validate --json")
 def validate(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print the problems as a JSON array.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Count warnings (uncited statements) as errors.")] = False,
     data: Data = None,
 ) -> None:
-    """Check the fact base; list every problem (exit 3 if any error)."""
+    """Check the fact base and list every problem (exit 3 if any)."""
     from hamsyr.loading.load import check
 
-    try:
+    with _for_people(ctx, data):
         path = _data_path(ctx, data)
         problems = check(path)
         render(views.ValidationView(path, problems), Format.JSON if as_json else Format.TSV, sys.stdout)
@@ -436,8 +580,6 @@ def validate(
             raise ProblemsFound(f"{len(problems)} problem(s) in {path}{of_them}")
         with_warnings = f", with {warnings} warning(s): statements that cite no source" if warnings else ""
         sys.stderr.write(f"hamsyr: {visible(str(path))} is valid{with_warnings}\n")
-    except HamsyrError as error:
-        raise _fail(error) from None
 
 
 def _keep_only_the_command_asked_for(args: list[str]) -> None:
@@ -458,9 +600,44 @@ def _keep_only_the_command_asked_for(args: list[str]) -> None:
 
 
 def run() -> None:
-    """Run the command named on the command line."""
+    """Run the command named on the command line, and make sure its output was written."""
+    if sys.stdout is None:  # started with standard output closed (`>&-`)
+        os.write(2, b"hamsyr: standard output is closed; give the command somewhere to write\n")
+        sys.exit(CANNOT_WRITE)
     if hasattr(signal, "SIGPIPE"):
         # A reader that stops early (`| head`) ends us quietly, as it would any Unix filter.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    # Killed politely (SIGTERM): leave as an exception does, so that half-written files are removed.
+    signal.signal(signal.SIGTERM, _terminated)
+    encoding = (sys.stdout.encoding or "utf-8").lower()
+    if not encoding.startswith("utf"):  # characters the output cannot encode are written as escapes
+        with contextlib.suppress(AttributeError, ValueError):
+            sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     _keep_only_the_command_asked_for(sys.argv[1:])
-    app(prog_name="hamsyr")
+    code: int | str | None = 0
+    try:
+        app(prog_name="hamsyr")
+        sys.stdout.flush()
+    except SystemExit as exit:
+        code = exit.code
+    except BrokenPipeError:
+        pass
+    except OSError as error:  # what Typer itself writes (--version, --help) fails too on a full device
+        code = _cannot_write(error)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except OSError as error:
+        code = _cannot_write(error)
+    sys.exit(code)
+
+
+def _cannot_write(error: OSError) -> int:
+    _silence_stdout()
+    sys.stderr.write(f"hamsyr: cannot write the output ({error.strerror or error})\n")
+    return CANNOT_WRITE
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)

@@ -3,6 +3,7 @@ shell completion."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -47,7 +48,10 @@ def _matching(incomplete: str, choices: Iterable[tuple[str, str, Iterable[str]]]
 
     Shells keep only completions that start with the typed text, so a match in another case is offered
     with the typed text as its start ("mash" -> "mashaal"), and spaces become hyphens ("Khaled-Mashaal"),
-    so that nothing needs quoting; names resolve the same with hyphens as with spaces."""
+    so that nothing needs quoting; names resolve the same with hyphens as with spaces. A name holding
+    anything a shell would read (quotes, `;`, `$`...) or a control character is never offered: the id,
+    which is a plain slug, is offered in its place. The help shown beside it is made visible."""
+    from hamsyr._inert import visible
     from hamsyr.query.names import fold
 
     found = []
@@ -56,10 +60,20 @@ def _matching(incomplete: str, choices: Iterable[tuple[str, str, Iterable[str]]]
         if not forms:
             continue
         form = "-".join(forms[0].split())
-        if form.lower().startswith(incomplete.lower()):
+        safe = re.compile(_SHELL_SAFE).fullmatch
+        if not safe(form):
+            form = value
+            if not safe(form):
+                continue
+        if form.lower().startswith(incomplete.lower()) and safe(incomplete):
             form = incomplete + form[len(incomplete) :]
-        found.append((form, help_text))
+        found.append((form, visible(help_text).replace("\n", " ")))
     return found
+
+
+# What a completion may hold and still be pasted on a command line unquoted: letters and digits of any
+# script, and a few marks no shell reads.
+_SHELL_SAFE = r"[\w\-.,:+@/]*"
 
 
 def complete_actor(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
@@ -100,6 +114,12 @@ Fields = Annotated[
     typer.Option(metavar="A,B,C", help="Only these fields, in this order (json, jsonl, tsv, csv; tsv by default)."),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+NoPager = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager", envvar="HAMSYR_NO_PAGER", help="Never send long tables through a pager ($PAGER, or less)."
+    ),
+]
 Since = Annotated[
     FuzzyDate | None,
     typer.Option(parser=_date, metavar="DATE", help="Only records whose date overlaps this date or later."),
@@ -149,11 +169,12 @@ Force = Annotated[bool, typer.Option("--force", help="Replace an existing output
 
 
 class Output(Value):
-    """The output options as typed: --format, --json and --fields."""
+    """The output options as typed: --format, --json, --fields and --no-pager."""
 
     fmt: Format | None = None
     as_json: bool = False
     fields: str | None = None
+    no_pager: bool = False
 
     def chosen(self, terminal: bool) -> tuple[Format, list[str] | None]:
         """The format to write and the fields to keep. Without a format: a table on a terminal, TSV when piped,
@@ -170,3 +191,50 @@ class Output(Value):
         if self.fmt is not None:
             return self.fmt, fields
         return (Format.TABLE if terminal and fields is None else Format.TSV), fields
+
+
+# What people type for an option a command calls otherwise: a wrong option suggests the right ones.
+SYNONYMS = {
+    "--actor": ("--speaker", "--about"),
+    "--speaker": ("--actor",),
+    "--about": ("--actor",),
+    "--actors": ("--actor",),
+    "--name": ("--actor", "--speaker"),
+    "--type": ("--kind",),
+    "--kind": ("--type",),
+    "--from": ("--since",),
+    "--after": ("--since",),
+    "--to": ("--until",),
+    "--before": ("--until",),
+    "--date": ("--on",),
+    "--at": ("--on",),
+    "--words": ("--text",),
+    "--query": ("--text",),
+    "--grep": ("--text",),
+    "--tags": ("--tag",),
+    "--field": ("--fields",),
+    "--columns": ("--fields",),
+    "--max": ("--limit",),
+    "--head": ("--limit",),
+    "-n": ("--limit",),
+    "--out": ("--output",),
+    "--file": ("--output", "--data"),
+    "--base": ("--data",),
+    "--id": ("--record",),
+}
+
+
+class Command(typer.core.TyperCommand):
+    """A command whose unknown-option error also suggests the option it calls the same idea by."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as error:
+            name = getattr(error, "option_name", None)  # an unknown option (Typer's own NoSuchOption)
+            if name is not None:
+                known = {option for param in self.params for option in param.opts}
+                suggested = [option for option in SYNONYMS.get(name.split("=")[0], ()) if option in known]
+                if suggested:
+                    error.possibilities = sorted({*suggested, *(getattr(error, "possibilities", None) or ())})  # type: ignore[attr-defined]
+            raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -41,7 +42,7 @@ def to_timelinejs(base: FactBase) -> str:
     Undated events are left out: TimelineJS needs a start date."""
 
     def timeline_date(value: str) -> dict[str, str]:
-        parts = value.rstrip("~?%").split("-")
+        parts = value.replace("~", "").replace("?", "").replace("%", "").split("-")
         return dict(zip(("year", "month", "day"), (parts[0], *(p.lstrip("0") for p in parts[1:])), strict=False))
 
     events = []
@@ -52,8 +53,9 @@ def to_timelinejs(base: FactBase) -> str:
         item: dict[str, Any] = {
             "unique_id": event.id,
             "start_date": timeline_date(first),
-            "display_date": event.date_text or event.date.text,
-            "text": {"headline": event.title, "text": event.summary},
+            # TimelineJS shows these as HTML: escaped, so that fact base text stays text.
+            "display_date": html.escape(event.date_text or event.date.text),
+            "text": {"headline": html.escape(event.title), "text": html.escape(event.summary)},
         }
         if last:
             item["end_date"] = timeline_date(last)
@@ -64,7 +66,7 @@ def to_timelinejs(base: FactBase) -> str:
         {
             "start_date": timeline_date(phase.start.text.split("/")[0]),
             "end_date": timeline_date(phase.end.text.split("/")[-1]),
-            "text": {"headline": phase.label},
+            "text": {"headline": html.escape(phase.label)},
         }
         for phase in base.phases
         if phase.end is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
@@ -16,12 +17,30 @@ FILE_FORMATS = ("csv", "sqlite")
 def _text_formats() -> dict[str, Callable[[FactBase], str]]:
     from hamsyr.export.documents import to_json, to_jsonl, to_timelinejs
     from hamsyr.export.graph import to_dot, to_mermaid
+    from hamsyr.export.html import to_html
 
-    return {"json": to_json, "jsonl": to_jsonl, "timelinejs": to_timelinejs, "dot": to_dot, "mermaid": to_mermaid}
+    return {
+        "json": to_json,
+        "jsonl": to_jsonl,
+        "timelinejs": to_timelinejs,
+        "dot": to_dot,
+        "mermaid": to_mermaid,
+        "html": to_html,
+    }
 
 
-def export_base(base: FactBase, fmt: str, output: Path | None, force: bool, stdout: IO[str]) -> str | None:
-    """Write `base` in `fmt` to `output` (stdout when None, for the text formats); say what was written."""
+def export_base(
+    base: FactBase,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    stdout: IO[str],
+    *,
+    bom: bool = False,
+    raw_csv: bool = False,
+) -> str | None:
+    """Write `base` in `fmt` to `output` (stdout when None, for the text formats); say what was written. `bom`
+    begins CSV files with a byte-order mark, which some spreadsheet programs need to read UTF-8."""
     if fmt in FILE_FORMATS and output is None:
         raise QueryError(f"--format {fmt} writes files; give --output PATH")
     try:
@@ -29,7 +48,8 @@ def export_base(base: FactBase, fmt: str, output: Path | None, force: bool, stdo
             from hamsyr.export.tabular import write_csv_folder
 
             assert output is not None
-            return f"{', '.join(write_csv_folder(base, output, replace=force))} in {output}"
+            written = write_csv_folder(base, output, replace=force, bom=bom, raw=raw_csv)
+            return f"{', '.join(written)} in {output}"
         if fmt == "sqlite":
             from hamsyr.export.tabular import write_sqlite
 
@@ -42,5 +62,8 @@ def export_base(base: FactBase, fmt: str, output: Path | None, force: bool, stdo
             return None
         write_atomic(output, text, replace=force)
         return str(output)
-    except OSError as error:
-        raise WriteFailed(f"cannot write {output} ({error.strerror or error}); check the path") from None
+    except (OSError, sqlite3.Error) as error:
+        where = output if output is not None else "the output"
+        raise WriteFailed(
+            f"cannot write {where} ({getattr(error, 'strerror', None) or error}); check the path"
+        ) from None

@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections import Counter
 from itertools import combinations
 
+from hamsyr._inert import visible
 from hamsyr.query.factbase import FactBase
+
+_MERMAID_SYNTAX = frozenset('#%"<>[](){}|`;&\\')
 
 
 def actor_graph(base: FactBase) -> tuple[list[tuple[str, str, str]], Counter[tuple[str, str]]]:
@@ -26,7 +29,10 @@ def actor_graph(base: FactBase) -> tuple[list[tuple[str, str, str]], Counter[tup
 
 
 def _quoted(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    """A DOT string: control characters made visible (Graphviz would copy them into its SVG, which XML forbids),
+    backslashes and quotes escaped, newlines as spaces."""
+    text = visible(text).replace("\n", " ").replace("\t", " ")
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def to_dot(base: FactBase) -> str:
@@ -51,7 +57,10 @@ def to_mermaid(base: FactBase) -> str:
     node = {actor.id: f"a{number}" for number, actor in enumerate(base.actors)}
 
     def label(text: str) -> str:
-        return text.replace('"', "#quot;").replace("\n", " ")
+        """Mermaid label text: every character that Mermaid reads as syntax (a `%%` directive, `#` entities,
+        quotes, brackets, pipes, markdown backticks) written as an entity code, controls made visible."""
+        text = visible(text).replace("\n", " ").replace("\t", " ")
+        return "".join(f"#{ord(char)};" if char in _MERMAID_SYNTAX else char for char in text)
 
     lines = ["graph LR"]
     for actor in base.actors:

@@ -1,27 +1,23 @@
-"""The timeline picture saved as a file: SVG, or an HTML page."""
+"""The timeline picture saved as a file: an SVG chart, or a self-contained HTML page around it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 
 from hamsyr._files import write_atomic
 from hamsyr.errors import WriteFailed
-from hamsyr.output.screen import MAX_WIDTH
 from hamsyr.query.factbase import FactBase
 from hamsyr.query.views import TimelineView, View
 
-DEFAULT_WIDTH = 100
 
-
-def save_timeline(view: View, base: FactBase, target: Path, kind: str, force: bool, environ: Mapping[str, str]) -> None:
+def save_timeline(view: View, base: FactBase, target: Path, kind: str, force: bool) -> None:
     """Write the timeline of `view` as `kind` ("svg" or "html") to `target`, replacing it only with `force`."""
-    from hamsyr.output.tables import export_timeline
+    from hamsyr.export.html import timeline_page
+    from hamsyr.export.svg import to_svg
 
     assert isinstance(view, TimelineView)
-    columns = environ.get("COLUMNS", "")
-    width = min(int(columns), MAX_WIDTH) if columns.isdigit() and int(columns) > 0 else DEFAULT_WIDTH
+    text = to_svg(view, base) if kind == "svg" else timeline_page(view, base)
     try:
-        write_atomic(target, export_timeline(view, base, width, kind), replace=force)
+        write_atomic(target, text, replace=force)
     except OSError as error:
         raise WriteFailed(f"cannot write {target} ({error.strerror or error}); check the folder") from None

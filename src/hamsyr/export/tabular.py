@@ -169,7 +169,9 @@ def _citation_rows(
         yield {"record_type": record_type, "record": record, "claim": claim, **to_dict(citation), "within": within}
 
 
-def write_csv_folder(base: FactBase, target: Path, *, replace: bool = False) -> list[str]:
+def write_csv_folder(
+    base: FactBase, target: Path, *, replace: bool = False, bom: bool = False, raw: bool = False
+) -> list[str]:
     """One CSV file per record type, with the columns of `--format csv`, and one per table inside records
     (see the module's rules), dates as written; the names of the files written."""
     written = []
@@ -179,15 +181,15 @@ def write_csv_folder(base: FactBase, target: Path, *, replace: bool = False) -> 
             if not table.csv:
                 continue
             name = f"{table.name}.csv"
-            with (folder / name).open("w", encoding="utf-8", newline="") as out:
+            with (folder / name).open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as out:
                 if table.name in own:  # a record type: exactly what `--format csv` prints
                     columns = COLUMNS[own[table.name].singular]
                     rows = (flat_row(to_dict(r), columns) for r in base.store.records(table.name))
-                    write_csv(columns, rows, out)
+                    write_csv(columns, rows, out, raw=raw)
                 else:
                     keep = [n for n, (column, _) in enumerate(table.columns) if not column.endswith(_DAY_SUFFIXES)]
                     header = [table.columns[n][0].strip('"') for n in keep]
-                    write_csv(header, ([row[n] for n in keep] for row in table.rows), out)
+                    write_csv(header, ([row[n] for n in keep] for row in table.rows), out, raw=raw)
             written.append(name)
     return written
 
@@ -211,6 +213,8 @@ def write_sqlite(base: FactBase, target: Path, *, replace: bool = False) -> None
     with atomic_path(target, replace=replace) as temporary:
         connection = sqlite3.connect(temporary)
         try:
+            # No rollback journal: the database is built whole under a temporary name, or thrown away.
+            connection.execute("PRAGMA journal_mode = OFF")
             with connection:
                 for table in _tables(base):
                     declaration = ", ".join(f"{column} {sql}" for column, sql in table.columns)

@@ -4,7 +4,7 @@ problem on the way. Only loaded when a base has to be parsed: a cached base need
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -144,7 +144,9 @@ class _Validator:
         for name in table:
             if name not in known:
                 expected = ", ".join(d.name for d in declared)
-                self.report(place, place.path + name, f"unknown field (expected one of: {expected})")
+                self.report(
+                    place, place.path + name, f"unknown field{_suggest(name, known)} (expected one of: {expected})"
+                )
         values: dict[str, Any] = {}
         complete = True
         for field in declared:
@@ -235,8 +237,12 @@ class _Validator:
                     "read is no evidence; cite the document the fact was read in",
                 )
             if found is None:
+                same_type = [known for known, plural in ids.items() if plural in target.split("|")]
                 self.report(
-                    place, name, f"unknown {wanted} '{value}': add {_a(wanted)} with that id or fix the reference"
+                    place,
+                    name,
+                    f"unknown {wanted} '{value}'{_suggest(value, same_type)}: add {_a(wanted)} with that id or fix "
+                    "the reference",
                 )
             elif found not in target.split("|"):
                 self.report(place, name, f"'{value}' is {_a(_TARGET_NAMES[found])}, not {_a(wanted)}")
@@ -245,6 +251,14 @@ class _Validator:
 _EMPTY: dict[Kind, Any] = {
     kind: () if kind in (Kind.TEXTS, Kind.SLUGS, Kind.REFS, Kind.TABLES) else None for kind in Kind
 }
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    """ " (did you mean 'x'?)", or "" when nothing is close."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(name, list(known), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _a(singular: str) -> str:

@@ -8,9 +8,11 @@ cached).
 from __future__ import annotations
 
 import os
+import stat
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 from hamsyr.errors import FactBaseError, Problem
 
@@ -42,25 +44,55 @@ def resolve_path(explicit: str | os.PathLike[str] | None = None, environ: Mappin
     return Path(from_env) if from_env else shipped_path()
 
 
+STDIN = Path("-")  # `--data -`: the fact base on standard input
+
+
 def read_bytes(path: Path, environ: Mapping[str, str] = os.environ) -> bytes:
-    """The whole file, refused with a message when it is larger than the limit."""
-    size = guarded(path, lambda p: p.stat().st_size)
-    limit = _max_megabytes(environ)
-    if size > limit * 1_000_000:
+    """The whole of a regular file (or of standard input, for `-`), read once; refused with a message when
+    it is something else (a folder, a device, a pipe: they can be endless, or change between two reads), or
+    larger than the limit, which is checked on the bytes read."""
+    limit = _max_megabytes(environ) * 1_000_000
+    if path == STDIN:
+        data = sys.stdin.buffer.read(limit + 1)
+    else:
+        with guarded(path, _open_regular) as file:
+            data = guarded(path, lambda _: file.read(limit + 1))
+    if len(data) > limit:
+        size = guarded(path, lambda p: p.stat().st_size) if path != STDIN else len(data)
         raise FactBaseError.at(
             path,
-            f"{size / 1e6:.0f} MB is more than hamsyr parses ({limit} MB); "
+            f"{max(size, len(data)) / 1e6:.0f} MB is more than hamsyr parses ({limit // 1_000_000} MB); "
             f"split the base, or set {MAX_MB_VAR} to a larger number of megabytes",
         )
-    return guarded(path, Path.read_bytes)
+    return data
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    _regular(path)
+    return path.open("rb")
+
+
+def _regular(path: Path) -> None:
+    """Nothing, for a regular file; otherwise the error that says what it is (a stat, not an open: opening a
+    pipe would wait for a writer)."""
+    mode = path.stat().st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(path)
+    if not stat.S_ISREG(mode):
+        raise FactBaseError.at(
+            path,
+            "is not a regular file (a device, a pipe or a socket); pass the path of a .toml fact base, or "
+            "--data - to read one from standard input",
+        )
 
 
 def _max_megabytes(environ: Mapping[str, str]) -> int:
     value = environ.get(MAX_MB_VAR, "")
-    try:
-        return int(value) if value else DEFAULT_MAX_MB
-    except ValueError:
-        raise FactBaseError.at(MAX_MB_VAR, f"{value!r} is not a whole number of megabytes") from None
+    if not value:
+        return DEFAULT_MAX_MB
+    if not value.isdigit() or int(value) < 1:
+        raise FactBaseError.at(MAX_MB_VAR, f"{value!r} is not a whole, positive number of megabytes")
+    return int(value)
 
 
 _T = TypeVar("_T")
@@ -82,7 +114,8 @@ def load_store(path: Path, environ: Mapping[str, str] = os.environ) -> RecordSto
     """The records of the fact base at `path`, from its cache when there is a usable one."""
     from hamsyr.loading.cache import store as cache
 
-    if cache.cache_dir(environ) is not None:
+    if path != STDIN and cache.cache_dir(environ) is not None:
+        guarded(path, _regular)
         cached = cache.open_cached(path, guarded(path, cache.digest_file), lambda: parsed(path, environ), environ)
         if cached is not None:
             return cached
@@ -96,7 +129,7 @@ def parsed(path: Path, environ: Mapping[str, str] = os.environ, *, write_cache: 
     store, problems = _validated(path, data)
     if store is None:
         raise FactBaseError([problem for problem in problems if problem.severity == "error"])
-    if write_cache:
+    if write_cache and path != STDIN:
         from hamsyr.loading.cache import store as cache
 
         # Keyed by the bytes that were validated, even if the file has changed since it was hashed.

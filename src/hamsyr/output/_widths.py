@@ -67,3 +67,25 @@ def _shared(least: list[int], wanted: list[int], ratios: list[int], available: i
         room -= sum(extras.values())
         growing = [n for n in growing if widths[n] < wanted[n]]
     return widths
+
+
+# Below these, a column of free text (ratio 3 or more: this many cells for each share) or a long word no
+# longer reads well: stack the rows.
+CELLS_PER_SHARE = 5
+LONGEST_WORD = 16
+
+
+def too_narrow(columns: Sequence[Sequence[str]], ratios: Sequence[int | None], widths: Sequence[int]) -> bool:
+    """Whether columns stop making sense at these widths: an id cut, a word split that would fit a column
+    of its own, or a column of free text too narrow to read."""
+    for cells, ratio, width in zip(columns, ratios, widths, strict=True):
+        wanted = max(1, *map(widest_line, cells))
+        if ratio is None:
+            need = wanted
+        else:
+            need = min(max(map(widest_word, cells), default=0), LONGEST_WORD)
+            if ratio >= 3:
+                need = max(need, min(CELLS_PER_SHARE * ratio, wanted))
+        if width < need:
+            return True
+    return False

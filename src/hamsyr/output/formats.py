@@ -12,7 +12,17 @@ from typing import IO
 
 from hamsyr._inert import visible
 from hamsyr.errors import QueryError
-from hamsyr.output.rows import flat_table, projected, to_data, write_csv, write_json, write_jsonl, write_tsv
+from hamsyr.output.rows import (
+    flat_table,
+    page_sections,
+    projected,
+    to_data,
+    write_csv,
+    write_json,
+    write_jsonl,
+    write_tsv,
+    write_tsv_sections,
+)
 from hamsyr.query.factbase import FactBase
 from hamsyr.query.views import ValidationView, View
 
@@ -49,9 +59,14 @@ def render(
     elif isinstance(view, ValidationView):
         # For people and pipes alike, a problem a line, as compilers list theirs.
         out.writelines(f"{visible(str(problem))}\n" for problem in view.problems)
+    elif fmt is Format.TSV and fields is None and (sections := page_sections(view)) is not None:
+        write_tsv_sections(sections, out)  # a page: every section the table shows, so that a pipe loses nothing
     elif fmt in (Format.TSV, Format.CSV):
         columns, rows = flat_table(view, fields)
-        (write_tsv if fmt is Format.TSV else write_csv)(columns, rows, out)
+        if fmt is Format.TSV:
+            write_tsv(columns, rows, out)
+        else:  # HAMSYR_RAW_CSV=1 keeps cells that look like formulas as they are
+            write_csv(columns, rows, out, raw=bool(environ.get("HAMSYR_RAW_CSV")))
     else:
         from hamsyr.output.tables import render_table
 

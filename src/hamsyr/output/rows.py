@@ -17,13 +17,24 @@ from hamsyr.query.views import (
     InfoView,
     Listing,
     PhasesView,
+    RecordView,
     SourceView,
     TimelineView,
     ValidationView,
     View,
 )
 from hamsyr.records.codec import date_text, json_keys, to_dict
-from hamsyr.records.model import RECORD_TYPES, Actor, Role, record_date, record_label, record_type
+from hamsyr.records.model import (
+    RECORD_TYPES,
+    Actor,
+    Citation,
+    Event,
+    Quote,
+    Role,
+    record_date,
+    record_label,
+    record_type,
+)
 
 LIST_SEPARATOR = "|"  # how list fields are joined in TSV and CSV
 
@@ -94,6 +105,57 @@ def member_dict(actor: Actor, role: Role) -> dict[str, Any]:
     return {"actor": actor.id, "name": actor.name, **to_dict(role)}
 
 
+def related_dict(record: Event | Quote) -> dict[str, Any]:
+    """A record named beside another: what it is, when, and its one line."""
+    return {"type": record_type(record), "id": record.id, "date": date_text(record.date), "title": record_label(record)}
+
+
+def page_sections(view: View) -> list[tuple[str, Sequence[str], list[dict[str, Any]]]] | None:
+    """A page (one actor, source, event or quote, or the phases on a date) as titled sections of rows, so that
+    a pipe gets everything the table shows; None for a view that is one listing."""
+    sections: list[tuple[str, Sequence[str], list[dict[str, Any]]]]
+    if isinstance(view, ActorView):
+        sections = [("actor", COLUMNS["actor"], [to_dict(view.actor)])]
+        sections.append(("roles", json_keys(Role), [to_dict(role) for role in view.actor.roles]))
+        sections.append(("members", _MEMBER, [member_dict(actor, role) for actor, role in view.members]))
+        sections += [("events", COLUMNS["event"], [to_dict(e) for e in view.events])]
+        sections += [(name, COLUMNS["quote"], [to_dict(q) for q in quotes]) for name, quotes in _quotes(view)]
+    elif isinstance(view, SourceView):
+        sections = [("source", COLUMNS["source"], [to_dict(view.source)])]
+        sections.append(("supports", COLUMNS["support"], [SupportRow.of(s)._asdict() for s in view.supports]))
+    elif isinstance(view, RecordView):
+        kind = record_type(view.record)
+        sections = [(kind, COLUMNS[kind], [to_dict(view.record)])]
+        sections.append(("citations", Citation._fields, [to_dict(c) for c in view.record.sources]))
+        sections.append(("disputes", COLUMNS["dispute"], [to_dict(d) for d in view.disputes]))
+        sections.append(("phases", COLUMNS["phase"], [to_dict(p) for p in view.phases]))
+        sections.append(("related", _RELATED, [related_dict(r) for r in view.related]))
+    elif isinstance(view, PhasesView) and view.events is not None:
+        sections = [("phases", COLUMNS["phase"], [to_dict(phase) for phase in view.phases])]
+        for phase, events in zip(view.phases, view.events, strict=True):
+            sections.append((f"events of {phase.id}", COLUMNS["event"], [to_dict(e) for e in events]))
+    else:
+        return None
+    return [section for section in sections if section[2]]
+
+
+_MEMBER = ("actor", "name", *Role._fields)
+_RELATED = ("type", "id", "date", "title")
+
+
+def _quotes(view: ActorView) -> list[tuple[str, Sequence[Quote]]]:
+    return [("quotes", view.quotes), ("quotes about", view.quotes_about)]
+
+
+def write_tsv_sections(sections: Sequence[tuple[str, Sequence[str], list[dict[str, Any]]]], out: IO[str]) -> None:
+    """Sections of TSV, each under a `# title (count)` line and with its own header line."""
+    for number, (title, columns, rows) in enumerate(sections):
+        if number:
+            out.write("\n")
+        out.write(f"# {field(title)} ({len(rows)})\n")
+        write_tsv(columns, [flat_row(row, columns) for row in rows], out)
+
+
 def year_group_dict(group: YearGroup) -> dict[str, Any]:
     return {"year": group.year, "events": [to_dict(event) for event in group.events]}
 
@@ -120,6 +182,13 @@ def to_data(view: View) -> Any:
         ]
     if isinstance(view, SourceView):
         return {**to_dict(view.source), "supports": [SupportRow.of(s)._asdict() for s in view.supports]}
+    if isinstance(view, RecordView):
+        return {
+            **to_dict(view.record),
+            "dispute_details": [to_dict(dispute) for dispute in view.disputes],
+            "phases": [to_dict(phase) for phase in view.phases],
+            "related": [related_dict(record) for record in view.related],
+        }
     if isinstance(view, TimelineView):
         return [year_group_dict(group) for group in view.groups]
     if isinstance(view, ValidationView):
@@ -137,6 +206,8 @@ def flat_records(view: View) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
         return COLUMNS["phase"], [to_dict(phase) for phase in view.phases]
     if isinstance(view, SourceView):
         return COLUMNS["source"], [to_dict(view.source)]
+    if isinstance(view, RecordView):
+        return COLUMNS[record_type(view.record)], [to_dict(view.record)]
     if isinstance(view, TimelineView):
         rows = [{"year": group.year, **to_dict(event)} for group in view.groups for event in group.events]
         return ("year", *COLUMNS["event"]), rows
@@ -150,8 +221,16 @@ def _chosen(fields: Sequence[str], available: Iterable[str]) -> list[str]:
     valid = list(dict.fromkeys(available))
     unknown = [name for name in fields if name not in valid]
     if unknown:
-        raise QueryError(f"unknown field {unknown[0]!r} for --fields; valid fields: {', '.join(valid)}")
+        hint = _did_you_mean(unknown[0], valid)
+        raise QueryError(f"unknown field {unknown[0]!r} for --fields;{hint} valid fields: {', '.join(valid)}")
     return list(fields)
+
+
+def _did_you_mean(name: str, valid: Sequence[str]) -> str:
+    from difflib import get_close_matches
+
+    close = get_close_matches(name, valid, n=1, cutoff=0.6)
+    return f" did you mean {close[0]!r}?" if close else ""
 
 
 def projected(view: View, data: Any, fields: Sequence[str]) -> Any:
@@ -199,21 +278,27 @@ def flat_row(data: dict[str, Any], columns: Sequence[str]) -> list[str]:
 # --- writers ---------------------------------------------------------------------------------------------
 
 
+def _ascii_only(out: IO[str]) -> bool:
+    """Whether the output cannot take every character, so that JSON must escape all but ASCII."""
+    return not (getattr(out, "encoding", None) or "utf-8").lower().startswith("utf")
+
+
 def write_json(data: Any, out: IO[str]) -> None:
     """An array is written one element a line; anything else indented. (The standard encoder drops to its
     pure-Python implementation whenever `indent` is given, so arrays, which can be long, avoid it.)"""
+    ascii_only = _ascii_only(out)
     if isinstance(data, list):
-        encode = json.JSONEncoder(ensure_ascii=False).encode
+        encode = json.JSONEncoder(ensure_ascii=ascii_only).encode
         out.write("[\n" if data else "[")
         out.write(json_safe(",\n".join(encode(item) for item in data)))
         out.write("\n]\n" if data else "]\n")
     else:
-        out.write(json_safe(json.dumps(data, ensure_ascii=False, indent=2)))
+        out.write(json_safe(json.dumps(data, ensure_ascii=ascii_only, indent=2)))
         out.write("\n")
 
 
 def write_jsonl(items: Iterable[Any], out: IO[str]) -> None:
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    encode = json.JSONEncoder(ensure_ascii=_ascii_only(out), separators=(",", ":")).encode
     for item in items:
         out.write(json_safe(encode(item)))
         out.write("\n")
@@ -225,11 +310,20 @@ def write_tsv(columns: Sequence[str], rows: Iterable[Sequence[str]], out: IO[str
         out.write("\t".join(field(cell) for cell in row) + "\n")
 
 
-def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]], out: IO[str]) -> None:
-    """The one CSV writer, for `--format csv` and the CSV export alike."""
+# A cell a spreadsheet would run as a formula (=HYPERLINK(...), +cmd, -2+3, @SUM) starts with one of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]], out: IO[str], *, raw: bool = False) -> None:
+    """The one CSV writer, for `--format csv` and the CSV export alike. Control characters are made visible,
+    never raw (quoting keeps tabs and newlines); and unless `raw`, a cell that a spreadsheet would run as a
+    formula is written with a `'` before it, which spreadsheets show as text."""
     import csv  # only CSV output needs it
 
+    def cell(value: Any) -> str:
+        text = visible(_flat(value))
+        return f"'{text}" if not raw and text.startswith(FORMULA_STARTS) else text
+
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    # Quoting keeps tabs and newlines intact; other control characters are made visible, never raw.
-    writer.writerows([visible(_flat(cell)) for cell in row] for row in rows)
+    writer.writerow([cell(column) for column in columns])
+    writer.writerows([cell(value) for value in row] for row in rows)

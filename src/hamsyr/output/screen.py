@@ -8,9 +8,10 @@ NO_COLOR, https://no-color.org, which keeps bold and dim; no styles when TERM is
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from typing import IO, TYPE_CHECKING
+
+from hamsyr._inert import visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -40,9 +41,9 @@ def console_for(out: IO[str], environ: Mapping[str, str], theme: Theme) -> Conso
     return console
 
 
-def show(console: Console, draw: Callable[[], None], page: bool = False) -> None:
+def show(console: Console, draw: Callable[[], None], page: bool = False, environ: Mapping[str, str] = {}) -> None:
     """Draw (with `draw`, printing to `console`) and write the result; with `page`, output taller than the
-    terminal goes through a pager."""
+    terminal goes through a pager ($PAGER, else less)."""
     with console.capture() as captured:
         draw()
     # Rich pads every cell to its column's width: the spaces at the ends of lines are only that padding.
@@ -50,11 +51,35 @@ def show(console: Console, draw: Callable[[], None], page: bool = False) -> None
     if console.options.ascii_only:
         text = text.translate(_ASCII).encode(console.encoding, "replace").decode(console.encoding)
     isatty = getattr(console.file, "isatty", None)
-    if not (page and isatty and isatty()) or text.count("\n") <= console.height:
+    if not (page and isatty and isatty()) or text.count("\n") <= console.height or not _paged(text, environ):
         console.file.write(text)
-        return
-    import pydoc
 
-    # $PAGER wins (pydoc reads it); less is told to keep colours (R), quit on one screen (F), not clear (X).
-    os.environ.setdefault("LESS", "-FRX")
-    pydoc.pager(text)
+
+def _paged(text: str, environ: Mapping[str, str]) -> bool:
+    """Send the text through $PAGER (else less, told to keep colours, quit on one screen and not clear it);
+    False, after a one-line warning, when the pager cannot run or fails, so that the caller writes the text
+    itself and nothing is lost."""
+    import shlex
+    import subprocess
+    import sys
+
+    command = environ.get("PAGER") or "less"
+    try:
+        argv = shlex.split(command)
+        pager = subprocess.Popen(argv, stdin=subprocess.PIPE, env={**environ, "LESS": environ.get("LESS", "-FRX")})
+    except (OSError, ValueError, IndexError) as error:
+        sys.stderr.write(f"hamsyr: the pager {visible(command)!r} cannot run ({error}); writing to the terminal\n")
+        return False
+    assert pager.stdin is not None
+    try:
+        pager.stdin.write(text.encode(getattr(sys.stdout, "encoding", None) or "utf-8", "replace"))
+        pager.stdin.close()
+    except BrokenPipeError:  # the reader quit early, as a pager may
+        pass
+    status = pager.wait()
+    if status not in (0, -13):
+        sys.stderr.write(
+            f"hamsyr: the pager {visible(command)!r} ended with status {status}; writing to the terminal\n"
+        )
+        return False
+    return True

@@ -7,7 +7,6 @@ JSON, JSON Lines, TSV and CSV never import Rich.
 
 from __future__ import annotations
 
-import io
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
@@ -19,11 +18,20 @@ from rich.text import Text
 from rich.theme import Theme
 
 from hamsyr._inert import visible
-from hamsyr.output._widths import column_widths
+from hamsyr.output._widths import column_widths, too_narrow
 from hamsyr.output.screen import console_for, show
 from hamsyr.query.factbase import FactBase
 from hamsyr.query.results import Hit, Support
-from hamsyr.query.views import ActorView, InfoView, Listing, PhasesView, SourceView, TimelineView, View
+from hamsyr.query.views import (
+    ActorView,
+    InfoView,
+    Listing,
+    PhasesView,
+    RecordView,
+    SourceView,
+    TimelineView,
+    View,
+)
 from hamsyr.records.dates import FuzzyDate
 from hamsyr.records.model import (
     Actor,
@@ -108,15 +116,36 @@ def _table(title: str | None, *columns: str) -> Table:
     return table
 
 
-def _fit(table: Table, width: int) -> None:
-    """Give every column its width (hamsyr.output._widths), so that Rich only wraps text into them."""
+def _fit(table: Table, width: int) -> Table:
+    """The table with every column given its width (hamsyr.output._widths), so that Rich only wraps text into
+    them; or, where columns stop making sense at this width, the same rows stacked, one record a block."""
     columns = table.columns
     gaps = (2 if table.box else table.padding[1] + table.padding[3]) * (len(columns) - 1)
     cells = [[*([column.header] if table.show_header else []), *column.cells] for column in columns]
     plains = [[cell.plain if isinstance(cell, Text) else str(cell) for cell in column] for column in cells]
     ratios = [None if column.no_wrap else (column.ratio or 1) for column in columns]
-    for column, size in zip(columns, column_widths(plains, ratios, width - gaps), strict=True):
+    widths = column_widths(plains, ratios, width - gaps)
+    if table.show_header and len(columns) > 2 and too_narrow(plains, ratios, widths):
+        return _fit(_stacked(table), width)
+    for column, size in zip(columns, widths, strict=True):
         column.width, column.ratio = max(size, 1), None
+    return table
+
+
+def _stacked(table: Table) -> Table:
+    """The rows of a table as blocks of header/value lines, a blank line between records."""
+    stacked = Table.grid(padding=(0, 2, 0, 0))
+    stacked.title, stacked.title_justify, stacked.title_style = table.title, "left", _TITLE
+    stacked.add_column(style=_DIM, no_wrap=True)
+    stacked.add_column(overflow="fold", ratio=1)
+    rows = zip(*(list(column.cells) for column in table.columns), strict=True)
+    for number, row in enumerate(rows):
+        if number:
+            stacked.add_row("", "")
+        for column, cell in zip(table.columns, row, strict=True):
+            if not isinstance(cell, Text) or cell.plain:
+                stacked.add_row(str(column.header), cell)
+    return stacked
 
 
 def _date_cell(value: FuzzyDate | None, date_text: str | None = None) -> Text:
@@ -420,6 +449,58 @@ def source_blocks(view: SourceView, base: FactBase | None) -> list[RenderableTyp
     return [header, supports_table(view.supports, base, f"What it supports ({len(view.supports)})")]
 
 
+def record_blocks(view: RecordView, base: FactBase | None) -> list[RenderableType]:
+    """One event or quote: its fields, every citation with who says so, its disputes, phases and relations."""
+    record = view.record
+    if isinstance(record, Event):
+        title, pairs = (
+            record.title,
+            [
+                ("id", record.id),
+                ("kind", record.kind),
+                ("actors", _names(base, record.actors).plain),
+                ("places", ", ".join(record.places)),
+                ("tags", ", ".join(record.tags)),
+                ("summary", record.summary),
+            ],
+        )
+    else:
+        title, pairs = (
+            f"“{record.text}”",
+            [
+                ("id", record.id),
+                ("speaker", _names(base, [record.speaker]).plain),
+                ("about", _names(base, record.about).plain),
+                ("context", record.context),
+            ],
+        )
+    date = (
+        _date_cell(record.date, record.date_text).plain.replace("\n", "  ") if record.date or record.date_text else None
+    )
+    fields = _fields([pairs[0], ("date", date), *pairs[1:], ("note", getattr(record, "note", None))], title=title)
+    citations = _table(f"Citations ({len(record.sources)})", "Source", "Who says so", "Excerpt")
+    for citation in record.sources:
+        citations.add_row(
+            safe(citation.source), safe(citation.attributed_to or "the document itself"), safe(f"“{citation.excerpt}”")
+        )
+    blocks: list[RenderableType] = [fields, citations]
+    if view.disputes:
+        table = disputes_table(view.disputes)
+        table.title = visible(f"The sources disagree on it ({len(view.disputes)})")
+        blocks.append(table)
+    if view.phases:
+        (phases,) = phases_blocks(PhasesView(view.phases), base)
+        assert isinstance(phases, Table)
+        phases.title = f"The phases it falls in ({len(view.phases)})"
+        blocks.append(phases)
+    if view.related:
+        related = _table("Related: the nearest records that share an actor", "Type", "ID", "Date", "Title")
+        for other in view.related:
+            related.add_row(safe(type_of(other)), safe(other.id), _date_cell(other.date), safe(record_label(other)))
+        blocks.append(related)
+    return blocks
+
+
 def chart_text(view: TimelineView, width: int, glyphs: Glyphs) -> Text | None:
     """The timeline picture from hamsyr.output.chart: phases in colour, labels in bold."""
     from hamsyr.output.chart import draw
@@ -483,6 +564,8 @@ def blocks_for(view: View, base: FactBase | None, width: int, ascii_only: bool =
         return actor_blocks(view, base)
     if isinstance(view, SourceView):
         return source_blocks(view, base)
+    if isinstance(view, RecordView):
+        return record_blocks(view, base)
     if isinstance(view, TimelineView):
         from hamsyr.output.chart import ASCII, UNICODE
 
@@ -499,7 +582,7 @@ def _print(console: Console, blocks: Sequence[RenderableType]) -> None:
         if number:
             console.print()
         if isinstance(block, Table):
-            _fit(block, console.width)
+            block = _fit(block, console.width)
         console.print(block)
 
 
@@ -511,15 +594,9 @@ def render_table(
         sys.stderr.write("No matches.\n")
         return
     console = console_for(out, environ, THEME)
-    show(console, lambda: _print(console, blocks_for(view, base, console.width, console.options.ascii_only)), page)
-
-
-def export_timeline(view: TimelineView, base: FactBase | None, width: int, kind: str) -> str:
-    """The timeline as it shows in a terminal, as an SVG picture or an HTML page ("svg" or "html")."""
-    console = Console(
-        record=True, width=width, file=io.StringIO(), markup=False, emoji=False, highlight=False, theme=THEME
+    show(
+        console,
+        lambda: _print(console, blocks_for(view, base, console.width, console.options.ascii_only)),
+        page,
+        environ,
     )
-    _print(console, timeline_blocks(view, base, width))
-    if kind == "svg":
-        return console.export_svg(title="hamsyr timeline")
-    return console.export_html(inline_styles=True)

@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from hamsyr.errors import QueryError
+from hamsyr.errors import LookupFailed, QueryError
 from hamsyr.query.results import ANY_DATE, DateRange, Hit, Support, YearGroup
 from hamsyr.records.dates import FuzzyDate, sort_key
 from hamsyr.records.model import (
@@ -27,6 +27,7 @@ from hamsyr.records.model import (
     Record,
     Role,
     Source,
+    record_date,
     record_type,
 )
 
@@ -120,6 +121,34 @@ class FactBase:
             found = self._events_by_id.get(record_id)
         return found
 
+    def record(self, wanted: str, kinds: Sequence[str]) -> Record:
+        """The record of one of `kinds` ("event", "quote"...) with this id; LookupFailed suggesting the
+        closest ids of those kinds when there is none."""
+        found = self.get(wanted.strip())
+        if found is not None and record_type(found) in kinds:
+            return found
+        import difflib
+
+        plural = {"event": "events", "quote": "quotes", "phase": "phases", "dispute": "disputes"}
+        ids = [record.id for kind in kinds for record in getattr(self, plural[kind])]
+        close = difflib.get_close_matches(wanted.strip(), ids, n=5, cutoff=0.6)
+        hint = "did you mean one of these?" if close else f"`hamsyr {plural[kinds[0]]}` lists them"
+        raise LookupFailed(f"no {' or '.join(kinds)} {wanted!r}; {hint}", close)
+
+    def related(self, record: Event | Quote, limit: int = 5) -> list[Event | Quote]:
+        """The events and quotes that share an actor with `record`, nearest in date first (undated last)."""
+        actors = set(_actors_of(record))
+        facts: tuple[Event | Quote, ...] = (*self.events, *self.quotes)
+        others = [other for other in facts if other.id != record.id and actors & set(_actors_of(other))]
+        middle = record.date.start.toordinal() if record.date else None
+
+        def distance(other: Event | Quote) -> tuple[int, int, str]:
+            if other.date is None or middle is None:
+                return (1, 0, other.id)
+            return (0, abs(other.date.start.toordinal() - middle), other.id)
+
+        return sorted(others, key=distance)[:limit]
+
     def name_of(self, actor_id: str) -> str:
         """The actor's name, or the id itself when no actor has it (reads only the actors)."""
         found = self._actors_by_id.get(actor_id)
@@ -170,28 +199,40 @@ class FactBase:
     ) -> list[Actor]:
         """Actors whose id, name or an alias contains every word of `name`, of the given kind, by name.
 
-        With `dates` or `role`, only actors holding a role then (whose title or organization contains the
-        words of `role`), each returned with just those roles.
+        With `dates` or `role`, only actors holding a role then, each returned with just those roles. `role`
+        is a phrase: titles that begin with it answer first (a deputy head is not a head); only when no title
+        does, titles or organizations containing it.
         """
         from hamsyr.query.names import fold
         from hamsyr.query.search import TextQuery
 
         owners = set(self._names.matching(name)) if name and name.strip() else None
-        role_query = TextQuery.of(role)
-        chosen = []
-        for actor in self.actors:
-            if (kind is not None and actor.kind is not kind) or (owners is not None and actor.id not in owners):
-                continue
-            if dates.is_open and not role_query.words:
-                chosen.append(actor)
-                continue
-            roles = tuple(r for r in self.roles_on(actor, dates) if self._role_matches(r, role_query))
-            if roles:
-                chosen.append(actor._replace(roles=roles))
+        query = TextQuery.of(role)
+        held = [
+            (actor, self.roles_on(actor, dates))
+            for actor in self.actors
+            if (kind is None or actor.kind is kind) and (owners is None or actor.id in owners)
+        ]
+        if dates.is_open and not query.words:
+            chosen = [actor for actor, _ in held]
+        else:
+            begins = any(query.begins(r.title) for _, roles in held for r in roles)
+            chosen = []
+            for actor, roles in held:
+                matching = tuple(r for r in roles if self._role_matches(r, query, begins))
+                if matching:
+                    chosen.append(actor._replace(roles=matching))
         return sorted(chosen, key=lambda actor: (fold(actor.name), actor.id))
 
-    def _role_matches(self, role: Role, query: TextQuery) -> bool:
-        return not query.words or query.found_in_text(f"{role.title} {self.name_of(role.organization or '')}")
+    def _role_matches(self, role: Role, query: TextQuery, begins: bool = False) -> bool:
+        """Whether a role's title begins with the phrase (`begins`), else contains it or its organization
+        does; an empty phrase matches any role."""
+        if not query.words:
+            return True
+        if begins:
+            return query.begins(role.title)
+        organization = self.name_of(role.organization) if role.organization else ""
+        return query.in_phrase(role.title) or query.in_phrase(organization)
 
     def find_events(
         self,
@@ -251,6 +292,7 @@ class FactBase:
         from hamsyr.query.search import TextQuery
 
         query = TextQuery.of(role)
+        begins = any(query.begins(held.title) for actor in self.actors for held in actor.roles)
         found = [
             (actor, held)
             for actor in self.actors
@@ -258,7 +300,7 @@ class FactBase:
             if held.dated
             and held.horizon is not None
             and held.horizon.last_day < day
-            and self._role_matches(held, query)
+            and self._role_matches(held, query, begins)
         ]
         latest = max((held.horizon.last_day for _, held in found if held.horizon), default=None)
         return [(actor, held) for actor, held in found if held.horizon and held.horizon.last_day == latest]
@@ -279,13 +321,16 @@ class FactBase:
         text: str | None = None,
         limit: int | None = None,
         reverse: bool = False,
+        actor: str | None = None,
     ) -> list[Quote]:
-        """Quotes by `speaker` and about `about` (actor ids), overlapping `dates`, containing `text`."""
+        """Quotes by `speaker` and about `about` (actor ids), by or about `actor`, overlapping `dates`,
+        containing `text`."""
         chosen = [
             quote
             for quote in self.quotes
             if (speaker is None or quote.speaker == speaker)
             and (about is None or about in quote.about)
+            and (actor is None or quote.speaker == actor or actor in quote.about)
             and dates.admits(quote.date)
         ]
         return _ordered(self._with_text(chosen, text), limit, reverse)
@@ -326,15 +371,27 @@ class FactBase:
         ]
         return sorted(found, key=lambda pair: (*_role_span(pair[1]), fold(pair[1].title), pair[0].id))
 
-    def find_disputes(self, record_id: str | None = None, source: str | None = None) -> list[Dispute]:
-        """Points of disagreement between the sources, optionally only those about one event or quote,
-        or those with a claim citing one source; in file order."""
-        return [
+    def find_disputes(
+        self,
+        record_id: str | None = None,
+        source: str | None = None,
+        dates: DateRange = ANY_DATE,
+        limit: int | None = None,
+    ) -> list[Dispute]:
+        """Points of disagreement between the sources, optionally only those about one event or quote, those
+        with a claim citing one source, or those about a record of `dates`; in file order."""
+        chosen = [
             dispute
             for dispute in self.disputes
             if (record_id is None or record_id in dispute.records)
             and (source is None or any(c.source == source for claim in dispute.claims for c in claim.sources))
+            and (dates.is_open or any(self._dated_in(record, dates) for record in dispute.records))
         ]
+        return chosen[:limit] if limit is not None else chosen
+
+    def _dated_in(self, record_id: str, dates: DateRange) -> bool:
+        record = self.get(record_id)
+        return isinstance(record, Event | Quote) and record.date is not None and dates.admits(record.date)
 
     def quotes_about(self, actor_id: str, dates: DateRange = ANY_DATE) -> list[Quote]:
         """Quotes about an actor by others, overlapping `dates`."""
@@ -354,9 +411,12 @@ class FactBase:
             groups.setdefault(event.date.year if event.date else None, []).append(event)
         return [YearGroup(year, tuple(events)) for year, events in groups.items()]
 
-    def search(self, text: str, types: Sequence[str] = (), limit: int | None = None) -> list[Hit]:
+    def search(
+        self, text: str, types: Sequence[str] = (), limit: int | None = None, dates: DateRange = ANY_DATE
+    ) -> list[Hit]:
         """Records containing every word of `text` (in any order, names under any spelling), best first;
-        `types` keeps only those record types ("event", "actor", ...)."""
+        `types` keeps only those record types ("event", "actor", ...), `dates` only records of those dates
+        (events and quotes by their date, sources by publication, phases by their span)."""
         from hamsyr.query.search import TextQuery
 
         query = TextQuery.of(text)
@@ -367,6 +427,8 @@ class FactBase:
         )  # fmt: skip
         if types:
             records = tuple(record for record in records if record_type(record) in types)
+        if not dates.is_open:
+            records = tuple(record for record in records if _record_in(record, dates))
         return self._text.search(records, query, limit)
 
     # --- about the base --------------------------------------------------------------------------------
@@ -387,6 +449,18 @@ class FactBase:
         if not dated:
             return None
         return min(dated, key=sort_key), max(dated, key=sort_key)
+
+
+def _actors_of(record: Event | Quote) -> tuple[str, ...]:
+    return record.actors if isinstance(record, Event) else (record.speaker, *record.about)
+
+
+def _record_in(record: Record, dates: DateRange) -> bool:
+    """Whether a record falls in `dates`: a phase by its span, the others by their date (undated: no)."""
+    if isinstance(record, Phase):
+        return record.overlaps(dates.since, dates.until)
+    when = record_date(record)
+    return when is not None and dates.admits(when)
 
 
 def _role_span(role: Role) -> tuple[date, date]:

@@ -51,6 +51,23 @@ class TextQuery(NamedTuple):
     def found_in_text(self, text: str) -> bool:
         return self.found_in([Words(fold(text))])
 
+    def in_phrase(self, text: str) -> bool:
+        """The query's words appear together in `text`, in order, each the start of a word."""
+        found = words(text)
+        size = len(self.words)
+        return any(self._matches_at(found, start) for start in range(len(found) - size + 1)) if size else True
+
+    def _matches_at(self, found: Sequence[str], start: int) -> bool:
+        return all(word_match(query, found[start + n]) for n, query in enumerate(self.words))
+
+    def begins(self, text: str) -> bool:
+        """The query's words begin `text`, in order, each the start of a word ("head of" begins "Head of the
+        Political Bureau", not "Deputy head of...")."""
+        found = words(text)
+        return len(found) >= len(self.words) and all(
+            word_match(query, word) for query, word in zip(self.words, found, strict=False)
+        )
+
 
 class _Part(NamedTuple):
     """One searchable part of a record, folded once."""

@@ -15,7 +15,7 @@ from hamsyr.errors import Problem, QueryError
 from hamsyr.query.factbase import FactBase
 from hamsyr.query.results import SEARCH_ORDER, DateRange, Hit, Support, YearGroup
 from hamsyr.records.dates import FuzzyDate
-from hamsyr.records.model import Actor, ActorKind, Event, EventKind, Phase, Quote, Record, Role, Source
+from hamsyr.records.model import Actor, ActorKind, Dispute, Event, EventKind, Phase, Quote, Record, Role, Source
 
 # --- views ------------------------------------------------------------------------------------------------
 
@@ -71,6 +71,16 @@ class TimelineView(Value):
     span: tuple[date, date] | None = None
 
 
+class RecordView(Value):
+    """One event or quote with everything around it: the disputes that name it, the phases it falls in, and
+    the records nearest to it that share an actor (or, for a quote, its speaker)."""
+
+    record: Event | Quote
+    disputes: Sequence[Dispute] = ()
+    phases: Sequence[Phase] = ()
+    related: Sequence[Event | Quote] = ()
+
+
 class InfoView(Value):
     """Facts about the base in use: a small object of named values."""
 
@@ -92,7 +102,7 @@ class ValidationView(Value):
     problems: Sequence[Problem]
 
 
-View = Listing | ActorView | SourceView | TimelineView | InfoView | PhasesView | ValidationView
+View = Listing | ActorView | SourceView | RecordView | TimelineView | InfoView | PhasesView | ValidationView
 
 
 # --- resolving what was typed -------------------------------------------------------------------------
@@ -166,7 +176,30 @@ def events_view(asked: Asked, filters: EventFilters, limit: int | None = None, r
     if not chosen["dates"].is_open:
         undated = asked.base.undated_events(**{k: v for k, v in chosen.items() if k != "dates"})
         _note_undated(asked, undated, "event")
+    if not events:
+        _explain_no_events(asked, filters, chosen)
     return Listing("event", events)
+
+
+# The options that set each of find_events' filters, to say which one emptied an answer.
+_FILTER_OPTIONS = {"actors": "--actor", "dates": "the dates", "tags": "--tag", "source": "--source"}
+_FILTER_OPTIONS |= {"text": "--text", "kinds": "--kind"}
+_EMPTY: dict[str, Any] = {"actors": (), "dates": DateRange(), "tags": (), "source": None, "text": None, "kinds": ()}
+
+
+def _explain_no_events(asked: Asked, filters: EventFilters, chosen: dict[str, Any]) -> None:
+    """Say what the names resolved to, and what each filter alone would let through."""
+    for name, actor_id in zip(filters.actors, chosen["actors"], strict=True):
+        asked.notes.append(f"--actor {name!r} is {asked.base.name_of(actor_id)} ({actor_id})")
+    given = [key for key, value in chosen.items() if value != _EMPTY[key]]
+    if len(given) < 2:
+        return
+    counts = []
+    for key in given:
+        widened = {**chosen, key: _EMPTY[key]}
+        count = len(asked.base.find_events(**widened))
+        counts.append(f"without {_FILTER_OPTIONS[key]}: {count} event{'s' if count != 1 else ''}")
+    asked.notes.append("no event passes every filter; " + "; ".join(counts))
 
 
 def _note_undated(asked: Asked, count: int, kind: str) -> None:
@@ -181,13 +214,14 @@ def actors_view(
     kind: ActorKind | None = None,
     on: FuzzyDate | None = None,
     role: str | None = None,
+    limit: int | None = None,
 ) -> Listing:
     if on is None and role is None:
-        return Listing("actor", asked.base.find_actors(name, kind))
+        return Listing("actor", asked.base.find_actors(name, kind)[:limit])
     holders = asked.base.find_actors(name, kind, dates_of(on=on), role)
     if on is not None and not holders:
         _note_horizon(asked, role, on)
-    return Listing("role-holder", holders)
+    return Listing("role-holder", holders[:limit])
 
 
 def _note_horizon(asked: Asked, role: str | None, on: FuzzyDate) -> None:
@@ -228,19 +262,33 @@ def quotes_view(
     text: str | None = None,
     limit: int | None = None,
     reverse: bool = False,
+    actor: str | None = None,
 ) -> Listing:
     speaker_id = asked.actor(speaker).id if speaker else None
     about_id = asked.actor(about).id if about else None
+    actor_id = asked.actor(actor).id if actor else None
     dates = dates_of(since, until, on)
-    quotes = asked.base.find_quotes(speaker_id, about_id, dates, text, limit, reverse)
+    found = asked.base.find_quotes(speaker_id, about_id, dates, text, limit, reverse, actor=actor_id)
     if not dates.is_open:
-        undated = [quote for quote in asked.base.find_quotes(speaker_id, about_id, text=text) if quote.date is None]
-        _note_undated(asked, len(undated), "quote")
-    return Listing("quote", quotes)
+        every = asked.base.find_quotes(speaker_id, about_id, text=text, actor=actor_id)
+        _note_undated(asked, sum(1 for quote in every if quote.date is None), "quote")
+    if not found and speaker_id and not about_id:
+        _suggest_about(asked, speaker_id)
+    return Listing("quote", found)
 
 
-def sources_view(asked: Asked) -> Listing:
-    return Listing("source", asked.base.sources)
+def _suggest_about(asked: Asked, actor_id: str) -> None:
+    """Nothing said by an actor: say so, and how many quotes are about them."""
+    name = asked.base.name_of(actor_id)
+    asked.notes.append(f"{name} ({actor_id}) is the speaker of no quote in the base")
+    about = len(asked.base.find_quotes(about=actor_id))
+    if about:
+        quotes = "quotes are" if about > 1 else "quote is"
+        asked.notes.append(f"{about} {quotes} about {name}: `hamsyr quotes --about {actor_id}`")
+
+
+def sources_view(asked: Asked, limit: int | None = None) -> Listing:
+    return Listing("source", asked.base.sources[:limit])
 
 
 def source_view(asked: Asked, wanted: str) -> SourceView:
@@ -248,31 +296,73 @@ def source_view(asked: Asked, wanted: str) -> SourceView:
     return SourceView(source, asked.base.supports(source.id))
 
 
-def phases_view(asked: Asked, on: FuzzyDate | None = None) -> PhasesView:
-    phases = asked.base.find_phases(dates_of(on=on))
+def phases_view(
+    asked: Asked,
+    on: FuzzyDate | None = None,
+    since: FuzzyDate | None = None,
+    until: FuzzyDate | None = None,
+    limit: int | None = None,
+    reverse: bool = False,
+) -> PhasesView:
+    """The phases overlapping the dates; as of one date (`on`), with the events inside each."""
+    phases = asked.base.find_phases(dates_of(since, until, on))
+    phases = (phases[::-1] if reverse else phases)[:limit]
     if on is None:
         return PhasesView(phases)
     return PhasesView(phases, [asked.base.events_in(phase) for phase in phases], on.text)
 
 
-def disputes_view(asked: Asked, record: str | None = None, source: str | None = None) -> Listing:
-    return Listing("dispute", asked.base.find_disputes(record_id=record, source=asked.source_id(source)))
+def disputes_view(
+    asked: Asked,
+    record: str | None = None,
+    source: str | None = None,
+    since: FuzzyDate | None = None,
+    until: FuzzyDate | None = None,
+    on: FuzzyDate | None = None,
+    limit: int | None = None,
+) -> Listing:
+    if record is not None:
+        record = asked.base.record(record, ("event", "quote")).id
+    dates = dates_of(since, until, on)
+    return Listing("dispute", asked.base.find_disputes(record, asked.source_id(source), dates, limit))
 
 
-def search_view(asked: Asked, words: Sequence[str], types: Sequence[str] = (), limit: int | None = None) -> Listing:
+def search_view(
+    asked: Asked,
+    words: Sequence[str],
+    types: Sequence[str] = (),
+    limit: int | None = None,
+    since: FuzzyDate | None = None,
+    until: FuzzyDate | None = None,
+    on: FuzzyDate | None = None,
+) -> Listing:
     wanted = [name.lower().rstrip("s") for name in types]
     unknown = [name for name in wanted if name not in SEARCH_ORDER]
     if unknown:
         raise QueryError(f"unknown type {unknown[0]!r} for --type; use {', '.join(SEARCH_ORDER)}")
-    return Listing("hit", asked.base.search(" ".join(words), wanted, limit))
+    return Listing("hit", asked.base.search(" ".join(words), wanted, limit, dates_of(since, until, on)))
+
+
+def record_view(asked: Asked, wanted: str, kind: str) -> RecordView:
+    """One event or quote (`kind`), with its disputes, the phases it falls in and its nearest relations."""
+    base = asked.base
+    record = base.record(wanted, (kind,))
+    assert isinstance(record, Event | Quote)
+    disputes = base.find_disputes(record_id=record.id)
+    phases = base.find_phases(DateRange(record.date.first_day, record.date.last_day)) if record.date else []
+    return RecordView(record, disputes, phases, base.related(record))
 
 
 def timeline_view(
-    asked: Asked, actors: Sequence[str] = (), since: FuzzyDate | None = None, until: FuzzyDate | None = None
+    asked: Asked,
+    actors: Sequence[str] = (),
+    since: FuzzyDate | None = None,
+    until: FuzzyDate | None = None,
+    on: FuzzyDate | None = None,
 ) -> TimelineView:
     base = asked.base
     found = [asked.actor(name) for name in actors]
-    dates = DateRange.of(since, until)
+    dates = dates_of(since, until, on)
     groups = base.timeline([actor.id for actor in found], dates)
     phases = base.find_phases(dates)
     lanes = [Lane(actor.name, base.find_events(actors=[actor.id], dates=dates)) for actor in found]

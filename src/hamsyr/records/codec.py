@@ -188,7 +188,7 @@ class RowDecoder:
             elif how == "records":
                 decode = self._tables(inner)
             else:
-                decode = _SIMPLE[how]
+                decode = _CHECKED[how]
             steps.append((decode, how))
         made = self._made[class_name] = tuple(steps)
         return made
@@ -212,6 +212,23 @@ def _same(value: Any) -> Any:
 
 
 _SIMPLE: dict[str, Callable[[Any], Any]] = {"date": parse_date, "tuple": tuple, "": _same}
+
+
+def _text(value: Any) -> str:
+    """A text field of a cache row: a string, or the row is damaged (TypeError)."""
+    if type(value) is not str:
+        raise TypeError(f"a text field holds {type(value).__name__}")
+    return value
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    if type(value) is not tuple or not all(type(item) is str for item in value):
+        raise TypeError("a list of texts holds something else")
+    return value
+
+
+# What rebuilding a row checks: a cache that holds a value of the wrong type is damaged, never believed.
+_CHECKED: dict[str, Callable[[Any], Any]] = {"tuple": _texts, "": _text}
 
 
 def _date(value: str) -> FuzzyDate:

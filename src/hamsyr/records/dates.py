@@ -17,7 +17,10 @@ from enum import Enum
 from functools import cache
 from typing import NamedTuple
 
-_SINGLE = r"(?P<year>\d{4})(?P<q1>[~?%])?(?:-(?P<month>\d{2})(?P<q2>[~?%])?(?:-(?P<day>\d{2})(?P<q3>[~?%])?)?)?"
+# ASCII digits only (\d would take any script's digits, and they would travel into exports as they are).
+_SINGLE = (
+    r"(?P<year>[0-9]{4})(?P<q1>[~?%])?(?:-(?P<month>[0-9]{2})(?P<q2>[~?%])?(?:-(?P<day>[0-9]{2})(?P<q3>[~?%])?)?)?"
+)
 
 
 @cache

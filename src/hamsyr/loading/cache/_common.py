@@ -15,12 +15,33 @@ if TYPE_CHECKING:
     from hamsyr.records.store import MemoryStore
 
 _T = TypeVar("_T")
-FORMAT = "3"  # bump when the stored layout or the record fields change
+FORMAT = "4"  # bump when the stored layout or the record fields change
 
 
 def remove(path: Path) -> None:
     with contextlib.suppress(OSError):
         path.unlink(missing_ok=True)
+
+
+class Seal:
+    """What binds a cache to the fact base it came from: a digest of the base's bytes (`source`), and keyed
+    digests (MACs) of the cache's contents under a key that only this user's cache folder holds. A cache
+    copied from another base, edited, or with rows removed fails its checks and is rebuilt from the file."""
+
+    def __init__(self, key: bytes, source: str) -> None:
+        self.key = key
+        self.source = source
+
+    def mac(self, *parts: object) -> str:
+        """A keyed digest of the parts, with the base they belong to."""
+        text = "\0".join(str(part) for part in (self.source, *parts)).encode("utf-8", "surrogatepass")
+        return blake2b(text, key=self.key, digest_size=16).hexdigest()
+
+
+try:  # the module behind hashlib.blake2b, without hashlib's OpenSSL start-up cost
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - other Python implementations
+    from hashlib import blake2b
 
 
 class CachedStore:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hamsyr.loading.cache._common import FORMAT, CachedStore, remove
+from hamsyr.loading.cache._common import FORMAT, CachedStore, Seal, remove
 from hamsyr.records import model
 from hamsyr.records.codec import RowDecoder, plans_of, to_row
 
@@ -17,27 +17,37 @@ if TYPE_CHECKING:
 
 _CLASSES = {record_type.plural: record_type.record_class for record_type in model.RECORD_TYPES}
 # What reading a damaged snapshot can raise: marshal's errors, and records missing a field or of a wrong type.
-_DAMAGE = (ValueError, EOFError, KeyError, TypeError, AttributeError, IndexError)
+_DAMAGE = (ValueError, EOFError, KeyError, TypeError, AttributeError, IndexError, UnicodeError)
 
 
-def open_snapshot(path: Path, target: Path, reread: Callable[[], MemoryStore]) -> SnapshotStore | None:
+_MAGIC = b"hamsyr snapshot "  # then the MAC of the payload, a newline, and the payload (marshal)
+
+
+def open_snapshot(path: Path, target: Path, reread: Callable[[], MemoryStore], seal: Seal) -> SnapshotStore | None:
     try:
-        data = marshal.loads(target.read_bytes())
-        expected = ("format", "plans", *_CLASSES)
-        if not (isinstance(data, dict) and data.get("format") == FORMAT and all(key in data for key in expected)):
+        raw = target.read_bytes()
+        header, _, payload = raw.partition(b"\n")
+        if not header.startswith(_MAGIC) or header[len(_MAGIC) :].decode() != seal.mac(payload):
+            raise ValueError("not a snapshot sealed for this base")
+        data = marshal.loads(payload)
+        expected = ("format", "source", "plans", *_CLASSES)
+        if not (isinstance(data, dict) and all(key in data for key in expected)):
             raise ValueError("not a snapshot of this format")
+        if data["format"] != FORMAT or data["source"] != seal.source:
+            raise ValueError("a snapshot of another base or format")
     except (OSError, *_DAMAGE):
-        # Corrupt, truncated or from an incompatible hamsyr: read the file instead, and write a new cache.
+        # Corrupt, truncated, forged or from an incompatible hamsyr: read the file instead, and cache it anew.
         remove(target)
         return None
     return SnapshotStore(path, target, reread, data)
 
 
-def write_snapshot(target: Path, store: RecordStore) -> None:
-    """The records as rows, with the plans to rebuild them (hamsyr.records.codec)."""
+def write_snapshot(target: Path, store: RecordStore, seal: Seal) -> None:
+    """The records as rows, with the plans to rebuild them (hamsyr.records.codec), sealed."""
     plans = {name: plan for record_class in _CLASSES.values() for name, plan in plans_of(record_class).items()}
     data = {plural: [to_row(record) for record in store.records(plural)] for plural in _CLASSES}
-    target.write_bytes(marshal.dumps({"format": FORMAT, "plans": plans, **data}))
+    payload = marshal.dumps({"format": FORMAT, "source": seal.source, "plans": plans, **data})
+    target.write_bytes(_MAGIC + seal.mac(payload).encode() + b"\n" + payload)
 
 
 class SnapshotStore(CachedStore):

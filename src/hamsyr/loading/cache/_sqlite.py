@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from hamsyr.loading.cache._common import FORMAT, CachedStore, remove
+from hamsyr.loading.cache._common import FORMAT, CachedStore, Seal, remove
 from hamsyr.records.codec import from_dict, to_dict
 from hamsyr.records.model import RECORD_TYPES, Event
 from hamsyr.records.store import MemoryStore, RecordStore
@@ -22,8 +22,8 @@ from hamsyr.records.store import MemoryStore, RecordStore
 _CLASSES = {record_type.plural: record_type.record_class for record_type in RECORD_TYPES}
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE records (position INTEGER PRIMARY KEY, kind TEXT NOT NULL, json TEXT NOT NULL);
-CREATE TABLE events (position INTEGER PRIMARY KEY, start INTEGER, end INTEGER, json TEXT NOT NULL);
+CREATE TABLE records (position INTEGER PRIMARY KEY, kind TEXT NOT NULL, json TEXT NOT NULL, mac TEXT NOT NULL);
+CREATE TABLE events (position INTEGER PRIMARY KEY, start INTEGER, end INTEGER, json TEXT NOT NULL, mac TEXT NOT NULL);
 CREATE TABLE event_actors (event INTEGER NOT NULL, actor TEXT NOT NULL);
 CREATE TABLE event_tags (event INTEGER NOT NULL, tag TEXT NOT NULL);
 CREATE TABLE event_sources (event INTEGER NOT NULL, source TEXT NOT NULL);
@@ -39,31 +39,45 @@ CREATE INDEX records_by_kind ON records (kind, position);
 _DAMAGE = (sqlite3.Error, ValueError, KeyError, TypeError, AttributeError, IndexError)
 
 
-def open_sqlite(path: Path, target: Path, reread: Callable[[], MemoryStore]) -> SqliteStore | None:
-    """The records of `path` from its SQLite cache `target`, or None when that cannot be used."""
+_TABLES = ("records", "events", "event_actors", "event_tags", "event_sources")
+
+
+def _counts(connection: sqlite3.Connection) -> str:
+    counts = {table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in _TABLES}
+    return json.dumps(counts, sort_keys=True)
+
+
+def open_sqlite(path: Path, target: Path, reread: Callable[[], MemoryStore], seal: Seal) -> SqliteStore | None:
+    """The records of `path` from its SQLite cache `target`, or None when that cannot be used: it must be
+    complete, of this format, sealed for this base, and hold as many rows in every table as it was written
+    with (so that no index row was removed to hide an event); each row's own seal is checked when it is read."""
     try:
         connection = sqlite3.connect(f"{target.as_uri()}?mode=ro", uri=True, check_same_thread=False)
         meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
-        if meta.get("format") != FORMAT or meta.get("complete") != "yes":
+        complete = meta.get("format") == FORMAT and meta.get("complete") == "yes"
+        if not (complete and meta.get("mac") == seal.mac(FORMAT, _counts(connection))):
             connection.close()
-            return None
-        return SqliteStore(path, target, reread, connection)
+            raise ValueError("not a complete cache sealed for this base")
+        return SqliteStore(path, target, reread, connection, seal)
     except _DAMAGE:
         # Corrupt, truncated or from an incompatible hamsyr: read the file instead, and write a new cache.
         remove(target)
         return None
 
 
-def write_sqlite(target: Path, store: RecordStore) -> bool:
-    """Write the records into a new SQLite file at `target`; False when SQLite could not."""
+def write_sqlite(target: Path, store: RecordStore, seal: Seal) -> bool:
+    """Write the records into a new SQLite file at `target`, sealed; False when SQLite could not."""
     try:
         connection = sqlite3.connect(target)
         try:
             with connection:
                 connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
-                _fill(connection, store)
+                _fill(connection, store, seal)
                 connection.executescript(_INDEXES)
-                connection.execute("INSERT INTO meta VALUES ('format', ?), ('complete', 'yes')", (FORMAT,))
+                mac = seal.mac(FORMAT, _counts(connection))
+                connection.execute(
+                    "INSERT INTO meta VALUES ('format', ?), ('complete', 'yes'), ('mac', ?)", (FORMAT, mac)
+                )
         finally:
             connection.close()
     except sqlite3.Error:
@@ -75,26 +89,26 @@ def _json(record: Any) -> str:
     return json.dumps(to_dict(record), ensure_ascii=False)
 
 
-def _fill(connection: sqlite3.Connection, store: RecordStore) -> None:
+def _fill(connection: sqlite3.Connection, store: RecordStore, seal: Seal) -> None:
     others = [(plural, record) for plural in _CLASSES if plural != "events" for record in store.records(plural)]
+
+    def record_row(position: int, kind: str, record: Any) -> tuple[int, str, str, str]:
+        text = _json(record)
+        return (position, kind, text, seal.mac(kind, position, text))
+
     connection.executemany(
-        "INSERT INTO records VALUES (?, ?, ?)",
-        ((n, plural, _json(record)) for n, (plural, record) in enumerate(others)),
+        "INSERT INTO records VALUES (?, ?, ?, ?)", (record_row(n, kind, r) for n, (kind, r) in enumerate(others))
     )
     events: tuple[Event, ...] = store.records("events")
-    connection.executemany(
-        "INSERT INTO events VALUES (?, ?, ?, ?)",
-        (
-            # The days an event may mean, an approximate date widened: what a date filter matches.
-            (
-                n,
-                e.date.first_day.toordinal() if e.date else None,
-                e.date.last_day.toordinal() if e.date else None,
-                _json(e),
-            )
-            for n, e in enumerate(events)
-        ),
-    )
+
+    def event_row(position: int, event: Event) -> tuple[int, int | None, int | None, str, str]:
+        # The days an event may mean, an approximate date widened: what a date filter matches.
+        start = event.date.first_day.toordinal() if event.date else None
+        end = event.date.last_day.toordinal() if event.date else None
+        text = _json(event)
+        return (position, start, end, text, seal.mac("events", position, start, end, text))
+
+    connection.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?)", (event_row(n, e) for n, e in enumerate(events)))
     links: dict[str, Callable[[Event], set[str]]] = {
         "event_actors": lambda e: set(e.actors),
         "event_tags": lambda e: set(e.tags),
@@ -112,24 +126,41 @@ class SqliteStore(CachedStore):
     damage = _DAMAGE
 
     def __init__(
-        self, path: Path, target: Path, reread: Callable[[], MemoryStore], connection: sqlite3.Connection
+        self,
+        path: Path,
+        target: Path,
+        reread: Callable[[], MemoryStore],
+        connection: sqlite3.Connection,
+        seal: Seal,
     ) -> None:
         super().__init__(path, target, reread)
         self._connection = connection
+        self._seal = seal
 
     def _close(self) -> None:
         self._connection.close()
 
-    def _decoded(self, plural: str, query: str, parameters: Sequence[object] = ()) -> tuple[Any, ...]:
+    def _decoded(self, plural: str, where: str, parameters: Sequence[object] = ()) -> tuple[Any, ...]:
+        """The records of the rows `where` selects, each row's seal checked (ValueError when one fails)."""
+        seal = self._seal
+        if plural == "events":
+            query = f"SELECT position, start, end, json, mac FROM events WHERE {where} ORDER BY position"
+            rows = self._connection.execute(query, parameters)
+            texts = [
+                text for n, start, end, text, mac in rows if mac == seal.mac("events", n, start, end, text) or _forged()
+            ]
+        else:
+            query = f"SELECT position, kind, json, mac FROM records WHERE {where} ORDER BY position"
+            rows = self._connection.execute(query, parameters)
+            texts = [text for n, kind, text, mac in rows if mac == seal.mac(kind, n, text) or _forged()]
         # Decoded as one JSON array: a third faster than a json.loads call per row.
-        texts = [text for (text,) in self._connection.execute(query, parameters)]
         record_class = _CLASSES[plural]
         return tuple(from_dict(record_class, item) for item in json.loads(f"[{','.join(texts)}]"))
 
     def _read(self, plural: str) -> tuple[Any, ...]:
         if plural == "events":
-            return self._decoded(plural, "SELECT json FROM events ORDER BY position")
-        return self._decoded(plural, "SELECT json FROM records WHERE kind = ? ORDER BY position", (plural,))
+            return self._decoded(plural, "1")
+        return self._decoded(plural, "kind = ?", (plural,))
 
     def _read_count(self) -> int:
         return int(self._connection.execute("SELECT count(*) FROM events").fetchone()[0])
@@ -138,7 +169,7 @@ class SqliteStore(CachedStore):
         return [tag for (tag,) in self._connection.execute("SELECT DISTINCT tag FROM event_tags ORDER BY tag")]
 
     def _read_undated(self, actors: Sequence[str], tags: Sequence[str], source: str | None) -> Iterable[Event]:
-        return self._decoded("events", "SELECT json FROM events WHERE start IS NULL ORDER BY position")
+        return self._decoded("events", "start IS NULL")
 
     def _read_candidates(
         self, actors: Sequence[str], since: date | None, until: date | None, tags: Sequence[str], source: str | None
@@ -160,5 +191,8 @@ class SqliteStore(CachedStore):
         if since is not None:
             where.append("end >= ?")
             parameters.append(since.toordinal())
-        clause = " AND ".join(where) or "1"
-        return self._decoded("events", f"SELECT json FROM events WHERE {clause} ORDER BY position", parameters)
+        return self._decoded("events", " AND ".join(where) or "1", parameters)
+
+
+def _forged() -> bool:
+    raise ValueError("a row of the cache does not carry its seal")

@@ -9,21 +9,27 @@ forms, by size:
   indexed columns, so a filtered query loads only candidate events (hamsyr.loading.cache._sqlite).
 Either way each kind of record is built when a query first needs it.
 
-The cache is never needed for correctness: a missing, stale, corrupt or unwritable cache is ignored
-and the base is read from its file. Files are written under a temporary name and renamed into place,
-so a reader never sees half a cache, and two processes writing at once leave one whole cache.
-Set HAMSYR_NO_CACHE=1 to neither read nor write it.
+The cache is never needed for correctness, and can never change an answer: it is used only in a folder
+owned by the user and writable by nobody else, and each cache is sealed (hamsyr.loading.cache._common.Seal)
+with the digest of the base it came from and keyed digests of its contents, under a key kept in that folder
+(readable by the user alone). A missing, stale, corrupt, forged or unwritable cache is ignored and the base
+read from its file (and cached anew). Files are written under a temporary name and renamed into place, so a
+reader never sees half a cache, and two processes writing at once leave one whole cache; temporary files a
+killed run left are removed after a day. Set HAMSYR_NO_CACHE=1 to neither read nor write it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
+import stat
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hamsyr.loading.cache._common import FORMAT, remove
+from hamsyr.loading.cache._common import FORMAT, Seal, remove
 from hamsyr.loading.cache._snapshot import open_snapshot, write_snapshot
 
 if TYPE_CHECKING:
@@ -61,14 +67,64 @@ def digest_file(path: Path) -> str:
 
 
 def cache_dir(environ: Mapping[str, str] = os.environ) -> Path | None:
-    """Where caches live, or None when caching is switched off."""
+    """Where caches live, or None when caching is switched off or there is no home to keep them in.
+    Relative paths are ignored (as the XDG specification asks), and so is an empty HOME."""
     if environ.get("HAMSYR_NO_CACHE"):
         return None
-    explicit = environ.get("HAMSYR_CACHE_DIR")
-    if explicit:
+    explicit = environ.get("HAMSYR_CACHE_DIR", "")
+    if Path(explicit).is_absolute():
         return Path(explicit)
-    xdg = environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "hamsyr"
+    xdg = environ.get("XDG_CACHE_HOME", "")
+    if Path(xdg).is_absolute():
+        return Path(xdg) / "hamsyr"
+    home = _home(environ)
+    return home / ".cache" / "hamsyr" if home is not None else None
+
+
+def _home(environ: Mapping[str, str]) -> Path | None:
+    home = environ.get("HOME", "")
+    if Path(home).is_absolute():
+        return Path(home)
+    try:
+        import pwd
+
+        return Path(pwd.getpwuid(os.getuid()).pw_dir)
+    except (ImportError, KeyError, AttributeError):  # pragma: no cover - no user database
+        return None
+
+
+def _trusted(folder: Path) -> bool:
+    """A folder the user owns and nobody else may write: only there is a cache believed."""
+    try:
+        status = os.lstat(folder)
+    except OSError:
+        return False
+    mine = not hasattr(os, "getuid") or status.st_uid == os.getuid()
+    return stat.S_ISDIR(status.st_mode) and mine and not status.st_mode & 0o022
+
+
+_KEY = "key"
+
+
+def _seal(folder: Path, digest: str, create: bool) -> Seal | None:
+    """The seal of caches in `folder` for the base with this content, from the folder's key (made, when
+    `create` is true and there is none, readable by the user alone); None when the key is not to be trusted."""
+    path = folder / _KEY
+    if create and not path.exists():
+        with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(handle, "wb") as out:
+                out.write(os.urandom(32))
+    try:
+        status = os.lstat(path)
+        if not stat.S_ISREG(status.st_mode) or status.st_mode & 0o077:
+            return None
+        if hasattr(os, "getuid") and status.st_uid != os.getuid():
+            return None
+        key = path.read_bytes()
+    except OSError:
+        return None
+    return Seal(key, digest) if len(key) == 32 else None
 
 
 def _stem(path: Path, digest: str, environ: Mapping[str, str]) -> Path | None:
@@ -105,13 +161,16 @@ def open_cached(
     """The records from the cache, or None when there is no usable cache for this content; `reread` reads
     the file instead, should the cache turn out damaged later."""
     target = cache_file(path, digest, environ)
-    if target is None:
+    if target is None or not _trusted(target.parent):
+        return None
+    seal = _seal(target.parent, digest, create=False)
+    if seal is None:
         return None
     if target.suffix == SQLITE:
         from hamsyr.loading.cache._sqlite import open_sqlite
 
-        return open_sqlite(path, target, reread)
-    return open_snapshot(path, target, reread)
+        return open_sqlite(path, target, reread, seal)
+    return open_snapshot(path, target, reread, seal)
 
 
 def write_cache(path: Path, digest: str, store: RecordStore, environ: Mapping[str, str] = os.environ) -> None:
@@ -124,13 +183,16 @@ def write_cache(path: Path, digest: str, store: RecordStore, environ: Mapping[st
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        seal = _seal(target.parent, digest, create=True) if _trusted(target.parent) else None
+        if seal is None:
+            return
         remove(temporary)
         if small:
-            write_snapshot(temporary, store)
+            write_snapshot(temporary, store, seal)
         else:
             from hamsyr.loading.cache._sqlite import write_sqlite
 
-            if not write_sqlite(temporary, store):
+            if not write_sqlite(temporary, store, seal):
                 remove(temporary)
                 return
         os.replace(temporary, target)
@@ -139,9 +201,18 @@ def write_cache(path: Path, digest: str, store: RecordStore, environ: Mapping[st
         remove(temporary)
 
 
+STALE_SECONDS = 24 * 3600  # a temporary file this old was left by a run that was killed
+
+
 def _prune(keep: Path) -> None:
-    """Remove this base's caches for older contents (same path hash, other content hash) or the other form."""
+    """Remove this base's caches for older contents (same path hash, other content hash) or the other form,
+    and temporary files that killed runs left behind."""
     place = keep.name.split("-", 1)[0]
     for old in keep.parent.glob(f"{place}-*"):
         if old != keep and old.suffix in (SNAPSHOT, SQLITE):
             remove(old)
+    now = time.time()
+    for temporary in keep.parent.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - temporary.stat().st_mtime > STALE_SECONDS:
+                remove(temporary)
