@@ -184,3 +184,10 @@ def test_csv_for_spreadsheets_with_a_byte_order_mark(tmp_path: Path) -> None:
 def test_dash_is_standard_output() -> None:
     code, out, _ = run("export", "--format", "json", "--output", "-")
     assert code == 0 and json.loads(out)["format"] == "hamsyr"
+    code, out, _ = run("timeline", "--svg", "-")
+    assert code == 0 and out.startswith("<svg") and out.rstrip().endswith("</svg>")  # the picture alone
+    code, out, _ = run("timeline", "--html", "-")
+    assert code == 0 and out.startswith("<!DOCTYPE html>") and out.rstrip().endswith("</html>")
+    code, out, err = run("timeline", "--svg", "-", "--html", "-")
+    assert code == 2 and not out and "only one of --svg and --html" in err
+    assert not Path("-").exists()

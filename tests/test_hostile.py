@@ -220,6 +220,11 @@ def test_csv_cells_that_would_be_formulas_are_written_as_text(
     assert f"'{cell}" in printed.replace('""', '"')
     raw = run("sources", "--format", "csv", data=path, env={"HAMSYR_RAW_CSV": "1"})[1]
     assert f"'{cell}" not in raw.replace('""', '"')
+    switched_off = run("sources", "--format", "csv", data=path, env={"HAMSYR_RAW_CSV": "0"})[1]
+    assert f"'{cell}" in switched_off.replace('""', '"')
+    folder = path.parent / f"export-{abs(hash(cell))}"
+    runner.invoke(app, ["--data", str(path), "export", "-f", "csv", "-o", str(folder)], env={"HAMSYR_RAW_CSV": "0"})
+    assert f"'{cell}" in (folder / "sources.csv").read_text(encoding="utf-8").replace('""', '"')
 
 
 def test_the_actor_graph_is_inert_in_dot_and_mermaid(write_base: Callable[[str, str], Path]) -> None:
@@ -356,3 +361,12 @@ def test_laying_out_a_long_title_grows_linearly(write_base: Callable[[str, str],
         return pstats.Stats(profile).total_calls  # type: ignore[attr-defined,no-any-return]
 
     assert calls(40_000) / calls(10_000) < 4 * 1.5
+
+
+@pytest.mark.parametrize("columns", ["abc", "-5", "0", "99999999"])
+def test_any_columns_value_gives_a_bounded_table(columns: str) -> None:
+    from hamsyr.output.screen import MAX_WIDTH
+
+    result = runner.invoke(app, ["--data", str(SMALL), "timeline", "--format", "table"], env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.stdout.splitlines()) <= MAX_WIDTH

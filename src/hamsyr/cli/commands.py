@@ -62,6 +62,9 @@ app = typer.Typer(
 )
 
 
+STDOUT = Path("-")  # as --output, --svg or --html: standard output
+
+
 class ProblemsFound(HamsyrError):
     """`validate` found problems (they are the command's output; this is its exit)."""
 
@@ -95,9 +98,10 @@ def _answer(
     data: Path | None,
     output: Output,
     build: Callable[[Asked], View],
-    then: Callable[[View, FactBase], None] | None = None,
+    then: Callable[[View, FactBase], bool] | None = None,
 ) -> None:
-    """Load the base, build the view, render it (and do `then` with it); every error leaves here."""
+    """Load the base, build the view, do `then` with it, and render it unless `then` answered on stdout
+    itself (it returns True then); every error leaves here."""
     with _for_people(ctx, data):
         fmt, fields = output.chosen(sys.stdout.isatty())
         base = load(_data_path(ctx, data))
@@ -105,8 +109,8 @@ def _answer(
         view = build(asked)
         for note in asked.notes:
             sys.stderr.write(f"hamsyr: {visible(_in_context(note, ctx, data))}\n")
-        if then is not None:
-            then(view, base)
+        if then is not None and then(view, base):
+            return
         paged = not (output.no_pager or ctx.meta.get("no_pager", False))
         render(view, fmt, sys.stdout, base, fields, page=paged, environ=os.environ)
 
@@ -455,9 +459,12 @@ def timeline(
     since: Since = None,
     until: Until = None,
     on: On = None,
-    svg: Annotated[Path | None, typer.Option(metavar="FILE", help="Also save the chart as SVG.")] = None,
+    svg: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Also save the chart as SVG (-: print it instead).")
+    ] = None,
     html: Annotated[
-        Path | None, typer.Option(metavar="FILE", help="Also save a self-contained HTML page: chart and events.")
+        Path | None,
+        typer.Option(metavar="FILE", help="Also save a self-contained HTML page: chart and events (-: print it)."),
     ] = None,
     force: Force = False,
     fields: Fields = None,
@@ -468,16 +475,29 @@ def timeline(
 ) -> None:
     """The phases and events drawn on a time axis, then listed."""
 
-    def save(view: View, base: FactBase) -> None:
-        from hamsyr.export.pictures import save_timeline
+    build = lambda asked: views.timeline_view(asked, actor or (), since, until, on)  # noqa: E731
+    _answer(ctx, data, Output(fmt, as_json, fields, no_pager), build, _pictures(svg, html, force))
+
+
+def _pictures(svg: Path | None, html: Path | None, force: bool) -> Callable[[View, FactBase], bool] | None:
+    """What `timeline --svg/--html` does with its view: save the pictures, or print one instead of the table."""
+    if svg == html == STDOUT:
+        raise typer.BadParameter("only one of --svg and --html can be - (standard output)")
+    if svg is None and html is None:
+        return None
+
+    def save(view: View, base: FactBase) -> bool:
+        from hamsyr.export.pictures import save_timeline, timeline_picture
 
         for target, kind in ((svg, "svg"), (html, "html")):
-            if target is not None:
+            if target == STDOUT:
+                sys.stdout.write(timeline_picture(view, base, kind))  # the picture is the answer
+            elif target is not None:
                 save_timeline(view, base, target, kind, force)
                 sys.stderr.write(f"hamsyr: wrote {visible(str(target))}\n")
+        return STDOUT in (svg, html)
 
-    build = lambda asked: views.timeline_view(asked, actor or (), since, until, on)  # noqa: E731
-    _answer(ctx, data, Output(fmt, as_json, fields, no_pager), build, save if svg or html else None)
+    return save
 
 
 class ExportFormat(StrEnum):
@@ -511,7 +531,11 @@ def export(
     ] = False,
     raw_csv: Annotated[
         bool,
-        typer.Option("--raw-csv", help="Write CSV cells as they are, even those a spreadsheet would run as formulas."),
+        typer.Option(
+            "--raw-csv",
+            envvar="HAMSYR_RAW_CSV",
+            help="Write CSV cells as they are, even those a spreadsheet would run as formulas.",
+        ),
     ] = False,
     actor: Actors = None,
     since: Since = None,
@@ -529,7 +553,7 @@ def export(
         from hamsyr.export.formats import export_base
 
         asked = Asked(load(_data_path(ctx, data)))
-        target = None if output == Path("-") else output
+        target = None if output == STDOUT else output
         selection = views.selection(asked, filters)
         written = export_base(selection, fmt.value, target, force, sys.stdout, bom=bom, raw_csv=raw_csv)
         for note in asked.notes:

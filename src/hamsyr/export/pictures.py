@@ -10,13 +10,18 @@ from hamsyr.query.factbase import FactBase
 from hamsyr.query.views import TimelineView, View
 
 
-def save_timeline(view: View, base: FactBase, target: Path, kind: str, force: bool) -> None:
-    """Write the timeline of `view` as `kind` ("svg" or "html") to `target`, replacing it only with `force`."""
+def timeline_picture(view: View, base: FactBase, kind: str) -> str:
+    """The timeline of `view` as `kind`: "svg" (the chart) or "html" (a self-contained page around it)."""
     from hamsyr.export.html import timeline_page
     from hamsyr.export.svg import to_svg
 
     assert isinstance(view, TimelineView)
-    text = to_svg(view, base) if kind == "svg" else timeline_page(view, base)
+    return to_svg(view, base) if kind == "svg" else timeline_page(view, base)
+
+
+def save_timeline(view: View, base: FactBase, target: Path, kind: str, force: bool) -> None:
+    """Write the timeline of `view` as `kind` to `target`, replacing it only with `force`."""
+    text = timeline_picture(view, base, kind)
     try:
         write_atomic(target, text, replace=force)
     except OSError as error:

@@ -65,8 +65,9 @@ def render(
         columns, rows = flat_table(view, fields)
         if fmt is Format.TSV:
             write_tsv(columns, rows, out)
-        else:  # HAMSYR_RAW_CSV=1 keeps cells that look like formulas as they are
-            write_csv(columns, rows, out, raw=bool(environ.get("HAMSYR_RAW_CSV")))
+        else:  # HAMSYR_RAW_CSV=1 keeps cells that look like formulas as they are (read as Click reads the flag)
+            raw = environ.get("HAMSYR_RAW_CSV", "").strip().lower() in ("1", "true", "t", "yes", "y", "on")
+            write_csv(columns, rows, out, raw=raw)
     else:
         from hamsyr.output.tables import render_table
 
