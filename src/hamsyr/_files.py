@@ -3,8 +3,10 @@
 Every file and folder is built under a temporary name beside its target and renamed into place at the end,
 or removed if anything fails (a full disk, an interruption). An existing target is replaced only with
 `replace` (`--force`), and only when it is a regular file or a folder hamsyr wrote (it holds the MARKER
-file); anything else is refused. A device or a named pipe (`/dev/stdout`, a FIFO) is written through,
-never replaced.
+file); anything else is refused. A file at a path the user did not name (the Datasette metadata beside a
+database) is given a `signature`, and replaced only when it begins with it: only when hamsyr wrote it. A
+device or a named pipe (`/dev/stdout`, a FIFO) is written through, never replaced, unless the output needs
+a real file.
 """
 
 from __future__ import annotations
@@ -31,15 +33,30 @@ def write_atomic(path: Path, text: str, *, replace: bool = False) -> None:
 
 
 @contextlib.contextmanager
-def atomic_path(target: Path, *, replace: bool = False, folder: bool = False) -> Iterator[Path]:
+def atomic_path(
+    target: Path,
+    *,
+    replace: bool = False,
+    folder: bool = False,
+    seekable: bool = False,
+    signature: bytes | None = None,
+) -> Iterator[Path]:
     """A path (an empty folder with `folder`) to build the output in, renamed to `target` when the block ends
-    and removed if it fails. A device or named pipe is the path itself, written through."""
+    and removed if it fails. A device or named pipe is the path itself, written through, unless the output
+    is a folder or needs a `seekable` file (a database). With a `signature`, an existing file is replaced
+    only when it begins with those bytes."""
     kind = _existing(target)
     if kind == "stream":
         if folder:
             raise OutputRefused(f"{target} is a device or a pipe, not a folder; give the path of a new folder")
+        if seekable:
+            raise OutputRefused(f"{target} is a device or a pipe, which cannot hold a database; give a file's path")
         yield target
         return
+    if kind == "file" and signature is not None and not _begins_with(target, signature):
+        raise OutputRefused(
+            f"{target} is a file hamsyr did not write, so it is not replaced; move it or give another path"
+        )
     if kind is not None:
         _check_replaceable(target, kind, replace, folder)
     temporary = _temporary(target, folder)
@@ -73,6 +90,14 @@ def _existing(target: Path) -> str | None:
     if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
         return "stream"
     return "other"
+
+
+def _begins_with(path: Path, signature: bytes) -> bool:
+    try:
+        with open(path, "rb") as existing:
+            return existing.read(len(signature)) == signature
+    except OSError:
+        return False
 
 
 def _existing_followed(target: Path) -> str | None:

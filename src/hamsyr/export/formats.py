@@ -51,11 +51,10 @@ def export_base(
             written = write_csv_folder(base, output, replace=force, bom=bom, raw=raw_csv)
             return f"{', '.join(written)} in {output}"
         if fmt == "sqlite":
-            from hamsyr.export.tabular import write_sqlite
+            from hamsyr.export.datasette import write_database
 
             assert output is not None
-            write_sqlite(base, output, replace=force)
-            return str(output)
+            return " and ".join(str(path) for path in write_database(base, output, replace=force))
         text = _text_formats()[fmt](base)
         if output is None:
             stdout.write(text)

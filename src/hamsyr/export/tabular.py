@@ -7,7 +7,13 @@ Both are derived from the record declarations (hamsyr.records.fields), by these 
   table's position;
 - every citation, wherever it is, is a row of one `citations` table;
 - in SQLite, references to other records, tags, and references to actors can also be joined through link
-  tables (`event_actors`, `event_tags`, `quote_speakers`, `quote_about`, `dispute_records`).
+  tables (`event_actors`, `event_tags`, `quote_speakers`, `quote_about`, `dispute_records`);
+- in SQLite, every reference to one type of record is a declared foreign key (a reference to either of two
+  types, such as a dispute's records, also gets a column per type), and every table with free text has a
+  full-text index of its own, `NAME_fts`, beside `search`, which spans the record types.
+
+Each table and column carries what it means (the declarations' docs), for the Datasette metadata written
+beside the database (hamsyr.export.datasette).
 """
 
 from __future__ import annotations
@@ -23,25 +29,38 @@ from hamsyr.query.factbase import FactBase
 from hamsyr.records.codec import to_dict
 from hamsyr.records.dates import FuzzyDate
 from hamsyr.records.fields import Declared, Kind, fields_of
-from hamsyr.records.model import RECORD_TYPES, Citation
+from hamsyr.records.model import RECORD_TYPES, TYPE_OF, Citation
 
-CITATION_COLUMNS = ("record_type", "record", "claim", "source", "excerpt", "attributed_to", "within")
+# The kinds of field whose values are words a person may search for (ids and references are not).
+_WORDS = (Kind.TEXT, Kind.TEXTS, Kind.SLUGS)
 
 
-class _Table(NamedTuple):
-    """One table of the export: its name, columns (with their SQL declarations) and rows."""
+class Column(NamedTuple):
+    """A column of the export: its name, its SQL declaration and what it holds."""
 
     name: str
-    columns: tuple[tuple[str, str], ...]
+    sql: str
+    doc: str
+
+
+class Table(NamedTuple):
+    """One table of the export: its name, what a row is, its columns and rows."""
+
+    name: str
+    doc: str
+    columns: tuple[Column, ...]
     rows: Iterable[tuple[Any, ...]]
     csv: bool = True  # also a file of the CSV folder
+    words: tuple[str, ...] = ()  # the columns of free text, indexed in `NAME_fts` (SQLite)
+    label: str | None = None  # the column that names a row, shown on links to it
+    sort: str | None = None  # the column to list the rows by (their first day)
 
 
 def _is_citations(declared: Declared) -> bool:
     return declared.field.kind is Kind.TABLES and declared.of is Citation
 
 
-class _Column(NamedTuple):
+class _Part(NamedTuple):
     """A column of a record's own table: the field it shows, which part of it, and its SQL declaration."""
 
     field: Declared
@@ -49,13 +68,30 @@ class _Column(NamedTuple):
     sql: str
     part: str = "value"  # or "start", "end": the first or last day a date covers; "shorthand": names of tables
 
+    @property
+    def words(self) -> bool:
+        return self.part == "shorthand" or (self.part == "value" and self.field.field.kind in _WORDS)
 
-def _columns(record_class: type, has_id: bool) -> list[_Column]:
+    def column(self) -> Column:
+        doc = self.field.field.doc
+        if self.part in ("start", "end"):
+            which = "first" if self.part == "start" else "last"
+            doc = f"The {which} day `{self.field.name}` may mean (an ISO date; an approximate date widened)."
+        elif self.field.field.kind is Kind.DATE:
+            doc += " As written (EDTF: `~` approximate, `?` inferred)."
+        elif self.field.field.kind is Kind.CHOICE:
+            doc += " One of: " + ", ".join(choice.value for choice in self.field.of) + "."
+        elif self.part == "shorthand" or self.field.field.kind in (Kind.TEXTS, Kind.SLUGS, Kind.REFS):
+            doc += f" Joined with `{LIST_SEPARATOR}`."
+        return Column(self.name, self.sql, doc)
+
+
+def _columns(record_class: type, has_id: bool) -> list[_Part]:
     columns = []
     for declared in fields_of(record_class):
         field = declared.field
         if field.kind is Kind.TABLES and field.shorthand:  # aliases: their names joined in a cell too
-            columns.append(_Column(declared, declared.name, "TEXT", "shorthand"))
+            columns.append(_Part(declared, declared.name, "TEXT", "shorthand"))
         if field.kind is Kind.TABLES:
             continue
         sql = "TEXT"
@@ -65,13 +101,13 @@ def _columns(record_class: type, has_id: bool) -> list[_Column]:
             sql += " NOT NULL"
         if field.kind is Kind.REF and field.target and "|" not in field.target:
             sql += f" REFERENCES {field.target}(id)"
-        columns.append(_Column(declared, declared.name, sql))
+        columns.append(_Part(declared, declared.name, sql))
         if field.kind is Kind.DATE:
-            columns += [_Column(declared, f"{declared.name}_{part}", "TEXT", part) for part in ("start", "end")]
+            columns += [_Part(declared, f"{declared.name}_{part}", "TEXT", part) for part in ("start", "end")]
     return columns
 
 
-def _value(column: _Column, record: Any) -> Any:
+def _value(column: _Part, record: Any) -> Any:
     value = getattr(record, column.field.name)
     if value is None:
         return None
@@ -96,14 +132,35 @@ def _linked(declared: Declared) -> bool:
     return field.kind in (Kind.REFS, Kind.SLUGS) or (field.kind is Kind.REF and field.target == "actors")
 
 
-def _tables(base: FactBase) -> list[_Table]:
-    tables: list[_Table] = []
+def _first_doc_line(cls: type) -> str:
+    return " ".join((cls.__doc__ or "").split("\n\n")[0].split())
+
+
+def _table_of_record(record_class: type, plural: str, records: tuple[Any, ...]) -> Table:
+    columns = _columns(record_class, has_id=True)
+    declared = fields_of(record_class)
+    # A row is named by its first required text (a title, a name, the words of a quote) and listed by its
+    # first date, as hamsyr's own listings do.
+    label = next((d.name for d in declared if d.field.kind is Kind.TEXT and d.field.required), None)
+    sort = next((f"{d.name}_start" for d in declared if d.field.kind is Kind.DATE), None)
+    return Table(
+        plural,
+        _first_doc_line(record_class),
+        tuple(c.column() for c in columns),
+        [tuple(_value(c, r) for c in columns) for r in records],
+        words=tuple(c.name for c in columns if c.words),
+        label=label,
+        sort=sort,
+    )
+
+
+def _tables(base: FactBase) -> list[Table]:
+    tables: list[Table] = []
     for record_type in RECORD_TYPES:
         record_class, singular, plural = record_type.record_class, record_type.singular, record_type.plural
         records = base.store.records(plural)
-        owner = (singular, f"TEXT NOT NULL REFERENCES {plural}(id)")
-        columns = _columns(record_class, has_id=True)
-        tables.append(_Table(plural, _declared(columns), [tuple(_value(c, r) for c in columns) for r in records]))
+        tables.append(_table_of_record(record_class, plural, records))
+        owner = Column(singular, f"TEXT NOT NULL REFERENCES {plural}(id)", f"The {singular} (`{plural}.id`).")
         for declared in fields_of(record_class):
             if declared.field.kind is Kind.TABLES and declared.of is not Citation:
                 inner = _columns(declared.of, has_id=False)
@@ -112,22 +169,59 @@ def _tables(base: FactBase) -> list[_Table]:
                     for record in records
                     for position, item in enumerate(getattr(record, declared.name))
                 ]
-                tables.append(_Table(declared.name, (owner, ("position", "INTEGER NOT NULL"), *_declared(inner)), rows))
+                position = Column("position", "INTEGER NOT NULL", f"Its place in `{plural}.{declared.name}`, from 0.")
+                doc = f"{_first_doc_line(declared.of)} One row per item of `{plural}.{declared.name}`."
+                columns = (owner, position, *(c.column() for c in inner))
+                words = tuple(c.name for c in inner if c.words)
+                tables.append(Table(declared.name, doc, columns, rows, words=words))
             if _linked(declared):
-                target = declared.field.target or ""
-                single = target and "|" not in target
-                column = target.removesuffix("s") if single else declared.name.removesuffix("s")
-                name = f"{singular}_{declared.name}" + ("s" if declared.field.kind is Kind.REF else "")
-                link = (column, "TEXT NOT NULL" + (f" REFERENCES {target}(id)" if single else ""))
-                rows = [(record.id, value) for record in records for value in _as_tuple(getattr(record, declared.name))]
-                tables.append(_Table(name, (owner, link), rows, csv=False))
+                tables.append(_link_table(base, singular, plural, records, declared, owner))
+    citation = _columns(Citation, has_id=False)
+    columns = (
+        Column("record_type", "TEXT NOT NULL", "The type of the record cited for: " + _types() + "."),
+        Column("record", "TEXT NOT NULL", "The id of that record."),
+        Column("claim", "INTEGER", "In a dispute's claims, the claim's position (from 0); else empty."),
+        *(c.column() for c in citation),
+        Column("within", "TEXT", "The table inside the record that cites it (`roles[0]`, `claims[1]`...); else empty."),
+    )
+    doc = f"{_first_doc_line(Citation)} Every citation in the base, with the record it supports."
     rows = [tuple(row.values()) for row in citation_rows(base)]
-    tables.append(_Table("citations", tuple((c, "TEXT") for c in CITATION_COLUMNS), rows))
+    tables.append(Table("citations", doc, columns, rows, words=tuple(c.name for c in citation if c.words)))
     return tables
 
 
-def _declared(columns: list[_Column]) -> tuple[tuple[str, str], ...]:
-    return tuple((_quoted(column.name), column.sql) for column in columns)
+def _types() -> str:
+    return ", ".join(record_type.singular for record_type in RECORD_TYPES)
+
+
+def _link_table(
+    base: FactBase, singular: str, plural: str, records: tuple[Any, ...], declared: Declared, owner: Column
+) -> Table:
+    """A list (or reference to actors) of each record as rows, one per record and item, to join on."""
+    field = declared.field
+    targets = field.target.split("|") if field.target else []
+    column = targets[0].removesuffix("s") if len(targets) == 1 else declared.name.removesuffix("s")
+    name = f"{singular}_{declared.name}" + ("s" if field.kind is Kind.REF else "")
+    sql = "TEXT NOT NULL" + (f" REFERENCES {targets[0]}(id)" if len(targets) == 1 else "")
+    one = field.kind is Kind.REF  # a single reference: one row per record
+    item = f"{'' if one else 'An item of '}`{plural}.{declared.name}`: {field.doc}"
+    columns = [owner, Column(column, sql, item)]
+    # A reference to either of several types gets a column per type as well, so that each can be a foreign key.
+    either = targets if len(targets) > 1 else []
+    for target in either:
+        each = f"The {column} when it is one of the {target} (`{target}.id`); else empty."
+        columns.append(Column(target.removesuffix("s"), f"TEXT REFERENCES {target}(id)", each))
+    rows: list[tuple[Any, ...]] = []
+    for record in records:
+        for value in _as_tuple(getattr(record, declared.name)):
+            rows.append((record.id, value, *(value if _type_of(base, value) == t else None for t in either)))
+    doc = f"`{plural}.{declared.name}` as rows: one per {singular}{'' if one else ' and item'}."
+    return Table(name, doc, tuple(columns), rows, csv=False)
+
+
+def _type_of(base: FactBase, record_id: str) -> str | None:
+    record = base.get(record_id)
+    return None if record is None else TYPE_OF[type(record)].plural
 
 
 def _quoted(name: str) -> str:
@@ -187,18 +281,28 @@ def write_csv_folder(
                     rows = (flat_row(to_dict(r), columns) for r in base.store.records(table.name))
                     write_csv(columns, rows, out, raw=raw)
                 else:
-                    keep = [n for n, (column, _) in enumerate(table.columns) if not column.endswith(_DAY_SUFFIXES)]
-                    header = [table.columns[n][0].strip('"') for n in keep]
+                    # The first and last day columns of dates are for range queries in SQLite; a CSV keeps the
+                    # date as written.
+                    keep = [n for n, column in enumerate(table.columns) if not column.name.endswith(("_start", "_end"))]
+                    header = [table.columns[n].name for n in keep]
                     write_csv(header, ([row[n] for n in keep] for row in table.rows), out, raw=raw)
             written.append(name)
     return written
 
 
-# The first and last day columns of dates are for range queries in SQLite; a CSV keeps the date as written.
-_DAY_SUFFIXES = ("_start", "_end", '_start"', '_end"')
-
-
-_SEARCH = "CREATE VIRTUAL TABLE search USING fts5(record_type UNINDEXED, record UNINDEXED, title, body)"
+SEARCH = Table(
+    "search",
+    "Every event (title, summary), quote (text, context), dispute (title, summary and claims) and phase (label, "
+    "summary), searchable at once: `SELECT record_type, record FROM search WHERE search MATCH 'words'`.",
+    (
+        Column("record_type", "UNINDEXED", "event, quote, dispute or phase."),
+        Column("record", "UNINDEXED", "The record's id."),
+        Column("title", "", "The event's or dispute's title, the quote's text, the phase's label."),
+        Column("body", "", "The summary (with a dispute's claims), or the quote's context."),
+    ),
+    (),
+    csv=False,
+)
 _INDEXES = """
 CREATE INDEX event_actors_by_actor ON event_actors (actor);
 CREATE INDEX quote_about_by_actor ON quote_about (actor);
@@ -207,25 +311,49 @@ CREATE INDEX citations_by_record ON citations (record);
 """
 
 
-def write_sqlite(base: FactBase, target: Path, *, replace: bool = False) -> None:
-    """A database with the tables of the module's rules, and `search`, an FTS5 table over event titles and
-    summaries, quote texts and contexts, dispute and phase texts."""
-    with atomic_path(target, replace=replace) as temporary:
-        connection = sqlite3.connect(temporary)
-        try:
-            # No rollback journal: the database is built whole under a temporary name, or thrown away.
-            connection.execute("PRAGMA journal_mode = OFF")
-            with connection:
-                for table in _tables(base):
-                    declaration = ", ".join(f"{column} {sql}" for column, sql in table.columns)
-                    connection.execute(f"CREATE TABLE {table.name} ({declaration})")
-                    marks = ", ".join("?" * len(table.columns))
-                    connection.executemany(f"INSERT INTO {table.name} VALUES ({marks})", table.rows)
-                connection.executescript(_INDEXES)
-                connection.execute(_SEARCH)
-                connection.executemany("INSERT INTO search VALUES (?, ?, ?, ?)", _searchable(base))
-        finally:
-            connection.close()
+def sqlite_tables(base: FactBase) -> list[Table]:
+    """The tables of the SQLite export, in order, `search` last (its rows are written by `build_sqlite`)."""
+    return [*_tables(base), SEARCH]
+
+
+def fts_table(table: Table) -> str:
+    """The name of a table's own full-text index."""
+    return f"{table.name}_fts"
+
+
+def build_sqlite(base: FactBase, tables: list[Table], path: Path) -> None:
+    """Write the database of `sqlite_tables(base)` into `path`, a new empty file: the tables, their indexes,
+    `search`, and a full-text index `NAME_fts` for each table with free text."""
+    connection = sqlite3.connect(path)
+    try:
+        # No rollback journal: the database is built whole under a temporary name, or thrown away.
+        connection.execute("PRAGMA journal_mode = OFF")
+        with connection:
+            for table in tables:
+                if table is SEARCH:
+                    continue
+                declaration = ", ".join(f"{_quoted(column.name)} {column.sql}" for column in table.columns)
+                connection.execute(f"CREATE TABLE {table.name} ({declaration})")
+                marks = ", ".join("?" * len(table.columns))
+                connection.executemany(f"INSERT INTO {table.name} VALUES ({marks})", table.rows)
+            connection.executescript(_INDEXES)
+            search = ", ".join(f"{column.name} {column.sql}".strip() for column in SEARCH.columns)
+            connection.execute(f"CREATE VIRTUAL TABLE search USING fts5({search})")
+            connection.executemany("INSERT INTO search VALUES (?, ?, ?, ?)", _searchable(base))
+            for table in tables:
+                if table.words:
+                    _index(connection, table)
+    finally:
+        connection.close()
+
+
+def _index(connection: sqlite3.Connection, table: Table) -> None:
+    # External content: the index holds only the words and reads the text from the table, by rowid, which
+    # is what Datasette's search box matches on. `content="NAME"` in this exact form is how it finds it.
+    name = fts_table(table)
+    columns = ", ".join(_quoted(column) for column in table.words)
+    connection.execute(f'CREATE VIRTUAL TABLE {name} USING fts5({columns}, content="{table.name}")')
+    connection.execute(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
 
 
 def _searchable(base: FactBase) -> list[tuple[str, str, str, str]]:
