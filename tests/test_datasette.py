@@ -184,11 +184,6 @@ def test_a_database_is_never_written_into_a_device(tmp_path: Path) -> None:
     assert code == 2 and "cannot hold a database" in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="query.views.selection keeps the sources cited by the selected records but not those cited only by "
-    "the actors it keeps (descriptions, roles, aliases), so a filtered export can cite a source it left out",
-)
 def test_a_filtered_export_keeps_every_source_it_cites(tmp_path: Path) -> None:
     base = tmp_path / "base.toml"
     base.write_text(

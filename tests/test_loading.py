@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from hamsyr import FactBaseError, check, load
-from hamsyr.loading.load import resolve_path, shipped_path
+from hamsyr.loading.load import resolve_paths, shipped_path
 
 from .conftest import SMALL
 
@@ -170,15 +171,16 @@ def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
 def test_missing_file_and_directory(tmp_path: Path) -> None:
     with pytest.raises(FactBaseError, match="no such file; pass --data PATH or set HAMSYR_DATA"):
         load(tmp_path / "absent.toml")
-    with pytest.raises(FactBaseError, match="is a directory"):
+    with pytest.raises(FactBaseError, match=r"is a folder with no \.toml files in it"):
         load(tmp_path)
 
 
 def test_path_resolution_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    assert resolve_path() == shipped_path()
-    monkeypatch.setenv("HAMSYR_DATA", str(tmp_path / "env.toml"))
-    assert resolve_path() == tmp_path / "env.toml"
-    assert resolve_path(tmp_path / "explicit.toml") == tmp_path / "explicit.toml"
+    assert resolve_paths() == [shipped_path()]
+    monkeypatch.setenv("HAMSYR_DATA", f"{tmp_path / 'env.toml'}{os.pathsep}{tmp_path / 'more.toml'}")
+    assert resolve_paths() == [tmp_path / "env.toml", tmp_path / "more.toml"]
+    assert resolve_paths(tmp_path / "explicit.toml") == [tmp_path / "explicit.toml"]
+    assert resolve_paths(["a.toml", "@shipped"]) == [Path("a.toml"), Path("@shipped")]
 
 
 def test_disputes_need_two_claims_and_real_records(write_base: WriteBase) -> None:

@@ -13,6 +13,8 @@ import os
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from hamsyr.errors import FactBaseError, HamsyrError, LookupFailed, Problem, QueryError
     from hamsyr.query.factbase import FactBase
     from hamsyr.query.results import DateRange
@@ -54,21 +56,22 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'hamsyr' has no attribute {name!r}")
 
 
-def load(path: str | os.PathLike[str] | None = None) -> FactBase:
-    """Load and validate a fact base (the shipped one by default, or $HAMSYR_DATA); FactBaseError with every
-    problem when it is invalid. A valid base is cached, so the next load of the same content skips parsing."""
-    from hamsyr.loading.load import load_store, resolve_path
+def load(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None) -> FactBase:
+    """Load and check a fact base: the shipped one by default (or $HAMSYR_DATA), else the files given (a path,
+    or several; a folder for its *.toml files; "@shipped" for the shipped base); FactBaseError with every
+    problem when it is invalid. Each file is cached, so the next load of the same content skips parsing."""
+    from hamsyr.loading.load import load_store, resolve_paths
     from hamsyr.query.factbase import FactBase
 
-    return FactBase.from_store(load_store(resolve_path(path)))
+    return FactBase.from_store(load_store(resolve_paths(paths)))
 
 
-def check(path: str | os.PathLike[str] | None = None) -> list[Problem]:
-    """Every problem in the fact base, in file order; empty when it is valid."""
-    from hamsyr.loading.load import check as check_file
-    from hamsyr.loading.load import resolve_path
+def check(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None) -> list[Problem]:
+    """Every problem in the fact base, file by file; empty when it is valid."""
+    from hamsyr.loading.load import check as check_files
+    from hamsyr.loading.load import resolve_paths
 
-    return check_file(resolve_path(path))
+    return check_files(resolve_paths(paths))
 
 
 def version() -> str:

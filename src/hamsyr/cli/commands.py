@@ -42,7 +42,7 @@ from hamsyr.cli.options import (
     on_option,
 )
 from hamsyr.errors import BAD_DATA, CANNOT_WRITE, OK, HamsyrError, LookupFailed, WriteFailed
-from hamsyr.loading.load import ENV_VAR, resolve_path
+from hamsyr.loading.load import ENV_VAR, resolve_paths
 from hamsyr.output.formats import Format, render
 from hamsyr.query import views
 from hamsyr.query.factbase import FactBase
@@ -71,7 +71,7 @@ class ProblemsFound(HamsyrError):
     exit_code = BAD_DATA
 
 
-def _fail(error: HamsyrError, ctx: typer.Context | None = None, data: Path | None = None) -> typer.Exit:
+def _fail(error: HamsyrError, ctx: typer.Context | None = None, data: list[Path] | None = None) -> typer.Exit:
     message = _in_context(error.message, ctx, data) if ctx is not None else error.message
     lines = [f"hamsyr: {message}"]
     if isinstance(error, LookupFailed):
@@ -80,22 +80,24 @@ def _fail(error: HamsyrError, ctx: typer.Context | None = None, data: Path | Non
     return typer.Exit(error.exit_code)
 
 
-def _data_path(ctx: typer.Context, data: Path | None) -> Path:
-    """A --data after the command name wins over one before it, which wins over $HAMSYR_DATA."""
-    return resolve_path(data or ctx.obj)
+def _data_paths(ctx: typer.Context, data: list[Path] | None) -> list[Path]:
+    """The --data given after the command name win over those before it, which win over $HAMSYR_DATA."""
+    given: list[Path] = data or ctx.obj or []
+    return resolve_paths(given)
 
 
-def _in_context(text: str, ctx: typer.Context, data: Path | None) -> str:
+def _in_context(text: str, ctx: typer.Context, data: list[Path] | None) -> str:
     """A message whose suggested commands repeat the --data in use, so that they can be run as they are."""
-    explicit = data or ctx.obj or os.environ.get(ENV_VAR)
+    explicit = data or ctx.obj or [Path(item) for item in os.environ.get(ENV_VAR, "").split(os.pathsep) if item]
     if not explicit:
         return text
-    return text.replace("`hamsyr ", f"`hamsyr --data {shlex.quote(str(explicit))} ")
+    given = " ".join(f"--data {shlex.quote(str(path))}" for path in explicit)
+    return text.replace("`hamsyr ", f"`hamsyr {given} ")
 
 
 def _answer(
     ctx: typer.Context,
-    data: Path | None,
+    data: list[Path] | None,
     output: Output,
     build: Callable[[Asked], View],
     then: Callable[[View, FactBase], bool] | None = None,
@@ -104,7 +106,7 @@ def _answer(
     itself (it returns True then); every error leaves here."""
     with _for_people(ctx, data):
         fmt, fields = output.chosen(sys.stdout.isatty())
-        base = load(_data_path(ctx, data))
+        base = load(_data_paths(ctx, data))
         asked = Asked(base)
         view = build(asked)
         for note in asked.notes:
@@ -116,7 +118,7 @@ def _answer(
 
 
 @contextlib.contextmanager
-def _for_people(ctx: typer.Context, data: Path | None) -> Iterator[None]:
+def _for_people(ctx: typer.Context, data: list[Path] | None) -> Iterator[None]:
     """The one error boundary: an error becomes one line on stderr and its exit code, never a traceback."""
     try:
         yield
@@ -151,13 +153,15 @@ def _show_version(value: bool) -> None:
 def _root(
     ctx: typer.Context,
     data: Annotated[
-        Path | None,
+        list[Path] | None,
         typer.Option(
             "--data",
             metavar="PATH",
-            envvar="HAMSYR_DATA",
             show_default=False,
-            help="Fact base to read instead of the shipped one (also after the command name).",
+            help=(
+                "Fact base file or folder to read instead of the shipped one; repeat it to read several as one "
+                "base, @shipped for the shipped one (also after the command name; default: $HAMSYR_DATA)."
+            ),
         ),
     ] = None,
     no_pager: NoPager = False,
@@ -552,7 +556,7 @@ def export(
     with _for_people(ctx, data):
         from hamsyr.export.formats import export_base
 
-        asked = Asked(load(_data_path(ctx, data)))
+        asked = Asked(load(_data_paths(ctx, data)))
         target = None if output == STDOUT else output
         selection = views.selection(asked, filters)
         written = export_base(selection, fmt.value, target, force, sys.stdout, bom=bom, raw_csv=raw_csv)
@@ -592,18 +596,19 @@ def validate(
     data: Data = None,
 ) -> None:
     """Check the fact base and list every problem (exit 3 if any)."""
-    from hamsyr.loading.load import check
+    from hamsyr.loading.load import check_base
 
     with _for_people(ctx, data):
-        path = _data_path(ctx, data)
-        problems = check(path)
-        render(views.ValidationView(path, problems), Format.JSON if as_json else Format.TSV, sys.stdout)
+        files, problems = check_base(_data_paths(ctx, data))
+        render(views.ValidationView(tuple(files), problems), Format.JSON if as_json else Format.TSV, sys.stdout)
         warnings = sum(1 for problem in problems if problem.severity == "warning")
         of_them = f", {warnings} of them warnings" if warnings and warnings < len(problems) else ""
+        named = ", ".join(str(file) for file in files) or "the fact base"
         if len(problems) > warnings or (strict and warnings):
-            raise ProblemsFound(f"{len(problems)} problem(s) in {path}{of_them}")
+            raise ProblemsFound(f"{len(problems)} problem(s) in {named}{of_them}")
         with_warnings = f", with {warnings} warning(s): statements that cite no source" if warnings else ""
-        sys.stderr.write(f"hamsyr: {visible(str(path))} is valid{with_warnings}\n")
+        verb = "is" if len(files) == 1 else f"({len(files)} files) are"
+        sys.stderr.write(f"hamsyr: {visible(named)} {verb} valid{with_warnings}\n")
 
 
 def _keep_only_the_command_asked_for(args: list[str]) -> None:

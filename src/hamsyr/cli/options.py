@@ -96,8 +96,13 @@ def complete_tag(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
 # --- the shared options ----------------------------------------------------------------------------------
 
 Data = Annotated[
-    Path | None,
-    typer.Option("--data", metavar="PATH", help="Fact base to read instead of the shipped one.", show_default=False),
+    list[Path] | None,
+    typer.Option(
+        "--data",
+        metavar="PATH",
+        help="Fact base file or folder to read instead of the shipped one (repeatable; @shipped: the shipped one).",
+        show_default=False,
+    ),
 ]
 FormatChoice = Annotated[
     Format | None,

@@ -1,19 +1,29 @@
-"""Checking a parsed fact base against the record declarations and building its records, collecting every
-problem on the way. Only loaded when a base has to be parsed: a cached base needs none of this."""
+"""Checking one fact base file against the record declarations and building its records, collecting every
+problem on the way. Only loaded when a file has to be parsed: a cached base needs none of this.
+
+The file is checked one parsed piece at a time (hamsyr.loading._toml.documents), and each record is handed
+to a sink as soon as it is built (kept in memory, or written straight into a cache), so that neither the
+whole parsed document nor, for a large base, all its records need be in memory at once. A record is first
+tried on a fast path that only builds it; anything unusual sends it down the path that says what is wrong.
+
+References to ids the file does not define are returned, not reported: another file of the base may
+define them (hamsyr.loading.combine checks them once every file is known).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from hamsyr.errors import Problem
+from hamsyr.loading.parts import Reference
 from hamsyr.records.dates import DateError, FuzzyDate, parse_date
-from hamsyr.records.fields import Declared, Kind, file_fields, id_pattern
-from hamsyr.records.model import FORMATS, RECORD_TYPES, Dispute, RecordType
-from hamsyr.records.store import MemoryStore
+from hamsyr.records.fields import Declared, Kind, fields_of, file_fields, id_pattern
+from hamsyr.records.model import FORMATS, RECORD_TYPES, Actor
 
+BUILDS_ON = "builds_on"  # the top-level key naming the bases a file builds on
 _PLURALS = {record_type.plural: record_type for record_type in RECORD_TYPES}
 _TARGET_NAMES = {**{t.plural: t.singular for t in RECORD_TYPES}, "events|quotes": "event or quote"}
 
@@ -92,16 +102,113 @@ class _Place:
         return _Place(self.plural, self.index, self.where, path)
 
 
-class _Validator:
-    """Checks the parsed document and builds records, collecting every problem on the way."""
+class Sink(Protocol):
+    """Where built records go, one at a time, in file order within each kind."""
 
-    def __init__(self, path: Path, text: str) -> None:
+    def add(self, plural: str, record: Any) -> None: ...
+
+
+class Checked(NamedTuple):
+    """What checking one file found: every problem (sorted by line), the references it leaves to other
+    files, the bases it says it builds on, every id it defines (-> kind and position) and the sources it
+    only lists."""
+
+    problems: list[Problem]
+    outbound: list[Reference]
+    builds_on: tuple[str, ...]
+    defined: dict[str, tuple[str, int]]
+    listed: dict[str, str]
+
+    @property
+    def valid(self) -> bool:
+        return not any(problem.severity == "error" for problem in self.problems)
+
+
+class _Step(NamedTuple):
+    """How the fast path reads one field of a record class."""
+
+    name: str
+    group: int  # _DERIVED, _STRING, _LIST or _TABLES: which branch reads it
+    kind: Kind
+    required: bool
+    of: Any  # the enum of a CHOICE, the record class of TABLES, the default of a derived field
+    targets: frozenset[str]  # REF, REFS: the plurals it may name
+    target: str
+    shorthand: str
+    min_items: int
+    empty: Any  # the value of a field not written
+
+
+_DERIVED, _STRING, _LIST, _TABLES = range(4)
+
+
+class _Plan(NamedTuple):
+    record_class: type
+    known: frozenset[str]
+    steps: tuple[_Step, ...]
+    span: bool  # has `start` and `end`, which must be in order
+
+
+def _plan(record_class: type) -> _Plan:
+    plan = _PLANS.get(record_class)
+    if plan is None:
+        plan = _PLANS[record_class] = _make_plan(record_class)
+    return plan
+
+
+_PLANS: dict[type, _Plan] = {}
+
+
+def _make_plan(record_class: type) -> _Plan:
+    steps = []
+    for declared in fields_of(record_class):
+        field = declared.field
+        if field.derived:
+            group, of = _DERIVED, record_class._field_defaults.get(declared.name)  # type: ignore[attr-defined]
+        else:
+            group = _STRING if field.kind in _STRINGS else _LIST if field.kind in _LISTS else _TABLES
+            of = declared.of
+        targets = frozenset((field.target or "").split("|"))
+        step = _Step(
+            declared.name,
+            group,
+            field.kind,
+            field.required,
+            of,
+            targets,
+            field.target or "",
+            field.shorthand,
+            field.min_items,
+            _EMPTY[field.kind],
+        )
+        steps.append(step)
+    known = frozenset(step.name for step in steps if step.group != _DERIVED)
+    return _Plan(record_class, known, tuple(steps), {"start", "end"} <= known)
+
+
+_STRINGS = (Kind.TEXT, Kind.ID, Kind.REF, Kind.DATE, Kind.CHOICE)
+_LISTS = (Kind.TEXTS, Kind.SLUGS, Kind.REFS)
+
+
+class _Validator:
+    """Checks the parsed pieces of one file and builds its records, collecting every problem on the way."""
+
+    def __init__(self, path: Path, text: str, sink: Sink, warnings: bool) -> None:
         self.file = str(path)
         self.text = text
+        self.sink = sink
+        self.warnings = warnings
         self.problems: list[Problem] = []
         self._lines: _Lines | None = None
-        # (place, field name, target type, id) for references checked once all ids are known
-        self._refs: list[tuple[_Place, str, str, str]] = []
+        self.first_use: dict[str, tuple[str, int]] = {}  # id -> (plural, index) of the record defining it
+        self.counts: dict[str, int] = {}  # tables seen so far, by plural
+        self.listed: dict[str, str] = {}  # sources only listed as further reading -> the document listing them
+        # References not yet known to be good: (plural, index, where or None, record id, field, target, value)
+        self.deferred: list[tuple[str, int, str | None, str, str, str, str]] = []
+        self.builds_on: tuple[str, ...] = ()
+        self.actors: list[tuple[int, Actor]] = []  # for the warnings about uncited statements
+        self._dates: dict[str, FuzzyDate] = {}
+        self._id_match = id_pattern().fullmatch
 
     def line_of(self, plural: str, index: int, field: str | None = None) -> int | None:
         if self._lines is None:
@@ -115,16 +222,23 @@ class _Validator:
         line = self.line_of(place.plural, place.index, field)
         self.problems.append(Problem(self.file, line, place.where, prefix + message, severity=severity))
 
-    def check_document(self, document: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
-        """Each record type's tables, after checking the top level has only known arrays of tables."""
-        tables: dict[str, list[dict[str, Any]]] = {}
+    # --- the file's pieces, table by table ------------------------------------------------------------
+
+    def take(self, document: Mapping[str, Any]) -> None:
+        """Check one parsed piece of the file: its top-level keys and every record in it."""
         for key, value in document.items():
             if key == "format":
                 if value not in FORMATS:
                     message = f"format = {value!r} is not a fact base format hamsyr reads (it reads {FORMATS})"
                     self.problems.append(Problem(self.file, None, "", message))
+            elif key == BUILDS_ON:
+                if not isinstance(value, list) or not all(isinstance(i, str) and i.strip() for i in value):
+                    message = f'\'{BUILDS_ON}\' must be a list of paths (or "@shipped"), like ["@shipped"]'
+                    self.problems.append(Problem(self.file, None, "", message))
+                else:
+                    self.builds_on = tuple(value)
             elif key not in _PLURALS:
-                expected = ", ".join(("format", *_PLURALS))
+                expected = ", ".join(("format", BUILDS_ON, *_PLURALS))
                 self.problems.append(
                     Problem(self.file, None, "", f"unknown top-level key '{key}' (expected {expected})")
                 )
@@ -133,9 +247,135 @@ class _Validator:
                     Problem(self.file, None, "", f"'{key}' must be an array of tables ([[{key}]] blocks)")
                 )
             else:
-                tables[key] = value
-        return tables
+                self._tables(key, value)
 
+    def _tables(self, plural: str, tables: list[dict[str, Any]]) -> None:
+        singular = _PLURALS[plural].singular
+        record_class = _PLURALS[plural].record_class
+        plan = _plan(record_class)
+        index = self.counts.get(plural, 0)
+        for table in tables:
+            refs: list[tuple[str, str, frozenset[str], str]] = []
+            record = self._quick(plan, table, refs, "")
+            raw_id = table.get("id")
+            where = None
+            if record is None:  # something is wrong: the careful path says what
+                where = f"{singular} '{raw_id}'" if isinstance(raw_id, str) and raw_id else f"{singular} #{index + 1}"
+                record = self.record(record_class, table, _Place(plural, index, where))
+            else:
+                for field, target, targets, value in refs:
+                    self._refer(plural, index, None, record.id, field, target, targets, value)
+            if isinstance(raw_id, str) and self._id_match(raw_id):
+                self._define(raw_id, plural, index, where)
+            if record is not None:
+                if plural == "sources" and record.listed_in:
+                    self.listed[record.id] = record.listed_in
+                elif plural == "actors" and self.warnings:
+                    self.actors.append((index, record))
+                self.sink.add(plural, record)
+            index += 1
+        self.counts[plural] = index
+
+    def _define(self, record_id: str, plural: str, index: int, where: str | None) -> None:
+        first = self.first_use.get(record_id)
+        if first is None:
+            self.first_use[record_id] = (plural, index)
+            return
+        other_plural, other_index = first
+        other_line = self.line_of(other_plural, other_index)
+        at = f" at line {other_line}" if other_line else ""
+        place = _Place(plural, index, where or f"{_PLURALS[plural].singular} '{record_id}'")
+        message = f"duplicate id, already used by {_a(_PLURALS[other_plural].singular)}{at}; ids must be unique"
+        self.report(place, "id", message)
+
+    def _refer(
+        self,
+        plural: str,
+        index: int,
+        where: str | None,
+        record_id: str,
+        field: str,
+        target: str,
+        targets: frozenset[str],
+        value: str,
+    ) -> None:
+        """Note a reference: good at once when it names a record already seen of the right type."""
+        found = self.first_use.get(value)
+        if found is not None and found[0] in targets and not (self.listed and value in self.listed):
+            return
+        self.deferred.append((plural, index, where, record_id, field, target, value))
+
+    def _quick(self, plan: _Plan, table: Mapping[str, Any], refs: list[Any], prefix: str) -> Any | None:
+        """The record, when every field is plainly right; None at the first thing that is not (then the
+        careful path checks the table again and reports). Adds its references to `refs`."""
+        if not plan.known.issuperset(table):
+            return None
+        id_match = self._id_match
+        values: list[Any] = []
+        for name, group, kind, required, of, targets, target, shorthand, min_items, empty in plan.steps:
+            if group == _DERIVED:
+                values.append(of)
+                continue
+            raw = table.get(name)  # TOML has no null: None is a field not written
+            if raw is None:
+                if required:
+                    return None
+                values.append(empty)
+            elif group == _STRING:
+                if type(raw) is not str or not raw or raw.isspace():
+                    return None
+                if kind is Kind.DATE:
+                    value = self._dates.get(raw)
+                    if value is None:
+                        try:
+                            value = self._dates[raw] = parse_date(raw)
+                        except DateError:
+                            return None
+                    values.append(value)
+                    continue
+                if kind is Kind.ID:
+                    if not id_match(raw):
+                        return None
+                elif kind is Kind.CHOICE:
+                    raw = of._value2member_map_.get(raw)
+                    if raw is None:
+                        return None
+                elif kind is Kind.REF:
+                    refs.append((prefix + name, target, targets, raw))
+                values.append(raw)
+            elif group == _LIST:
+                if type(raw) is not list:
+                    return None
+                for item in raw:
+                    if type(item) is not str or not item or item.isspace():
+                        return None
+                if kind is Kind.SLUGS:
+                    if not all(id_match(item) for item in raw):
+                        return None
+                elif kind is Kind.REFS:
+                    refs.extend((prefix + name, target, targets, item) for item in raw)
+                values.append(tuple(raw))
+            else:  # Kind.TABLES
+                if type(raw) is not list or len(raw) < min_items:
+                    return None
+                inner = _plan(of)
+                built = []
+                for number, item in enumerate(raw):
+                    if shorthand and type(item) is str:
+                        item = {shorthand: item}
+                    elif type(item) is not dict:
+                        return None
+                    record = self._quick(inner, item, refs, f"{prefix}{name}[{number}].")
+                    if record is None:
+                        return None
+                    built.append(record)
+                values.append(tuple(built))
+        record = plan.record_class(*values)
+        if plan.span and record.start is not None and record.end is not None and record.end.end < record.start.start:
+            return None
+        return record
+
+    # --- the careful path: every problem of a record, located -------------------------------------------
     def record(self, record_class: type, table: Mapping[str, Any], place: _Place) -> Any | None:
         """Check one table against the class's declared fields; the record, or None when a required field is
         missing or invalid (the problem is reported)."""
@@ -145,7 +385,7 @@ class _Validator:
             if name not in known:
                 expected = ", ".join(d.name for d in declared)
                 self.report(
-                    place, place.path + name, f"unknown field{_suggest(name, known)} (expected one of: {expected})"
+                    place, place.path + name, f"unknown field{suggest(name, known)} (expected one of: {expected})"
                 )
         values: dict[str, Any] = {}
         complete = True
@@ -195,7 +435,7 @@ class _Validator:
                     return bad(f"unknown {declared.name} {raw!r} (expected one of: {choices})")
             if kind is Kind.REF:
                 assert field.target is not None
-                self._refs.append((place, name, field.target, raw))
+                self._careful_refer(place, name, field.target, raw)
             return raw
         if kind in (Kind.TEXTS, Kind.SLUGS, Kind.REFS):
             if not isinstance(raw, list):
@@ -211,7 +451,8 @@ class _Validator:
                         bad(f"{item!r} is not a lower-case slug (letters a-z, digits and single hyphens)")
             if kind is Kind.REFS:
                 assert field.target is not None
-                self._refs.extend((place, name, field.target, item) for item in raw)
+                for item in raw:
+                    self._careful_refer(place, name, field.target, item)
             return tuple(raw)
         # Kind.TABLES; with a shorthand, a string stands for a table with just that field (an alias's name)
         if field.shorthand and isinstance(raw, list):
@@ -223,29 +464,64 @@ class _Validator:
         built = (self.record(declared.of, item, place.inside(f"{name}[{n}].")) for n, item in enumerate(raw))
         return tuple(item for item in built if item is not None)
 
-    def check_references(self, ids: Mapping[str, str], listed: Mapping[str, str]) -> None:
-        """Every reference names a record of the right type; no citation cites a source that is only listed
-        (`listed` maps such sources to the document that lists them)."""
-        for place, name, target, value in self._refs:
-            found = ids.get(value)
-            wanted = _TARGET_NAMES[target]
-            if value in listed and name.endswith(".source"):
-                self.report(
-                    place,
-                    name,
-                    f"'{value}' is only listed in '{listed[value]}' as further reading: a title nobody here has "
-                    "read is no evidence; cite the document the fact was read in",
-                )
+    def _careful_refer(self, place: _Place, name: str, target: str, value: str) -> None:
+        self._refer(place.plural, place.index, place.where, "", name, target, frozenset(target.split("|")), value)
+
+    # --- once the whole file is read -------------------------------------------------------------------
+
+    def finish(self) -> Checked:
+        """Check the references the records left open, and list the problems by line."""
+        outbound = []
+        for plural, index, where, record_id, field, target, value in self.deferred:
+            place = _Place(plural, index, where or f"{_PLURALS[plural].singular} '{record_id}'")
+            if value in self.listed and field.endswith(".source"):
+                self.report(place, field, listed_message(value, self.listed[value]))
+            found = self.first_use.get(value)
             if found is None:
-                same_type = [known for known, plural in ids.items() if plural in target.split("|")]
-                self.report(
-                    place,
-                    name,
-                    f"unknown {wanted} '{value}'{_suggest(value, same_type)}: add {_a(wanted)} with that id or fix "
-                    "the reference",
-                )
-            elif found not in target.split("|"):
-                self.report(place, name, f"'{value}' is {_a(_TARGET_NAMES[found])}, not {_a(wanted)}")
+                line = self.line_of(plural, index, field)
+                outbound.append(Reference(self.file, line, place.where, field, target, value))
+            elif found[0] not in target.split("|"):
+                message = f"'{value}' is {_a(_PLURALS[found[0]].singular)}, not {_a(target_name(target))}"
+                self.report(place, field, message)
+        if self.warnings:
+            self._check_citations()
+        problems = sorted(self.problems, key=lambda p: p.line or 0)
+        return Checked(problems, outbound, self.builds_on, self.first_use, self.listed)
+
+    def _check_citations(self) -> None:
+        """Warn about statements that cite nothing: roles, and actor descriptions."""
+        for index, actor in self.actors:
+            place = _Place("actors", index, f"actor '{actor.id}'")
+            if actor.description and not actor.sources:
+                message = "cites no source; add sources = [...] with an excerpt that states it"
+                self.report(place, "description", message, "warning")
+            for number, role in enumerate(actor.roles):
+                if not role.sources:
+                    message = f"the role {role.title!r} cites no source; add sources = [...] to it"
+                    self.report(place, f"roles[{number}].title", message, "warning")
+
+
+def check_file(
+    path: Path, text: str, documents: Iterable[Mapping[str, Any]], sink: Sink, warnings: bool = False
+) -> Checked:
+    """Check a file's parsed pieces, handing each record built to `sink`; with `warnings`, also list the
+    statements that cite nothing."""
+    validator = _Validator(path, text, sink, warnings)
+    for document in documents:
+        validator.take(document)
+    return validator.finish()
+
+
+def target_name(target: str) -> str:
+    """What a reference must name, for messages: "actor", "event or quote"."""
+    return _TARGET_NAMES[target]
+
+
+def listed_message(value: str, listed_in: str) -> str:
+    return (
+        f"'{value}' is only listed in '{listed_in}' as further reading: a title nobody here has read is no "
+        "evidence; cite the document the fact was read in"
+    )
 
 
 _EMPTY: dict[Kind, Any] = {
@@ -253,7 +529,7 @@ _EMPTY: dict[Kind, Any] = {
 }
 
 
-def _suggest(name: str, known: Iterable[str]) -> str:
+def suggest(name: str, known: Iterable[str]) -> str:
     """ " (did you mean 'x'?)", or "" when nothing is close."""
     from difflib import get_close_matches
 
@@ -270,95 +546,13 @@ def _type_name(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def _records(
-    validator: _Validator, tables: Mapping[str, list[dict[str, Any]]], ids: dict[str, str]
-) -> Iterator[tuple[RecordType, Any]]:
-    """Check every record's fields and ids (noting each id's record type in `ids`); yield (type, record) for
-    each record that could be built."""
-    first_use: dict[str, tuple[str, int]] = {}
-    for record_type in RECORD_TYPES:
-        plural, singular = record_type.plural, record_type.singular
-        for index, table in enumerate(tables.get(plural, [])):
-            raw_id = table.get("id")
-            where = f"{singular} '{raw_id}'" if isinstance(raw_id, str) and raw_id else f"{singular} #{index + 1}"
-            place = _Place(plural, index, where)
-            record = validator.record(record_type.record_class, table, place)
-            record_id = raw_id if isinstance(raw_id, str) and id_pattern().fullmatch(raw_id) else None
-            if record_id is not None:
-                if record_id in first_use:
-                    other_plural, other_index = first_use[record_id]
-                    other_line = validator.line_of(other_plural, other_index)
-                    at = f" at line {other_line}" if other_line else ""
-                    other = _PLURALS[other_plural].singular
-                    validator.report(place, "id", f"duplicate id, already used by {_a(other)}{at}; ids must be unique")
-                else:
-                    first_use[record_id] = (plural, index)
-                    ids[record_id] = plural
-            if record is not None:
-                yield record_type, record
-
-
-def _mark_disputed(records: list[Any], disputes: list[Dispute]) -> tuple[Any, ...]:
-    """Events and quotes with the ids of the disputes that concern them."""
-    concerning: dict[str, list[str]] = {}
-    for dispute in disputes:
-        for record_id in dispute.records:
-            concerning.setdefault(record_id, []).append(dispute.id)
-    return tuple(r._replace(disputes=tuple(concerning[r.id])) if r.id in concerning else r for r in records)
-
-
-def validate(path: Path, document: Mapping[str, Any], text: str) -> tuple[MemoryStore | None, list[Problem]]:
-    """The records of a parsed document, or None with every problem in file order."""
-    validator = _Validator(path, text)
-    tables = validator.check_document(document)
-    built: dict[str, list[Any]] = {record_type.plural: [] for record_type in RECORD_TYPES}
-    ids: dict[str, str] = {}
-    for record_type, record in _records(validator, tables, ids):
-        built[record_type.plural].append(record)
-    listed = {source.id: source.listed_in for source in built["sources"] if source.listed_in}
-    validator.check_references(ids, listed)
-    _check_citations(validator, tables, built)
-    problems = sorted(validator.problems, key=lambda p: p.line or 0)
-    if any(problem.severity == "error" for problem in problems):
-        return None, problems
-    disputes = built["disputes"]
-    records = {plural: tuple(items) for plural, items in built.items()}
-    records["events"] = _mark_disputed(built["events"], disputes)
-    records["quotes"] = _mark_disputed(built["quotes"], disputes)
-    records["actors"] = _with_last_attested(built["actors"], built["sources"])
-    return MemoryStore(path, records), problems
-
-
-def _check_citations(
-    validator: _Validator, tables: Mapping[str, list[dict[str, Any]]], built: Mapping[str, list[Any]]
-) -> None:
-    """Warn about statements that cite nothing: roles, and actor descriptions."""
-    for index, actor in enumerate(built["actors"]):
-        place = _Place("actors", index, f"actor '{actor.id}'")
-        if actor.description and not actor.sources:
-            validator.report(
-                place, "description", "cites no source; add sources = [...] with an excerpt that states it", "warning"
-            )
-        for number, role in enumerate(actor.roles):
-            if not role.sources:
-                validator.report(
-                    place,
-                    f"roles[{number}].title",
-                    f"the role {role.title!r} cites no source; add sources = [...] to it",
-                    "warning",
-                )
-
-
-def _with_last_attested(actors: list[Any], sources: list[Any]) -> tuple[Any, ...]:
-    """Actors whose open roles (no end, no last_attested) are attested up to the latest citing source."""
-    published = {source.id: source.published for source in sources if source.published is not None}
-    changed = []
-    for actor in actors:
-        roles = []
-        for role in actor.roles:
-            dates = [published[c.source] for c in role.sources if c.source in published]
-            if role.end is None and role.last_attested is None and dates:
-                role = role._replace(last_attested=max(dates, key=lambda d: d.last_day))
-            roles.append(role)
-        changed.append(actor._replace(roles=tuple(roles)))
-    return tuple(changed)
+def line_in(path: Path, plural: str, index: int, field: str | None = None) -> int | None:
+    """The line of a record (or of a field in it) in a file read again: for messages about a file checked
+    earlier, or cached (None for standard input, or a file that can no longer be read)."""
+    if path == Path("-"):
+        return None
+    try:
+        lines = _Lines(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    return lines.record(plural, index) if field is None else lines.field(plural, index, field)

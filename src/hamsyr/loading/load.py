@@ -1,8 +1,12 @@
-"""Loading a fact base: which file, read from its cache when it can be, else parsed and validated (then
-cached).
+"""Loading a fact base: which files, each read from its cache when it can be, else parsed and checked (then
+cached), and the files combined into one base.
 
-`load_store(path)` returns the records (hamsyr.records.store) or raises FactBaseError with every problem;
-`check(path)` lists every problem, in file order. Parsing and validation are imported only when needed.
+A base is one or more files: those given (`--data`, `$HAMSYR_DATA`, else the shipped base), a folder standing
+for every `*.toml` file in it (in name order), `@shipped` for the shipped base, `-` for standard input; each
+file after the bases it says it builds on (`builds_on = [...]`), and each file once.
+
+`load_store(paths)` returns the records (hamsyr.records.store) or raises FactBaseError with every problem;
+`check(paths)` lists every problem, file by file. Parsing and checking are imported only when needed.
 """
 
 from __future__ import annotations
@@ -10,22 +14,37 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, TypeVar
 
 from hamsyr.errors import FactBaseError, Problem
+from hamsyr.loading.parts import Part
 
 if TYPE_CHECKING:
+    from hamsyr.loading._validate import Checked, Sink
     from hamsyr.records.store import MemoryStore, RecordStore
 
 
-ENV_VAR = "HAMSYR_DATA"
-# Parsing TOML takes several times the file's size in memory (about 7x for a base of 100,000 events), so
-# larger files are refused unless the user raises the limit; a cached base is read in chunks and needs none.
+ENV_VAR = "HAMSYR_DATA"  # a list of paths, separated as PATH is (":" here)
+SHIPPED = "@shipped"  # names the shipped base wherever a path is accepted
+STDIN = Path("-")  # `--data -`: a fact base on standard input
+# Parsing TOML takes several times the text's size in memory, so larger files are refused unless the user
+# raises the limit (a large file is parsed in pieces, but its text is held whole); a cached base needs none.
 MAX_MB_VAR = "HAMSYR_MAX_MB"
 DEFAULT_MAX_MB = 128
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
+PathLike = str | os.PathLike[str]
+
+
+class Progress(Protocol):
+    """Told how a long load is going (the command line shows a progress bar; the library shows nothing)."""
+
+    def reading(self, path: Path, done: int, total: int) -> None:
+        """`done` of the file's `total` characters are parsed and checked."""
+
+    def writing(self, path: Path) -> None:
+        """The file's records are read; its cache is being indexed and sealed."""
 
 
 def shipped_path() -> Path:
@@ -36,15 +55,37 @@ def shipped_path() -> Path:
     return _PACKAGE_DIR.parent.parent / "data" / "facts.toml"
 
 
-def resolve_path(explicit: str | os.PathLike[str] | None = None, environ: Mapping[str, str] = os.environ) -> Path:
-    """The file to read: an explicit path, else $HAMSYR_DATA, else the shipped base."""
+def resolve_paths(
+    explicit: Sequence[PathLike] | PathLike | None = None, environ: Mapping[str, str] = os.environ
+) -> list[Path]:
+    """What to read, as given: the explicit paths, else those of $HAMSYR_DATA, else the shipped base."""
+    if isinstance(explicit, str | os.PathLike):
+        explicit = [explicit]
     if explicit:
-        return Path(explicit)
-    from_env = environ.get(ENV_VAR)
-    return Path(from_env) if from_env else shipped_path()
+        return [Path(item) for item in explicit]
+    from_env = [item for item in environ.get(ENV_VAR, "").split(os.pathsep) if item]
+    return [Path(item) for item in from_env] or [shipped_path()]
 
 
-STDIN = Path("-")  # `--data -`: the fact base on standard input
+def files_of(name: PathLike, folder: Path | None = None) -> list[Path]:
+    """The files a name stands for: `@shipped`, `-`, a folder's `*.toml` files in name order, or the file
+    itself; a relative path is taken from `folder` when given (the folder of the file naming it)."""
+    text = os.fspath(name)
+    if text == SHIPPED:
+        return [shipped_path()]
+    if text == "-":
+        return [STDIN]
+    path = Path(text)
+    if folder is not None and not path.is_absolute():
+        path = Path(os.path.normpath(folder / path))  # "team/../more.toml" named as "more.toml"
+    if path.is_dir():
+        files = sorted((p for p in path.glob("*.toml") if not p.name.startswith(".")), key=lambda p: p.name)
+        if not files:
+            raise FactBaseError.at(
+                path, "is a folder with no .toml files in it; pass a fact base file or a folder of them"
+            )
+        return files
+    return [path]
 
 
 def read_bytes(path: Path, environ: Mapping[str, str] = os.environ) -> bytes:
@@ -62,7 +103,7 @@ def read_bytes(path: Path, environ: Mapping[str, str] = os.environ) -> bytes:
         raise FactBaseError.at(
             path,
             f"{max(size, len(data)) / 1e6:.0f} MB is more than hamsyr parses ({limit // 1_000_000} MB); "
-            f"split the base, or set {MAX_MB_VAR} to a larger number of megabytes",
+            f"split the base into several files, or set {MAX_MB_VAR} to a larger number of megabytes",
         )
     return data
 
@@ -110,45 +151,227 @@ def guarded(path: Path, read: Callable[[Path], _T]) -> _T:
         raise FactBaseError.at(path, f"cannot read ({error.strerror}); check the path and its permissions") from None
 
 
-def load_store(path: Path, environ: Mapping[str, str] = os.environ) -> RecordStore:
-    """The records of the fact base at `path`, from its cache when there is a usable one."""
+# --- a base: its files, read and combined ---------------------------------------------------------------
+
+
+def load_store(
+    paths: Sequence[PathLike] | PathLike, environ: Mapping[str, str] = os.environ, progress: Progress | None = None
+) -> RecordStore:
+    """The records of the base made of these files, each from its cache when there is a usable one;
+    FactBaseError with every problem of every file when the base is invalid."""
+    from hamsyr.loading.cache.store import cache_dir
+
+    cached = cache_dir(environ) is not None
+    _, parts, problems = _parts(paths, lambda path: _read_part(path, environ, progress, cached))
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        raise FactBaseError(errors)
+    from hamsyr.loading.combine import CombinedStore
+
+    return CombinedStore([part.store for part in parts if part.store is not None])
+
+
+def check(paths: Sequence[PathLike] | PathLike, environ: Mapping[str, str] = os.environ) -> list[Problem]:
+    """Every problem of the base, file by file (each in line order), then those between files; empty when
+    it is valid. A file that cannot be read or parsed at all gives its one problem."""
+    return check_base(paths, environ)[1]
+
+
+def check_base(
+    paths: Sequence[PathLike] | PathLike, environ: Mapping[str, str] = os.environ
+) -> tuple[list[Path], list[Problem]]:
+    """The files of the base, in the order they are read, and every problem (as `check`)."""
+    files, _, problems = _parts(paths, lambda path: _read_part(path, environ, None, False, warnings=True))
+    return files, problems
+
+
+def _parts(
+    paths: Sequence[PathLike] | PathLike, read: Callable[[Path], Part]
+) -> tuple[list[Path], list[Part], list[Problem]]:
+    """Every file of the base, read, each after the bases it builds on and each once: the files in that
+    order, the parts read from them, and the problems of all of them (file by file, in line order, then
+    those between them)."""
+    files: list[Path] = []
+    parts: list[Part] = []
+    problems: list[Problem] = []
+    state: dict[Path, str] = {}  # a file's resolved path -> "reading" or "read"
+
+    def visit(path: Path, named_by: list[Path]) -> None:
+        key = path if path == STDIN else path.resolve()
+        if state.get(key) == "read":
+            return
+        if state.get(key) == "reading":  # a cycle: the file builds on itself through named_by
+            loop = [*named_by[named_by.index(path) :], path] if path in named_by else [path]
+            message = f"builds_on leads back to {path} ({' -> '.join(map(str, loop))}); a base cannot build on itself"
+            problems.append(Problem(str(named_by[-1]), None, "", message))
+            return
+        state[key] = "reading"
+        try:
+            part = read(path)
+        except FactBaseError as error:
+            problems.extend(error.problems)
+            files.append(path)
+            state[key] = "read"
+            return
+        for name in part.builds_on:
+            try:
+                included = files_of(name, path.parent if path != STDIN else Path.cwd())
+            except FactBaseError as error:
+                problems.extend(_from(path, name, problem.message) for problem in error.problems)
+                continue
+            for file in included:
+                if file != STDIN and not file.exists():
+                    problems.append(_from(path, name, f"no such file ({file})"))
+                else:
+                    visit(file, [*named_by, path])
+        problems.extend(part.problems)
+        state[key] = "read"
+        files.append(path)
+        parts.append(part)
+
+    for name in [paths] if isinstance(paths, str | os.PathLike) else paths:
+        try:
+            found = files_of(name)
+        except FactBaseError as error:
+            problems.extend(error.problems)
+            continue
+        for file in found:
+            visit(file, [])
+    from hamsyr.loading.combine import problems_between
+
+    problems += problems_between(parts)
+    order = {str(file): number for number, file in enumerate(files)}
+    problems.sort(key=lambda problem: (order.get(problem.file, -1), problem.line or 0))
+    return files, parts, problems
+
+
+def _from(path: Path, name: str, what: str) -> Problem:
+    return Problem(
+        str(path), None, "", f"builds_on names {name!r}: {what}; paths are taken from the folder of this file"
+    )
+
+
+# --- one file ---------------------------------------------------------------------------------------------
+
+
+def _read_part(
+    path: Path, environ: Mapping[str, str], progress: Progress | None, cached: bool, warnings: bool = False
+) -> Part:
+    """One file of a base: from its cache, else parsed and checked (and cached, with `cached`)."""
     from hamsyr.loading.cache import store as cache
+    from hamsyr.loading.cache.store import Manifest
 
-    if path != STDIN and cache.cache_dir(environ) is not None:
+    def reread() -> MemoryStore:
+        checked, store = _parse(path, read_bytes(path, environ), None, None)
+        if store is None:  # the file was made invalid since it was cached
+            raise FactBaseError([problem for problem in checked.problems if problem.severity == "error"])
+        return store
+
+    if cached and path != STDIN:
         guarded(path, _regular)
-        cached = cache.open_cached(path, guarded(path, cache.digest_file), lambda: parsed(path, environ), environ)
-        if cached is not None:
-            return cached
-    return parsed(path, environ, write_cache=True)
-
-
-def parsed(path: Path, environ: Mapping[str, str] = os.environ, *, write_cache: bool = False) -> MemoryStore:
-    """The records read and validated from the file (and cached, with `write_cache`); FactBaseError with
-    every problem otherwise."""
+        found = cache.open_cached(path, guarded(path, cache.digest_file), reread, environ)
+        if found is not None:
+            return _part(path, found, *found.manifest)
     data = read_bytes(path, environ)
-    store, problems = _validated(path, data)
-    if store is None:
-        raise FactBaseError([problem for problem in problems if problem.severity == "error"])
-    if write_cache and path != STDIN:
-        from hamsyr.loading.cache import store as cache
-
-        # Keyed by the bytes that were validated, even if the file has changed since it was hashed.
-        cache.write_cache(path, cache.digest_bytes(data), store, environ)
-    return store
-
-
-def check(path: Path, environ: Mapping[str, str] = os.environ) -> list[Problem]:
-    """Every problem in the fact base, in file order; empty when it is valid. A file that cannot be read or
-    parsed at all gives its one problem."""
+    digest = cache.digest_bytes(data)
+    writer = None
+    if cached and path != STDIN and _events_in(data) > cache.SNAPSHOT_MAX_EVENTS:
+        # Large: the records go straight into the cache as they are checked, and are read from it after.
+        writer = cache.sqlite_writer(path, digest, environ)
     try:
-        return _validated(path, read_bytes(path, environ))[1]
-    except FactBaseError as error:
-        return list(error.problems)
+        checked, store = _parse(path, data, writer, progress, warnings)
+    except _write_failed():
+        if writer is None:
+            raise
+        writer.discard()  # a full disk, or pieces that had to be parsed whole: start again, in memory
+        writer = None
+        checked, store = _parse(path, data, None, progress, warnings)
+    del data
+    problems = tuple(checked.problems)
+    outbound = tuple(checked.outbound)
+    if not checked.valid:
+        if writer is not None:
+            writer.discard()
+        return Part(path, None, checked.builds_on, outbound, problems, checked.defined, checked.listed)
+    manifest = Manifest(checked.builds_on, tuple(tuple(reference) for reference in checked.outbound))  # type: ignore[misc]
+    result: RecordStore | None = store
+    if writer is not None:
+        if progress is not None:
+            progress.writing(path)
+        if cache.publish(writer, path, digest, manifest, environ):
+            result = cache.open_cached(path, digest, reread, environ)
+        if result is None:  # the cache could not be finished or opened: hold the records in memory
+            result = reread()
+    elif store is not None and cached and path != STDIN:
+        cache.write_cache(path, digest, store, manifest, environ)
+    return Part(path, result, checked.builds_on, outbound, problems, checked.defined, checked.listed)
 
 
-def _validated(path: Path, data: bytes) -> tuple[MemoryStore | None, list[Problem]]:
-    from hamsyr.loading._toml import decode, parse
-    from hamsyr.loading._validate import validate
+def _part(path: Path, store: RecordStore, builds_on: tuple[str, ...], outbound: tuple[Any, ...]) -> Part:
+    from hamsyr.loading.parts import Reference
+
+    return Part(path, store, builds_on, tuple(Reference(*reference) for reference in outbound))
+
+
+def _events_in(data: bytes) -> int:
+    """About how many events a file holds, without parsing it: which form its cache will take."""
+    return data.count(b"\n[[events]]") + data.startswith(b"[[events]]")
+
+
+def _write_failed() -> tuple[type[Exception], ...]:
+    """What writing a cache while checking can fail with: SQLite's errors, the disk's, and a file that
+    cannot be parsed in pieces (its pieces were already written)."""
+    import sqlite3
+
+    from hamsyr.loading._toml import Unsplittable
+
+    return (sqlite3.Error, OSError, Unsplittable)
+
+
+class _Kept:
+    """Records kept in memory as they are checked (a sink for hamsyr.loading._validate)."""
+
+    def __init__(self) -> None:
+        from hamsyr.records.model import RECORD_TYPES
+
+        self.kinds: dict[str, list[Any]] = {record_type.plural: [] for record_type in RECORD_TYPES}
+
+    def add(self, plural: str, record: Any) -> None:
+        self.kinds[plural].append(record)
+
+    def store(self, path: Path) -> MemoryStore:
+        from hamsyr.records.store import MemoryStore
+
+        return MemoryStore(path, {plural: tuple(records) for plural, records in self.kinds.items()})
+
+
+def _parse(
+    path: Path, data: bytes, writer: Sink | None, progress: Progress | None, warnings: bool = False
+) -> tuple[Checked, MemoryStore | None]:
+    """The file checked, its records handed to `writer` when given (else kept in memory and returned, when
+    the file is valid). A file that cannot be read or parsed raises FactBaseError; with a writer, a file that
+    cannot be parsed in pieces raises Unsplittable."""
+    import gc
+
+    from hamsyr.loading._toml import Unsplittable, decode, documents, parse
+    from hamsyr.loading._validate import check_file
 
     text = decode(path, data)
-    return validate(path, parse(path, text), text)
+    total = len(text)
+    done = (lambda characters: progress.reading(path, characters, total)) if progress is not None else None
+    # Checking makes millions of small objects and no cycles: the cycle collector would only slow it down.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        kept = _Kept()
+        try:
+            checked = check_file(path, text, documents(path, text, done=done), writer or kept, warnings)
+        except Unsplittable:
+            if writer is not None:
+                raise
+            kept = _Kept()
+            checked = check_file(path, text, [parse(path, text)], kept, warnings)
+    finally:
+        if collecting:
+            gc.enable()
+    return checked, (kept.store(path) if writer is None and checked.valid else None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -71,7 +72,13 @@ class FactBase:
 
     @property
     def path(self) -> Path | None:
+        """The file the base is read from (the first, when there are several)."""
         return self.store.path
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        """Every file the base is read from, in order."""
+        return self.store.paths
 
     @cached_property
     def sources(self) -> tuple[Source, ...]:
@@ -249,22 +256,32 @@ class FactBase:
         containing every word of `text`, of one of `kinds`; in date order (undated last), newest first with
         `reverse`."""
         wanted_actors, wanted_tags = set(actors), set(tags)
-        pool: Iterable[Event]
-        if actors or tags or source or not dates.is_open:
-            # Let a cached base's indexes narrow the events down; each is then checked as below.
-            pool = self.store.candidates(actors, dates.since, dates.until, tags, source)
-        else:
-            pool = self.events
-        chosen = [
-            event
-            for event in pool
-            if wanted_actors <= set(event.actors)
-            and wanted_tags <= set(event.tags)
-            and dates.admits(event.date)
-            and (source is None or any(c.source == source for c in event.sources))
-            and (not kinds or event.kind in kinds)
-        ]
-        return _ordered(self._with_text(chosen, text), limit, reverse)
+
+        def wanted(event: Event) -> bool:
+            return (
+                wanted_actors <= set(event.actors)
+                and wanted_tags <= set(event.tags)
+                and dates.admits(event.date)
+                and (source is None or any(c.source == source for c in event.sources))
+                and (not kinds or event.kind in kinds)
+            )
+
+        narrowed = (actors, dates.since, dates.until, tags, source)
+        if limit is not None:
+            # The first few in listing order: read in that order (from a cached base's index) until enough.
+            found: list[Event] = []
+            for dated in (True, False):
+                for event in self.store.ordered(dated, reverse and dated, *narrowed):
+                    if len(found) >= limit:
+                        return found
+                    if wanted(event) and (not text or self._with_text([event], text)):
+                        found.append(event)
+            return found
+        # Let a cached base's indexes narrow the events down; each is then checked by `wanted`.
+        narrowing = actors or tags or source or not dates.is_open
+        pool = self.store.candidates(*narrowed) if narrowing else self.events
+        chosen = [event for event in pool if wanted(event)]
+        return _ordered(self._with_text(chosen, text), None, reverse)
 
     def undated_events(
         self,
@@ -422,13 +439,11 @@ class FactBase:
         query = TextQuery.of(text)
         if not query.words:
             raise QueryError("search needs at least one word")
-        records: tuple[Record, ...] = (
-            *self.events, *self.quotes, *self.phases, *self.disputes, *self.actors, *self.sources
-        )  # fmt: skip
-        if types:
-            records = tuple(record for record in records if record_type(record) in types)
+        # One record at a time: a large cached base is searched without being held in memory.
+        kinds = [plural for plural, singular in _SEARCHED if not types or singular in types]
+        records: Iterable[Record] = chain.from_iterable(self.store.iterate(plural) for plural in kinds)
         if not dates.is_open:
-            records = tuple(record for record in records if _record_in(record, dates))
+            records = (record for record in records if _record_in(record, dates))
         return self._text.search(records, query, limit)
 
     # --- about the base --------------------------------------------------------------------------------
@@ -445,10 +460,16 @@ class FactBase:
 
     def date_span(self) -> tuple[FuzzyDate, FuzzyDate] | None:
         """The dates of the first and the last dated event, in listing order."""
-        dated = [event.date for event in self.events if event.date is not None]
-        if not dated:
+        first = next(self.store.ordered(True, False), None)
+        last = next(self.store.ordered(True, True), None)
+        if first is None or last is None or first.date is None or last.date is None:
             return None
-        return min(dated, key=sort_key), max(dated, key=sort_key)
+        return first.date, last.date
+
+
+# The kinds of record search looks through, as (plural, singular).
+_SEARCHED: tuple[tuple[str, str], ...] = (("events", "event"), ("quotes", "quote"), ("phases", "phase"))
+_SEARCHED += (("disputes", "dispute"), ("actors", "actor"), ("sources", "source"))
 
 
 def _actors_of(record: Event | Quote) -> tuple[str, ...]:

@@ -153,21 +153,35 @@ SPELLING_MATCH = 0.8  # what a word found only by its transliteration skeleton c
 
 
 class Words:
-    """The folded words of a text with their skeletons, for matching many query words against it."""
+    """The folded words of a text, for matching many query words against it."""
 
-    __slots__ = ("skeletons", "words")
+    __slots__ = ("_padded", "words")
 
     def __init__(self, folded: str) -> None:
+        self._padded = f" {folded}"  # words are single-spaced: " query" in it finds a word starting so
         self.words = tuple(folded.split(" ")) if folded else ()
-        self.skeletons = frozenset(skeleton(word) for word in self.words if len(word) >= _MIN_SKELETON_WORD)
 
     def match(self, query: str, query_skeleton: str) -> float:
         """`word_match` of the query against the best of these words."""
-        if any(word.startswith(query) for word in self.words):
+        if f" {query}" in self._padded:
             return 1.0
-        if len(query) >= _MIN_SKELETON_WORD and query_skeleton in self.skeletons:
-            return SPELLING_MATCH
+        if len(query) >= _MIN_SKELETON_WORD:
+            # Only a word beginning as the skeleton does can have it: most words need no skeleton made.
+            starts = _starts(query_skeleton)
+            for word in self.words:
+                if len(word) >= _MIN_SKELETON_WORD and word[0] in starts and skeleton(word) == query_skeleton:
+                    return SPELLING_MATCH
         return 0.0
+
+
+@lru_cache(maxsize=1 << 10)
+def _starts(shape: str) -> frozenset[str]:
+    """The first letters of the words whose skeleton can be `shape` (see `skeleton`: a leading vowel reads
+    "a", a leading q reads k)."""
+    first = shape[0]
+    if first == "a":
+        return _VOWELS | {"a"}
+    return frozenset("kq") if first == "k" else frozenset(first)
 
 
 class Resolution(NamedTuple):

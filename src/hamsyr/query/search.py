@@ -6,7 +6,9 @@ same transliteration skeleton ("Meshal" finds "Mashaal"); see hamsyr.query.names
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import heapq
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
 from typing import NamedTuple
 
 from hamsyr.query.names import Words, fold, skeleton, word_match, word_spans, words
@@ -114,21 +116,23 @@ def _searchable(record: Record, name_of: Callable[[str], str]) -> list[tuple[str
 
 
 class TextIndex:
-    """The searchable parts of records, each record folded once (on first use) and kept for later queries."""
+    """The searchable parts of records, folded when a record is looked at (not kept: a large base would not
+    fit in memory twice over)."""
 
     def __init__(self, name_of: Callable[[str], str]) -> None:
         self._name_of = name_of
-        self._parts: dict[str, tuple[_Part, ...]] = {}
 
-    def parts(self, record: Record) -> tuple[_Part, ...]:
-        parts = self._parts.get(record.id)
-        if parts is None:
-            found = []
-            for name, weight, text in _searchable(record, self._name_of):
-                folded = fold(text)
-                found.append(_Part(name, weight, text, folded, Words(folded)))
-            parts = self._parts[record.id] = tuple(found)
-        return parts
+    def parts(self, record: Record, query: TextQuery | None = None) -> tuple[_Part, ...]:
+        """The record's searchable parts; none when it cannot hold every word of `query` (a record is folded
+        once as a whole to find that out, which is most of the work spared when most records do not)."""
+        searchable = _searchable(record, self._name_of)
+        if query is not None and not query.found_in([Words(fold(" ".join(text for _, _, text in searchable)))]):
+            return ()
+        found = []
+        for name, weight, text in searchable:
+            folded = fold(text)
+            found.append(_Part(name, weight, text, folded, Words(folded)))
+        return tuple(found)
 
     def matches(self, record: Record, query: TextQuery) -> bool:
         return not query.words or query.found_in([part.words for part in self.parts(record)])
@@ -141,23 +145,36 @@ class TextIndex:
         weight of the part that holds it.
         """
         phrase = " ".join(query.words)
-        hits = []
-        for record in records:
-            per_part = [(part, query.scores(part)) for part in self.parts(record)]
-            scores = [max(part.weight * found[n] for part, found in per_part) for n in range(len(query.words))]
-            if not all(scores):
-                continue
-            # The passage shown: the part holding the phrase, else the one matching most words, heaviest first.
-            best, _ = max(
-                per_part,
-                key=lambda item: (f" {phrase}" in f" {item[0].folded}", sum(1 for x in item[1] if x), item[0].weight),
-            )
-            bonus = best.weight if f" {phrase}" in f" {best.folded}" else 0.0
-            passage, spans = _passage(best.text, query.words)
-            hits.append(Hit(record, sum(scores) + bonus, best.field, passage, spans))
         order = {name: rank for rank, name in enumerate(SEARCH_ORDER)}
-        hits.sort(key=lambda h: (-h.score, order[record_type(h.record)], sort_key(record_date(h.record)), h.record.id))
-        return hits[:limit] if limit is not None else hits
+
+        def found() -> Iterator[tuple[float, Record, _Part]]:
+            """(score, record, the part to show) for each record holding every word of the query."""
+            for record in records:
+                per_part = [(part, query.scores(part)) for part in self.parts(record, query)]
+                if not per_part:
+                    continue
+                scores = [max(part.weight * found[n] for part, found in per_part) for n in range(len(query.words))]
+                if not all(scores):
+                    continue
+                # The passage shown: the part holding the phrase, else the one matching most words, heaviest first.
+                best, _ = max(
+                    per_part,
+                    key=lambda item: (
+                        f" {phrase}" in f" {item[0].folded}",
+                        sum(1 for x in item[1] if x),
+                        item[0].weight,
+                    ),
+                )
+                bonus = best.weight if f" {phrase}" in f" {best.folded}" else 0.0
+                yield sum(scores) + bonus, record, best
+
+        def rank(hit: tuple[float, Record, _Part]) -> tuple[float, int, tuple[int, date, date], str]:
+            score, record, _ = hit
+            return (-score, order[record_type(record)], sort_key(record_date(record)), record.id)
+
+        # Only the best few are kept as the records go by; only their passages are cut.
+        chosen = heapq.nsmallest(limit, found(), key=rank) if limit is not None else sorted(found(), key=rank)
+        return [Hit(record, score, best.field, *_passage(best.text, query.words)) for score, record, best in chosen]
 
 
 def _passage(text: str, query_words: Sequence[str]) -> tuple[str, tuple[tuple[int, int], ...]]:

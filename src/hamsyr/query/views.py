@@ -96,9 +96,9 @@ class InfoView(Value):
 
 
 class ValidationView(Value):
-    """The problems of a fact base file (none: it is valid)."""
+    """The problems of a fact base's files (none: it is valid)."""
 
-    path: Path
+    files: Sequence[Path]
     problems: Sequence[Problem]
 
 
@@ -388,7 +388,8 @@ def info_view(asked: Asked, version: str) -> InfoView:
     return InfoView(
         {
             "version": version,
-            "data": str(base.path),
+            "data": str(base.path),  # the first file; kept for scripts written before bases had several
+            "files": [str(path) for path in base.paths],
             "counts": base.counts(),
             "first_date": span[0].text if span else None,
             "last_date": span[1].text if span else None,
@@ -424,9 +425,13 @@ def selection(asked: Asked, filters: EventFilters) -> FactBase:
     cited_by: list[Event | Quote | Phase] = [*events, *quotes, *phases]
     cited = {c.source for record in cited_by for c in record.sources}
     cited |= {c.source for d in disputes for claim in d.claims for c in claim.sources}
+    kept = [actor for actor in base.actors if actor.id in actor_ids]
+    cited |= {c.source for actor in kept for c in actor.sources}  # descriptions
+    cited |= {c.source for actor in kept for role in actor.roles for c in role.sources}
+    cited |= {c.source for actor in kept for alias in actor.aliases for c in alias.sources}
     return FactBase.from_records(
         sources=[s for s in base.sources if s.id in cited],
-        actors=[a for a in base.actors if a.id in actor_ids],
+        actors=kept,
         events=events,
         quotes=quotes,
         disputes=disputes,

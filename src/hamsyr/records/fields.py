@@ -89,4 +89,9 @@ def _fields_of(record_class: type) -> tuple[Declared, ...]:
 
 def file_fields(record_class: type) -> tuple[Declared, ...]:
     """The fields a fact base file may write (the derived ones left out)."""
+    return _file_fields(record_class)
+
+
+@cache
+def _file_fields(record_class: type) -> tuple[Declared, ...]:
     return tuple(declared for declared in fields_of(record_class) if not declared.field.derived)

@@ -1,14 +1,16 @@
 """Where a fact base's records are kept: the small interface between loading them and querying them.
 
-A base just parsed keeps its records in memory (`MemoryStore`); a cached one reads each kind of record when
-a query first asks for it, and can narrow the events down by index (hamsyr.loading.cache).
+A file just parsed keeps its records in memory (`MemoryStore`); a cached one reads each kind of record when
+a query first asks for it, and can narrow the events down by index (hamsyr.loading.cache); a base of several
+files reads each from its own store (hamsyr.loading.combine).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
+from hamsyr.records.dates import sort_key
 from hamsyr.records.model import Event
 
 
@@ -17,7 +19,11 @@ class RecordStore(Protocol):
 
     @property
     def path(self) -> Path | None:
-        """The file the records come from (None for records made in memory)."""
+        """The file the records come from, the first of several (None for records made in memory)."""
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        """Every file the records come from, in the order they were read."""
 
     @property
     def cached(self) -> bool:
@@ -25,6 +31,9 @@ class RecordStore(Protocol):
 
     def records(self, plural: str) -> tuple[Any, ...]:
         """Every record of one kind ("sources", "actors", "events", ...), in file order."""
+
+    def ids(self, plural: str) -> tuple[str, ...]:
+        """The ids of every record of one kind, in file order (without building the records)."""
 
     def event_count(self) -> int: ...
 
@@ -38,6 +47,23 @@ class RecordStore(Protocol):
 
     def undated(self, actors: Sequence[str], tags: Sequence[str], source: str | None) -> Iterable[Event]:
         """Undated events that may pass these filters (a superset, as for `candidates`)."""
+
+    def ordered(
+        self,
+        dated: bool,
+        reverse: bool,
+        actors: Sequence[str] = (),
+        since: date | None = None,
+        until: date | None = None,
+        tags: Sequence[str] = (),
+        source: str | None = None,
+    ) -> Iterator[Event]:
+        """Events that may pass these filters (a superset, as for `candidates`), one at a time in listing order:
+        the dated ones by date then id (newest first with `reverse`), or the undated ones by id. A query that
+        wants only the first few stops early, and a large cached base is never read whole."""
+
+    def iterate(self, plural: str) -> Iterator[Any]:
+        """Every record of one kind, one at a time, in file order (a large cached base is never held whole)."""
 
 
 class MemoryStore:
@@ -53,8 +79,15 @@ class MemoryStore:
     def path(self) -> Path | None:
         return self._path
 
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        return (self._path,) if self._path is not None else ()
+
     def records(self, plural: str) -> tuple[Any, ...]:
         return self._records.get(plural, ())
+
+    def ids(self, plural: str) -> tuple[str, ...]:
+        return tuple(record.id for record in self.records(plural))
 
     def event_count(self) -> int:
         return len(self.records("events"))
@@ -69,3 +102,26 @@ class MemoryStore:
 
     def undated(self, actors: Sequence[str], tags: Sequence[str], source: str | None) -> list[Event]:
         return [event for event in self.records("events") if event.date is None]
+
+    def ordered(
+        self,
+        dated: bool,
+        reverse: bool,
+        actors: Sequence[str] = (),
+        since: date | None = None,
+        until: date | None = None,
+        tags: Sequence[str] = (),
+        source: str | None = None,
+    ) -> Iterator[Event]:
+        return in_order(self.candidates(actors, since, until, tags, source), dated, reverse)
+
+    def iterate(self, plural: str) -> Iterator[Any]:
+        return iter(self.records(plural))
+
+
+def in_order(events: Iterable[Event], dated: bool, reverse: bool) -> Iterator[Event]:
+    """The dated events by date then id (newest first with `reverse`), or the undated ones by id."""
+    if dated:
+        chosen = [event for event in events if event.date is not None]
+        return iter(sorted(chosen, key=lambda e: (sort_key(e.date), e.id), reverse=reverse))
+    return iter(sorted((event for event in events if event.date is None), key=lambda e: e.id))

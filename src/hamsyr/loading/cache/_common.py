@@ -5,17 +5,18 @@ answer."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
     from hamsyr.records.model import Event
     from hamsyr.records.store import MemoryStore
 
 _T = TypeVar("_T")
-FORMAT = "4"  # bump when the stored layout or the record fields change
+FORMAT = "5"  # bump when the stored layout or the record fields change
 
 
 def remove(path: Path) -> None:
@@ -31,17 +32,48 @@ class Seal:
     def __init__(self, key: bytes, source: str) -> None:
         self.key = key
         self.source = source
+        # Keyed once: each digest starts from a copy (keying costs a whole block of hashing).
+        self._keyed = blake2b(source.encode("utf-8", "surrogatepass") + b"\0", key=key, digest_size=16)
 
     def mac(self, *parts: object) -> str:
-        """A keyed digest of the parts, with the base they belong to."""
-        text = "\0".join(str(part) for part in (self.source, *parts)).encode("utf-8", "surrogatepass")
-        return blake2b(text, key=self.key, digest_size=16).hexdigest()
+        """A keyed digest of the parts (bytes as they are, anything else as text), with the base they belong to."""
+        hasher = self._keyed.copy()
+        for part in parts:
+            hasher.update(part if type(part) is bytes else str(part).encode("utf-8", "surrogatepass"))
+            hasher.update(b"\0")
+        return hasher.hexdigest()
 
 
 try:  # the module behind hashlib.blake2b, without hashlib's OpenSSL start-up cost
     from _blake2 import blake2b
 except ImportError:  # pragma: no cover - other Python implementations
     from hashlib import blake2b
+
+
+class Manifest(NamedTuple):
+    """What a cache keeps of its file besides the records: the bases it builds on, and its references to
+    ids other files define (hamsyr.loading.parts.Reference, as plain tuples)."""
+
+    builds_on: tuple[str, ...] = ()
+    outbound: tuple[tuple[str, int | None, str, str, str, str], ...] = ()
+
+    @classmethod
+    def checked(cls, value: Any) -> Manifest:
+        """A manifest read back from a cache; TypeError or ValueError when it is not one."""
+        builds_on, outbound = value
+        if type(builds_on) is not tuple or not all(type(item) is str for item in builds_on):
+            raise TypeError("builds_on is not a tuple of strings")
+        if type(outbound) is not tuple or not all(type(item) is tuple and len(item) == 6 for item in outbound):
+            raise TypeError("outbound is not a tuple of references")
+        return cls(builds_on, outbound)
+
+
+class _Resume(Exception):
+    """A cache stream found damaged after `given` records, the last of them `last`."""
+
+    def __init__(self, given: int, last: Any) -> None:
+        super().__init__(given)
+        self.given, self.last = given, last
 
 
 class CachedStore:
@@ -52,16 +84,29 @@ class CachedStore:
     cached = True
     damage: tuple[type[BaseException], ...] = ()
 
-    def __init__(self, path: Path, target: Path, reread: Callable[[], MemoryStore]) -> None:
+    def __init__(self, path: Path, target: Path, reread: Callable[[], MemoryStore], manifest: Manifest) -> None:
         self._path = path
         self._target = target
         self._reread = reread
         self._file: MemoryStore | None = None
         self._kinds: dict[str, tuple[Any, ...]] = {}
+        self.manifest = manifest
 
     @property
     def path(self) -> Path:
         return self._path
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        return (self._path,)
+
+    def ids(self, plural: str) -> tuple[str, ...]:
+        if plural in self._kinds:
+            return tuple(record.id for record in self._kinds[plural])
+        return self._guarded(lambda: self._read_ids(plural), lambda file: file.ids(plural))
+
+    def _read_ids(self, plural: str) -> tuple[str, ...]:
+        return tuple(record.id for record in self._read(plural))
 
     def _from_file(self) -> MemoryStore:
         if self._file is None:
@@ -111,6 +156,74 @@ class CachedStore:
 
     def tags(self) -> list[str]:
         return self._guarded(self._read_tags, lambda file: file.tags())
+
+    def ordered(
+        self,
+        dated: bool,
+        reverse: bool,
+        actors: Sequence[str] = (),
+        since: date | None = None,
+        until: date | None = None,
+        tags: Sequence[str] = (),
+        source: str | None = None,
+    ) -> Iterator[Event]:
+        from hamsyr.records.store import in_order
+
+        if self._file is None and "events" not in self._kinds:
+            try:
+                # Checked a row at a time as it is read: damage found after some events were given is
+                # answered by giving the rest from the file, in the same order, after the last one given.
+                yield from self._guarded_stream(self._read_ordered(dated, reverse, actors, since, until, tags, source))
+                return
+            except _Resume as resume:
+                last = resume.last
+            found = in_order(self._from_file().records("events"), dated, reverse)
+            if last is not None:
+                found = itertools.dropwhile(lambda event: event.id != last.id, found)
+                next(found, None)
+            yield from found
+            return
+        events = self._kinds.get("events") or self._from_file().records("events")
+        yield from in_order(events, dated, reverse)
+
+    def _read_ordered(
+        self,
+        dated: bool,
+        reverse: bool,
+        actors: Sequence[str],
+        since: date | None,
+        until: date | None,
+        tags: Sequence[str],
+        source: str | None,
+    ) -> Iterator[Event]:
+        from hamsyr.records.store import in_order
+
+        return in_order(self._read_candidates(actors, since, until, tags, source), dated, reverse)
+
+    def iterate(self, plural: str) -> Iterator[Any]:
+        if self._file is None and plural not in self._kinds:
+            try:
+                yield from self._guarded_stream(self._read_iterate(plural))
+                return
+            except _Resume as resume:
+                given = resume.given
+            yield from itertools.islice(self._from_file().records(plural), given, None)
+            return
+        yield from self.records(plural)
+
+    def _read_iterate(self, plural: str) -> Iterator[Any]:
+        return iter(self._read(plural))
+
+    def _guarded_stream(self, stream: Iterator[_T]) -> Iterator[_T]:
+        """The records of a stream read from the cache; damage found part-way raises _Resume, saying how
+        many were given and the last (the caller gives the rest from the file)."""
+        given, last = 0, None
+        try:
+            for item in stream:
+                yield item
+                given, last = given + 1, item
+        except self.damage:
+            raise _Resume(given, last) from None
 
     def candidates(
         self, actors: Sequence[str], since: date | None, until: date | None, tags: Sequence[str], source: str | None

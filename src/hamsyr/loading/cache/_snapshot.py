@@ -1,5 +1,5 @@
-"""The cache of a small fact base: one marshal snapshot of its records' plain data, read whole in well under
-a millisecond (opening SQLite alone costs more); records are made kind by kind when a query needs them."""
+"""The cache of a small fact base file: one marshal snapshot of its records' plain data, read whole in well
+under a millisecond (opening SQLite alone costs more); records are made kind by kind when a query needs them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hamsyr.loading.cache._common import FORMAT, CachedStore, Seal, remove
+from hamsyr.loading.cache._common import FORMAT, CachedStore, Manifest, Seal, remove
 from hamsyr.records import model
 from hamsyr.records.codec import RowDecoder, plans_of, to_row
 
@@ -30,36 +30,46 @@ def open_snapshot(path: Path, target: Path, reread: Callable[[], MemoryStore], s
         if not header.startswith(_MAGIC) or header[len(_MAGIC) :].decode() != seal.mac(payload):
             raise ValueError("not a snapshot sealed for this base")
         data = marshal.loads(payload)
-        expected = ("format", "source", "plans", *_CLASSES)
+        expected = ("format", "source", "plans", "manifest", *_CLASSES)
         if not (isinstance(data, dict) and all(key in data for key in expected)):
             raise ValueError("not a snapshot of this format")
         if data["format"] != FORMAT or data["source"] != seal.source:
             raise ValueError("a snapshot of another base or format")
+        manifest = Manifest.checked(data["manifest"])
     except (OSError, *_DAMAGE):
         # Corrupt, truncated, forged or from an incompatible hamsyr: read the file instead, and cache it anew.
         remove(target)
         return None
-    return SnapshotStore(path, target, reread, data)
+    return SnapshotStore(path, target, reread, data, manifest)
 
 
-def write_snapshot(target: Path, store: RecordStore, seal: Seal) -> None:
+def write_snapshot(target: Path, store: RecordStore, seal: Seal, manifest: Manifest) -> None:
     """The records as rows, with the plans to rebuild them (hamsyr.records.codec), sealed."""
     plans = {name: plan for record_class in _CLASSES.values() for name, plan in plans_of(record_class).items()}
     data = {plural: [to_row(record) for record in store.records(plural)] for plural in _CLASSES}
-    payload = marshal.dumps({"format": FORMAT, "source": seal.source, "plans": plans, **data})
+    header = {"format": FORMAT, "source": seal.source, "plans": plans, "manifest": tuple(manifest)}
+    payload = marshal.dumps({**header, **data})
     target.write_bytes(_MAGIC + seal.mac(payload).encode() + b"\n" + payload)
 
 
 class SnapshotStore(CachedStore):
-    """The records of a small cached base, from its snapshot."""
+    """The records of a small cached file, from its snapshot."""
 
     damage = _DAMAGE
 
-    def __init__(self, path: Path, target: Path, reread: Callable[[], MemoryStore], data: dict[str, Any]) -> None:
-        super().__init__(path, target, reread)
+    def __init__(
+        self, path: Path, target: Path, reread: Callable[[], MemoryStore], data: dict[str, Any], manifest: Manifest
+    ) -> None:
+        super().__init__(path, target, reread, manifest)
         self._data = data
         self._decoder = RowDecoder(data["plans"], vars(model))
 
     def _read(self, plural: str) -> tuple[Any, ...]:
         name = _CLASSES[plural].__name__
         return tuple(self._decoder.record(name, row) for row in self._data[plural])
+
+    def _read_ids(self, plural: str) -> tuple[str, ...]:
+        ids = tuple(row[0] for row in self._data[plural])  # the id is every record's first field
+        if not all(type(value) is str for value in ids):
+            raise TypeError("an id is not a string")
+        return ids

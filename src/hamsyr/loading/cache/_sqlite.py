@@ -1,29 +1,35 @@
-"""The cache of a large fact base: an SQLite file with indexes (see hamsyr.loading.cache.store).
+"""The cache of a large fact base file: an SQLite file with indexes (see hamsyr.loading.cache.store).
 
-Records are stored as their JSON (hamsyr.records.codec); events also by their dates, actors, tags and
-sources in indexed columns, so a filtered query loads only candidate events and then checks them exactly as
-an in-memory query would. Imported only for bases too large for a snapshot.
+Records are stored as marshalled rows (hamsyr.records.codec.to_row), each with its keyed digest; events
+also by their dates, actors, tags and sources in indexed columns, so that a filtered query loads only
+candidate events and then checks them exactly as an in-memory query would. The cache is written while the
+file is read (`SqliteWriter`), a record at a time, so that a large base's records never need to be in
+memory all at once. Imported only for files too large for a snapshot.
 """
 
 from __future__ import annotations
 
-import json
+import marshal
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from hamsyr.loading.cache._common import FORMAT, CachedStore, Seal, remove
-from hamsyr.records.codec import from_dict, to_dict
+from hamsyr.loading.cache._common import FORMAT, CachedStore, Manifest, Seal, remove
+from hamsyr.records import model
+from hamsyr.records.codec import RowDecoder, plans_of, to_row
+from hamsyr.records.dates import FuzzyDate
 from hamsyr.records.model import RECORD_TYPES, Event
-from hamsyr.records.store import MemoryStore, RecordStore
+from hamsyr.records.store import MemoryStore
 
 _CLASSES = {record_type.plural: record_type.record_class for record_type in RECORD_TYPES}
 _SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE records (position INTEGER PRIMARY KEY, kind TEXT NOT NULL, json TEXT NOT NULL, mac TEXT NOT NULL);
-CREATE TABLE events (position INTEGER PRIMARY KEY, start INTEGER, end INTEGER, json TEXT NOT NULL, mac TEXT NOT NULL);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE records (position INTEGER PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL, row BLOB NOT NULL,
+    mac TEXT NOT NULL);
+CREATE TABLE events (position INTEGER PRIMARY KEY, id TEXT NOT NULL, start INTEGER, end INTEGER,
+    sort_start INTEGER, sort_end INTEGER, row BLOB NOT NULL, mac TEXT NOT NULL);
 CREATE TABLE event_actors (event INTEGER NOT NULL, actor TEXT NOT NULL);
 CREATE TABLE event_tags (event INTEGER NOT NULL, tag TEXT NOT NULL);
 CREATE TABLE event_sources (event INTEGER NOT NULL, source TEXT NOT NULL);
@@ -33,95 +39,122 @@ CREATE INDEX event_actors_by_actor ON event_actors (actor, event);
 CREATE INDEX event_tags_by_tag ON event_tags (tag, event);
 CREATE INDEX event_sources_by_source ON event_sources (source, event);
 CREATE INDEX events_by_start ON events (start);
+CREATE INDEX events_in_order ON events (sort_start IS NULL, sort_start, sort_end, id);
 CREATE INDEX records_by_kind ON records (kind, position);
 """
-# What reading a damaged cache can raise: SQLite's own errors, bad JSON, and records missing a field.
-_DAMAGE = (sqlite3.Error, ValueError, KeyError, TypeError, AttributeError, IndexError)
-
-
+# What reading a damaged cache can raise: SQLite's own errors, bad marshal data, and rows that do not fit.
+_DAMAGE = (sqlite3.Error, ValueError, EOFError, KeyError, TypeError, AttributeError, IndexError)
 _TABLES = ("records", "events", "event_actors", "event_tags", "event_sources")
+_BATCH = 2000  # rows written per statement
 
 
 def _counts(connection: sqlite3.Connection) -> str:
     counts = {table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in _TABLES}
-    return json.dumps(counts, sort_keys=True)
+    return repr(sorted(counts.items()))
+
+
+def _plans() -> dict[str, Any]:
+    return {name: plan for record_class in _CLASSES.values() for name, plan in plans_of(record_class).items()}
+
+
+class SqliteWriter:
+    """Writes a file's records into a new SQLite cache at `target` as they are built (a `Sink` for
+    hamsyr.loading._validate); `finish` seals it. SQLite's errors (a full disk) are raised to the caller."""
+
+    def __init__(self, target: Path, seal: Seal) -> None:
+        self.target = target
+        self._seal = seal
+        self._connection = sqlite3.connect(target)
+        # A cache is rebuilt from its file when in doubt: no journal, and no waiting for the disk.
+        self._connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
+        self._position = 0
+        self._events = 0
+        self._rows: list[tuple[Any, ...]] = []
+        self._event_rows: list[tuple[Any, ...]] = []
+        self._links: dict[str, list[tuple[int, str]]] = {"event_actors": [], "event_tags": [], "event_sources": []}
+        self.count = 0
+
+    def add(self, plural: str, record: Any) -> None:
+        row = marshal.dumps(to_row(record))
+        self.count += 1
+        if plural != "events":
+            position = self._position
+            self._position += 1
+            self._rows.append((position, plural, record.id, row, self._seal.mac(plural, position, row)))
+        else:
+            self._add_event(record, row)
+        if len(self._rows) + len(self._event_rows) >= _BATCH:
+            self._flush()
+
+    def _add_event(self, event: Event, row: bytes) -> None:
+        n = self._events
+        self._events += 1
+        when: FuzzyDate | None = event.date
+        # The days an event may mean, an approximate date widened: what a date filter matches; and the days
+        # it is sorted by (hamsyr.records.dates.sort_key).
+        start = when.first_day.toordinal() if when else None
+        end = when.last_day.toordinal() if when else None
+        sort_start = when.start.toordinal() if when else None
+        sort_end = when.end.toordinal() if when else None
+        mac = self._seal.mac("events", n, start, end, sort_start, sort_end, row)
+        self._event_rows.append((n, event.id, start, end, sort_start, sort_end, row, mac))
+        self._links["event_actors"].extend((n, actor) for actor in set(event.actors))
+        self._links["event_tags"].extend((n, tag) for tag in set(event.tags))
+        self._links["event_sources"].extend((n, source) for source in {c.source for c in event.sources})
+
+    def _flush(self) -> None:
+        execute = self._connection.executemany
+        execute("INSERT INTO records VALUES (?, ?, ?, ?, ?)", self._rows)
+        execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self._event_rows)
+        for table, links in self._links.items():
+            execute(f"INSERT INTO {table} VALUES (?, ?)", links)
+            links.clear()
+        self._rows.clear()
+        self._event_rows.clear()
+
+    def finish(self, manifest: Manifest) -> None:
+        """Index and seal what was written: the counts of every table and the manifest are under the seal,
+        so that no row can be removed to hide an event."""
+        connection = self._connection
+        self._flush()
+        connection.executescript(_INDEXES)
+        stored = marshal.dumps(tuple(manifest))
+        mac = self._seal.mac(FORMAT, _counts(connection), stored)
+        meta = [("format", FORMAT), ("plans", marshal.dumps(_plans())), ("manifest", stored), ("mac", mac)]
+        connection.executemany("INSERT INTO meta VALUES (?, ?)", meta)
+        connection.commit()
+        connection.close()
+
+    def discard(self) -> None:
+        """Give up: close and remove the unfinished file."""
+        try:
+            self._connection.close()
+        finally:
+            remove(self.target)
 
 
 def open_sqlite(path: Path, target: Path, reread: Callable[[], MemoryStore], seal: Seal) -> SqliteStore | None:
     """The records of `path` from its SQLite cache `target`, or None when that cannot be used: it must be
-    complete, of this format, sealed for this base, and hold as many rows in every table as it was written
+    complete, of this format, sealed for this file, and hold as many rows in every table as it was written
     with (so that no index row was removed to hide an event); each row's own seal is checked when it is read."""
     try:
         connection = sqlite3.connect(f"{target.as_uri()}?mode=ro", uri=True, check_same_thread=False)
         meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
-        complete = meta.get("format") == FORMAT and meta.get("complete") == "yes"
-        if not (complete and meta.get("mac") == seal.mac(FORMAT, _counts(connection))):
+        stored = meta.get("manifest", b"")
+        if not (meta.get("format") == FORMAT and meta.get("mac") == seal.mac(FORMAT, _counts(connection), stored)):
             connection.close()
-            raise ValueError("not a complete cache sealed for this base")
-        return SqliteStore(path, target, reread, connection, seal)
+            raise ValueError("not a complete cache sealed for this file")
+        manifest = Manifest.checked(marshal.loads(stored))
+        decoder = RowDecoder(marshal.loads(meta["plans"]), vars(model))
+        return SqliteStore(path, target, reread, manifest, connection, seal, decoder)
     except _DAMAGE:
-        # Corrupt, truncated or from an incompatible hamsyr: read the file instead, and write a new cache.
+        # Corrupt, truncated, forged or from an incompatible hamsyr: read the file instead, and cache it anew.
         remove(target)
         return None
 
 
-def write_sqlite(target: Path, store: RecordStore, seal: Seal) -> bool:
-    """Write the records into a new SQLite file at `target`, sealed; False when SQLite could not."""
-    try:
-        connection = sqlite3.connect(target)
-        try:
-            with connection:
-                connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
-                _fill(connection, store, seal)
-                connection.executescript(_INDEXES)
-                mac = seal.mac(FORMAT, _counts(connection))
-                connection.execute(
-                    "INSERT INTO meta VALUES ('format', ?), ('complete', 'yes'), ('mac', ?)", (FORMAT, mac)
-                )
-        finally:
-            connection.close()
-    except sqlite3.Error:
-        return False
-    return True
-
-
-def _json(record: Any) -> str:
-    return json.dumps(to_dict(record), ensure_ascii=False)
-
-
-def _fill(connection: sqlite3.Connection, store: RecordStore, seal: Seal) -> None:
-    others = [(plural, record) for plural in _CLASSES if plural != "events" for record in store.records(plural)]
-
-    def record_row(position: int, kind: str, record: Any) -> tuple[int, str, str, str]:
-        text = _json(record)
-        return (position, kind, text, seal.mac(kind, position, text))
-
-    connection.executemany(
-        "INSERT INTO records VALUES (?, ?, ?, ?)", (record_row(n, kind, r) for n, (kind, r) in enumerate(others))
-    )
-    events: tuple[Event, ...] = store.records("events")
-
-    def event_row(position: int, event: Event) -> tuple[int, int | None, int | None, str, str]:
-        # The days an event may mean, an approximate date widened: what a date filter matches.
-        start = event.date.first_day.toordinal() if event.date else None
-        end = event.date.last_day.toordinal() if event.date else None
-        text = _json(event)
-        return (position, start, end, text, seal.mac("events", position, start, end, text))
-
-    connection.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?)", (event_row(n, e) for n, e in enumerate(events)))
-    links: dict[str, Callable[[Event], set[str]]] = {
-        "event_actors": lambda e: set(e.actors),
-        "event_tags": lambda e: set(e.tags),
-        "event_sources": lambda e: {c.source for c in e.sources},
-    }
-    for table, values in links.items():
-        connection.executemany(
-            f"INSERT INTO {table} VALUES (?, ?)", ((n, value) for n, e in enumerate(events) for value in values(e))
-        )
-
-
 class SqliteStore(CachedStore):
-    """The records of a large cached base, read on demand from its SQLite file."""
+    """The records of a large cached file, read on demand from its SQLite file."""
 
     damage = _DAMAGE
 
@@ -130,37 +163,49 @@ class SqliteStore(CachedStore):
         path: Path,
         target: Path,
         reread: Callable[[], MemoryStore],
+        manifest: Manifest,
         connection: sqlite3.Connection,
         seal: Seal,
+        decoder: RowDecoder,
     ) -> None:
-        super().__init__(path, target, reread)
+        super().__init__(path, target, reread, manifest)
         self._connection = connection
         self._seal = seal
+        self._decoder = decoder
 
     def _close(self) -> None:
         self._connection.close()
 
-    def _decoded(self, plural: str, where: str, parameters: Sequence[object] = ()) -> tuple[Any, ...]:
+    def _rows(
+        self, plural: str, where: str, parameters: Sequence[object] = (), order: str = "position"
+    ) -> Iterator[Any]:
         """The records of the rows `where` selects, each row's seal checked (ValueError when one fails)."""
-        seal = self._seal
+        seal, decode = self._seal, self._decoder.record
+        name = _CLASSES[plural].__name__
         if plural == "events":
-            query = f"SELECT position, start, end, json, mac FROM events WHERE {where} ORDER BY position"
-            rows = self._connection.execute(query, parameters)
-            texts = [
-                text for n, start, end, text, mac in rows if mac == seal.mac("events", n, start, end, text) or _forged()
-            ]
+            columns = "position, start, end, sort_start, sort_end, row, mac"
+            query = f"SELECT {columns} FROM events WHERE {where} ORDER BY {order}"
+            for n, start, end, sort_start, sort_end, row, mac in self._connection.execute(query, parameters):
+                if mac != seal.mac("events", n, start, end, sort_start, sort_end, row):
+                    raise ValueError("a row of the cache does not carry its seal")
+                yield decode(name, marshal.loads(row))
         else:
-            query = f"SELECT position, kind, json, mac FROM records WHERE {where} ORDER BY position"
-            rows = self._connection.execute(query, parameters)
-            texts = [text for n, kind, text, mac in rows if mac == seal.mac(kind, n, text) or _forged()]
-        # Decoded as one JSON array: a third faster than a json.loads call per row.
-        record_class = _CLASSES[plural]
-        return tuple(from_dict(record_class, item) for item in json.loads(f"[{','.join(texts)}]"))
+            query = f"SELECT position, kind, row, mac FROM records WHERE {where} ORDER BY position"
+            for n, kind, row, mac in self._connection.execute(query, parameters):
+                if mac != seal.mac(kind, n, row):
+                    raise ValueError("a row of the cache does not carry its seal")
+                yield decode(name, marshal.loads(row))
 
     def _read(self, plural: str) -> tuple[Any, ...]:
         if plural == "events":
-            return self._decoded(plural, "1")
-        return self._decoded(plural, "kind = ?", (plural,))
+            return tuple(self._rows(plural, "1"))
+        return tuple(self._rows(plural, "kind = ?", (plural,)))
+
+    def _read_ids(self, plural: str) -> tuple[str, ...]:
+        if plural == "events":
+            return tuple(value for (value,) in self._connection.execute("SELECT id FROM events ORDER BY position"))
+        query = "SELECT id FROM records WHERE kind = ? ORDER BY position"
+        return tuple(value for (value,) in self._connection.execute(query, (plural,)))
 
     def _read_count(self) -> int:
         return int(self._connection.execute("SELECT count(*) FROM events").fetchone()[0])
@@ -169,30 +214,56 @@ class SqliteStore(CachedStore):
         return [tag for (tag,) in self._connection.execute("SELECT DISTINCT tag FROM event_tags ORDER BY tag")]
 
     def _read_undated(self, actors: Sequence[str], tags: Sequence[str], source: str | None) -> Iterable[Event]:
-        return self._decoded("events", "start IS NULL")
+        return tuple(self._rows("events", "start IS NULL"))
 
     def _read_candidates(
         self, actors: Sequence[str], since: date | None, until: date | None, tags: Sequence[str], source: str | None
     ) -> Iterable[Event]:
-        where: list[str] = []
-        parameters: list[str | int] = []
-        for actor in actors:
-            where.append("position IN (SELECT event FROM event_actors WHERE actor = ?)")
-            parameters.append(actor)
-        for tag in tags:
-            where.append("position IN (SELECT event FROM event_tags WHERE tag = ?)")
-            parameters.append(tag)
-        if source is not None:
-            where.append("position IN (SELECT event FROM event_sources WHERE source = ?)")
-            parameters.append(source)
-        if until is not None:
-            where.append("start <= ?")
-            parameters.append(until.toordinal())
-        if since is not None:
-            where.append("end >= ?")
-            parameters.append(since.toordinal())
-        return self._decoded("events", " AND ".join(where) or "1", parameters)
+        where, parameters = _filters(actors, since, until, tags, source)
+        return tuple(self._rows("events", where, parameters))
+
+    def _read_ordered(
+        self,
+        dated: bool,
+        reverse: bool,
+        actors: Sequence[str],
+        since: date | None,
+        until: date | None,
+        tags: Sequence[str],
+        source: str | None,
+    ) -> Iterator[Event]:
+        where, parameters = _filters(actors, since, until, tags, source)
+        if not dated:
+            return self._rows("events", f"{where} AND sort_start IS NULL", parameters, "id")
+        way = " DESC" if reverse else ""
+        order = f"sort_start{way}, sort_end{way}, id{way}"  # hamsyr.records.dates.sort_key, then the id
+        return self._rows("events", f"{where} AND sort_start IS NOT NULL", parameters, order)
+
+    def _read_iterate(self, plural: str) -> Iterator[Any]:
+        if plural == "events":
+            return self._rows(plural, "1")
+        return self._rows(plural, "kind = ?", (plural,))
 
 
-def _forged() -> bool:
-    raise ValueError("a row of the cache does not carry its seal")
+def _filters(
+    actors: Sequence[str], since: date | None, until: date | None, tags: Sequence[str], source: str | None
+) -> tuple[str, list[str | int]]:
+    """An SQL condition on the events table selecting the events that may pass these filters."""
+    where: list[str] = []
+    parameters: list[str | int] = []
+    for actor in actors:
+        where.append("position IN (SELECT event FROM event_actors WHERE actor = ?)")
+        parameters.append(actor)
+    for tag in tags:
+        where.append("position IN (SELECT event FROM event_tags WHERE tag = ?)")
+        parameters.append(tag)
+    if source is not None:
+        where.append("position IN (SELECT event FROM event_sources WHERE source = ?)")
+        parameters.append(source)
+    if until is not None:
+        where.append("start <= ?")
+        parameters.append(until.toordinal())
+    if since is not None:
+        where.append("end >= ?")
+        parameters.append(since.toordinal())
+    return " AND ".join(where) or "1", parameters

@@ -1,11 +1,12 @@
-"""A derived cache of parsed fact bases, so that a query skips TOML parsing and reads only what it needs.
+"""A derived cache of parsed fact base files, so that a query skips TOML parsing and reads only what it needs.
 
-One file per fact base, named by a hash of the file's path and of its content (and of the code that
+One cache per fact base file (a base of several files has one for each, so that editing one file re-reads
+only that one), named by a hash of the file's path and of its content (and of the code that
 reads it), under $HAMSYR_CACHE_DIR, else $XDG_CACHE_HOME/hamsyr, else ~/.cache/hamsyr. It comes in two
 forms, by size:
-- a small base (up to SNAPSHOT_MAX_EVENTS events, as the shipped one) is one marshal snapshot
+- a small file (up to SNAPSHOT_MAX_EVENTS events, as the shipped one) is one marshal snapshot
   (hamsyr.loading.cache._snapshot);
-- a larger base is an SQLite file with the events also stored by their dates, actors, tags and sources in
+- a larger file is an SQLite file with the events also stored by their dates, actors, tags and sources in
   indexed columns, so a filtered query loads only candidate events (hamsyr.loading.cache._sqlite).
 Either way each kind of record is built when a query first needs it.
 
@@ -29,11 +30,16 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hamsyr.loading.cache._common import FORMAT, Seal, remove
+from hamsyr.loading.cache._common import FORMAT, CachedStore, Seal, remove
+from hamsyr.loading.cache._common import Manifest as Manifest  # what a cache keeps besides records
 from hamsyr.loading.cache._snapshot import open_snapshot, write_snapshot
+from hamsyr.records.model import RECORD_TYPES
 
 if TYPE_CHECKING:
+    from hamsyr.loading.cache._sqlite import SqliteWriter
     from hamsyr.records.store import MemoryStore, RecordStore
+
+_PLURALS = tuple(record_type.plural for record_type in RECORD_TYPES)
 
 SNAPSHOT_MAX_EVENTS = 2000  # above this, a filtered query reading indexed candidates beats reading all
 
@@ -157,7 +163,7 @@ def _code_stamp() -> str:
 
 def open_cached(
     path: Path, digest: str, reread: Callable[[], MemoryStore], environ: Mapping[str, str] = os.environ
-) -> RecordStore | None:
+) -> CachedStore | None:
     """The records from the cache, or None when there is no usable cache for this content; `reread` reads
     the file instead, should the cache turn out damaged later."""
     target = cache_file(path, digest, environ)
@@ -173,32 +179,92 @@ def open_cached(
     return open_snapshot(path, target, reread, seal)
 
 
-def write_cache(path: Path, digest: str, store: RecordStore, environ: Mapping[str, str] = os.environ) -> None:
+def write_cache(
+    path: Path, digest: str, store: RecordStore, manifest: Manifest, environ: Mapping[str, str] = os.environ
+) -> None:
     """Store the records as the cache of `path` with this content; give up quietly if that is not possible."""
-    stem = _stem(path, digest, environ)
-    if stem is None:
-        return
-    small = store.event_count() <= SNAPSHOT_MAX_EVENTS
-    target = stem.with_suffix(SNAPSHOT if small else SQLITE)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        seal = _seal(target.parent, digest, create=True) if _trusted(target.parent) else None
-        if seal is None:
-            return
-        remove(temporary)
-        if small:
-            write_snapshot(temporary, store, seal)
-        else:
-            from hamsyr.loading.cache._sqlite import write_sqlite
-
-            if not write_sqlite(temporary, store, seal):
-                remove(temporary)
+    if store.event_count() > SNAPSHOT_MAX_EVENTS:
+        writer = sqlite_writer(path, digest, environ)
+        if writer is not None:
+            try:
+                for plural in _PLURALS:
+                    for record in store.records(plural):
+                        writer.add(plural, record)
+            except (OSError, _sqlite_error()):
+                writer.discard()
                 return
+            publish(writer, path, digest, manifest, environ)
+        return
+    target = _target(path, digest, SNAPSHOT, environ)
+    seal = _writable_seal(target, digest) if target is not None else None
+    if target is None or seal is None:
+        return
+    temporary = _temporary(target)
+    try:
+        write_snapshot(temporary, store, seal, manifest)
         os.replace(temporary, target)
         _prune(target)
     except OSError:
         remove(temporary)
+
+
+def sqlite_writer(path: Path, digest: str, environ: Mapping[str, str] = os.environ) -> SqliteWriter | None:
+    """A writer of the SQLite cache of `path` with this content, into a temporary file beside where the cache
+    goes (`publish` puts it in place); None when there is nowhere trusted to write it."""
+    target = _target(path, digest, SQLITE, environ)
+    seal = _writable_seal(target, digest) if target is not None else None
+    if target is None or seal is None:
+        return None
+    from hamsyr.loading.cache._sqlite import SqliteWriter
+
+    temporary = _temporary(target)
+    remove(temporary)
+    try:
+        return SqliteWriter(temporary, seal)
+    except (OSError, _sqlite_error()):
+        remove(temporary)
+        return None
+
+
+def publish(writer: SqliteWriter, path: Path, digest: str, manifest: Manifest, environ: Mapping[str, str]) -> bool:
+    """Seal what `writer` wrote and put it in place as the cache of `path`; False when that failed (the
+    temporary file is removed)."""
+    target = _target(path, digest, SQLITE, environ)
+    try:
+        if target is None:
+            raise OSError("caching was switched off")
+        writer.finish(manifest)
+        os.replace(writer.target, target)
+    except (OSError, _sqlite_error()):
+        writer.discard()
+        return False
+    _prune(target)
+    return True
+
+
+def _sqlite_error() -> type[Exception]:
+    import sqlite3
+
+    return sqlite3.Error
+
+
+def _target(path: Path, digest: str, suffix: str, environ: Mapping[str, str]) -> Path | None:
+    stem = _stem(path, digest, environ)
+    return stem.with_suffix(suffix) if stem is not None else None
+
+
+def _temporary(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{os.getpid()}.tmp")
+
+
+def _writable_seal(target: Path, digest: str) -> Seal | None:
+    """The seal to write a cache at `target` with, making its folder (private) and key when needed; None
+    when the folder cannot be made or is not to be trusted."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return _seal(target.parent, digest, create=True) if _trusted(target.parent) else None
 
 
 STALE_SECONDS = 24 * 3600  # a temporary file this old was left by a run that was killed

@@ -1,0 +1,57 @@
+"""One file of a fact base as the loader sees it: its records as checked alone, the bases it says it builds
+on, and the references it leaves for other files to answer (hamsyr.loading.combine checks them)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from hamsyr.errors import Problem
+    from hamsyr.records.store import RecordStore
+
+
+class Reference(NamedTuple):
+    """A reference to an id its file does not define."""
+
+    file: str
+    line: int | None
+    where: str  # the record holding it ("event 'x'")
+    field: str  # the field path ("sources[0].source")
+    target: str  # the plural(s) it must name ("actors", "events|quotes")
+    value: str
+
+
+class Part(NamedTuple):
+    """One file of a base."""
+
+    path: Path
+    store: RecordStore | None  # None when the file has errors of its own
+    builds_on: tuple[str, ...] = ()
+    outbound: tuple[Reference, ...] = ()
+    problems: tuple[Problem, ...] = ()  # its own problems (warnings only, when it has a store)
+    # For a file just checked, what the checks found out anyway: every id it defines (-> its kind and
+    # position), and the sources it only lists; a cached file's store answers these instead.
+    defined: Mapping[str, tuple[str, int]] | None = None
+    listed: Mapping[str, str] | None = None
+
+    def ids(self) -> Mapping[str, tuple[str, int]]:
+        """Every id the file defines, with the kind and position of its record."""
+        if self.defined is not None:
+            return self.defined
+        assert self.store is not None
+        from hamsyr.records.model import RECORD_TYPES
+
+        return {
+            record_id: (t.plural, index)
+            for t in RECORD_TYPES
+            for index, record_id in enumerate(self.store.ids(t.plural))
+        }
+
+    def listed_sources(self) -> Mapping[str, str]:
+        """The sources the file only lists as further reading (-> the document listing them)."""
+        if self.listed is not None:
+            return self.listed
+        assert self.store is not None
+        return {source.id: source.listed_in for source in self.store.records("sources") if source.listed_in}
