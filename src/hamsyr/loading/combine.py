@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from hamsyr.errors import Problem
 from hamsyr.records.dates import sort_key
 from hamsyr.records.model import RECORD_TYPES, Actor, Event, Source
-from hamsyr.records.store import in_order
+from hamsyr.records.store import ANY_EVENT, Narrowing, in_order
 
 if TYPE_CHECKING:
     from hamsyr.loading.parts import Part, Reference
@@ -132,32 +131,16 @@ class CombinedStore:
             return self._stores[0].tags()
         return sorted({tag for store in self._stores for tag in store.tags()})
 
-    def candidates(
-        self, actors: Sequence[str], since: date | None, until: date | None, tags: Sequence[str], source: str | None
-    ) -> Iterable[Event]:
+    def candidates(self, narrowing: Narrowing) -> Iterable[Event]:
         if "events" in self._kinds:
             return self._kinds["events"]
-        found = self._read(lambda store: tuple(store.candidates(actors, since, until, tags, source)))
-        return self._derived("events", found)
+        return self._derived("events", self._read(lambda store: tuple(store.candidates(narrowing))))
 
-    def undated(self, actors: Sequence[str], tags: Sequence[str], source: str | None) -> Iterable[Event]:
-        found = self._read(lambda store: tuple(store.undated(actors, tags, source)))
-        return self._derived("events", found)
-
-    def ordered(
-        self,
-        dated: bool,
-        reverse: bool,
-        actors: Sequence[str] = (),
-        since: date | None = None,
-        until: date | None = None,
-        tags: Sequence[str] = (),
-        source: str | None = None,
-    ) -> Iterator[Event]:
+    def ordered(self, dated: bool, reverse: bool, narrowing: Narrowing = ANY_EVENT) -> Iterator[Event]:
         if "events" in self._kinds:
             yield from in_order(self._kinds["events"], dated, reverse)
             return
-        streams = [store.ordered(dated, reverse, actors, since, until, tags, source) for store in self._stores]
+        streams = [store.ordered(dated, reverse, narrowing) for store in self._stores]
         key = (lambda e: (sort_key(e.date), e.id)) if dated else (lambda e: e.id)
         merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=key, reverse=reverse and dated)
         marks = self.marks

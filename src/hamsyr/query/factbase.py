@@ -31,6 +31,7 @@ from hamsyr.records.model import (
     record_date,
     record_type,
 )
+from hamsyr.records.store import Narrowing
 
 if TYPE_CHECKING:
     from hamsyr.query.lookup import ActorMatch
@@ -266,12 +267,12 @@ class FactBase:
                 and (not kinds or event.kind in kinds)
             )
 
-        narrowed = (actors, dates.since, dates.until, tags, source)
+        narrowed = Narrowing(actors, dates.since, dates.until, tags, source)
         if limit is not None:
             # The first few in listing order: read in that order (from a cached base's index) until enough.
             found: list[Event] = []
             for dated in (True, False):
-                for event in self.store.ordered(dated, reverse and dated, *narrowed):
+                for event in self.store.ordered(dated, reverse and dated, narrowed):
                     if len(found) >= limit:
                         return found
                     if wanted(event) and (not text or self._with_text([event], text)):
@@ -279,7 +280,7 @@ class FactBase:
             return found
         # Let a cached base's indexes narrow the events down; each is then checked by `wanted`.
         narrowing = actors or tags or source or not dates.is_open
-        pool = self.store.candidates(*narrowed) if narrowing else self.events
+        pool = self.store.candidates(narrowed) if narrowing else self.events
         chosen = [event for event in pool if wanted(event)]
         return _ordered(self._with_text(chosen, text), None, reverse)
 
@@ -295,7 +296,7 @@ class FactBase:
         wanted_actors, wanted_tags = set(actors), set(tags)
         chosen = [
             event
-            for event in self.store.undated(actors, tags, source)
+            for event in self.store.ordered(False, False, Narrowing(actors, None, None, tags, source))
             if wanted_actors <= set(event.actors)
             and wanted_tags <= set(event.tags)
             and (source is None or any(c.source == source for c in event.sources))

@@ -8,10 +8,24 @@ files reads each from its own store (hamsyr.loading.combine).
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from hamsyr.records.dates import sort_key
 from hamsyr.records.model import Event
+
+
+class Narrowing(NamedTuple):
+    """What a store may use to narrow the events a query looks at: those of all these actors and tags,
+    citing the source, that may fall between the dates (None: no bound)."""
+
+    actors: Sequence[str] = ()
+    since: date | None = None
+    until: date | None = None
+    tags: Sequence[str] = ()
+    source: str | None = None
+
+
+ANY_EVENT = Narrowing()
 
 
 class RecordStore(Protocol):
@@ -40,24 +54,10 @@ class RecordStore(Protocol):
     def tags(self) -> list[str]:
         """Every tag used by an event, sorted."""
 
-    def candidates(
-        self, actors: Sequence[str], since: date | None, until: date | None, tags: Sequence[str], source: str | None
-    ) -> Iterable[Event]:
+    def candidates(self, narrowing: Narrowing) -> Iterable[Event]:
         """Events that may pass these filters: a superset is fine, the caller checks each one exactly."""
 
-    def undated(self, actors: Sequence[str], tags: Sequence[str], source: str | None) -> Iterable[Event]:
-        """Undated events that may pass these filters (a superset, as for `candidates`)."""
-
-    def ordered(
-        self,
-        dated: bool,
-        reverse: bool,
-        actors: Sequence[str] = (),
-        since: date | None = None,
-        until: date | None = None,
-        tags: Sequence[str] = (),
-        source: str | None = None,
-    ) -> Iterator[Event]:
+    def ordered(self, dated: bool, reverse: bool, narrowing: Narrowing = ANY_EVENT) -> Iterator[Event]:
         """Events that may pass these filters (a superset, as for `candidates`), one at a time in listing order:
         the dated ones by date then id (newest first with `reverse`), or the undated ones by id. A query that
         wants only the first few stops early, and a large cached base is never read whole."""
@@ -95,25 +95,11 @@ class MemoryStore:
     def tags(self) -> list[str]:
         return sorted({tag for event in self.records("events") for tag in event.tags})
 
-    def candidates(
-        self, actors: Sequence[str], since: date | None, until: date | None, tags: Sequence[str], source: str | None
-    ) -> tuple[Event, ...]:
+    def candidates(self, narrowing: Narrowing) -> tuple[Event, ...]:
         return self.records("events")
 
-    def undated(self, actors: Sequence[str], tags: Sequence[str], source: str | None) -> list[Event]:
-        return [event for event in self.records("events") if event.date is None]
-
-    def ordered(
-        self,
-        dated: bool,
-        reverse: bool,
-        actors: Sequence[str] = (),
-        since: date | None = None,
-        until: date | None = None,
-        tags: Sequence[str] = (),
-        source: str | None = None,
-    ) -> Iterator[Event]:
-        return in_order(self.candidates(actors, since, until, tags, source), dated, reverse)
+    def ordered(self, dated: bool, reverse: bool, narrowing: Narrowing = ANY_EVENT) -> Iterator[Event]:
+        return in_order(self.records("events"), dated, reverse)
 
     def iterate(self, plural: str) -> Iterator[Any]:
         return iter(self.records(plural))

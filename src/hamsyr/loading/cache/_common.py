@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import date
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+
+from hamsyr.records.store import ANY_EVENT, Narrowing
 
 if TYPE_CHECKING:
     from hamsyr.records.model import Event
@@ -127,21 +128,8 @@ class CachedStore:
     def _read_tags(self) -> list[str]:
         return sorted({tag for event in self.records("events") for tag in event.tags})
 
-    def _read_candidates(
-        self, actors: Sequence[str], since: date | None, until: date | None, tags: Sequence[str], source: str | None
-    ) -> Iterable[Event]:
+    def _read_candidates(self, narrowing: Narrowing) -> Iterable[Event]:
         return self.records("events")
-
-    def _read_undated(self, actors: Sequence[str], tags: Sequence[str], source: str | None) -> Iterable[Event]:
-        return [event for event in self.records("events") if event.date is None]
-
-    def undated(self, actors: Sequence[str], tags: Sequence[str], source: str | None) -> Iterable[Event]:
-        if "events" in self._kinds:
-            return [event for event in self._kinds["events"] if event.date is None]
-        return self._guarded(
-            lambda: self._read_undated(actors, tags, source),
-            lambda file: [event for event in file.records("events") if event.date is None],
-        )
 
     def records(self, plural: str) -> tuple[Any, ...]:
         found = self._kinds.get(plural)
@@ -157,23 +145,14 @@ class CachedStore:
     def tags(self) -> list[str]:
         return self._guarded(self._read_tags, lambda file: file.tags())
 
-    def ordered(
-        self,
-        dated: bool,
-        reverse: bool,
-        actors: Sequence[str] = (),
-        since: date | None = None,
-        until: date | None = None,
-        tags: Sequence[str] = (),
-        source: str | None = None,
-    ) -> Iterator[Event]:
+    def ordered(self, dated: bool, reverse: bool, narrowing: Narrowing = ANY_EVENT) -> Iterator[Event]:
         from hamsyr.records.store import in_order
 
         if self._file is None and "events" not in self._kinds:
             try:
                 # Checked a row at a time as it is read: damage found after some events were given is
                 # answered by giving the rest from the file, in the same order, after the last one given.
-                yield from self._guarded_stream(self._read_ordered(dated, reverse, actors, since, until, tags, source))
+                yield from self._guarded_stream(self._read_ordered(dated, reverse, narrowing))
                 return
             except _Resume as resume:
                 last = resume.last
@@ -186,19 +165,10 @@ class CachedStore:
         events = self._kinds.get("events") or self._from_file().records("events")
         yield from in_order(events, dated, reverse)
 
-    def _read_ordered(
-        self,
-        dated: bool,
-        reverse: bool,
-        actors: Sequence[str],
-        since: date | None,
-        until: date | None,
-        tags: Sequence[str],
-        source: str | None,
-    ) -> Iterator[Event]:
+    def _read_ordered(self, dated: bool, reverse: bool, narrowing: Narrowing) -> Iterator[Event]:
         from hamsyr.records.store import in_order
 
-        return in_order(self._read_candidates(actors, since, until, tags, source), dated, reverse)
+        return in_order(self._read_candidates(narrowing), dated, reverse)
 
     def iterate(self, plural: str) -> Iterator[Any]:
         if self._file is None and plural not in self._kinds:
@@ -225,15 +195,11 @@ class CachedStore:
         except self.damage:
             raise _Resume(given, last) from None
 
-    def candidates(
-        self, actors: Sequence[str], since: date | None, until: date | None, tags: Sequence[str], source: str | None
-    ) -> Iterable[Event]:
+    def candidates(self, narrowing: Narrowing) -> Iterable[Event]:
         if "events" in self._kinds:
             return self._kinds["events"]
         # A damaged cache gives every event of the file, which is a superset of any candidates.
-        return self._guarded(
-            lambda: self._read_candidates(actors, since, until, tags, source), lambda f: f.records("events")
-        )
+        return self._guarded(lambda: self._read_candidates(narrowing), lambda file: file.records("events"))
 
     def _guarded(self, read: Callable[[], _T], from_file: Callable[[MemoryStore], _T]) -> _T:
         if self._file is None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import marshal
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from hamsyr.records import model
 from hamsyr.records.codec import RowDecoder, plans_of, to_row
 from hamsyr.records.dates import FuzzyDate
 from hamsyr.records.model import RECORD_TYPES, Event
-from hamsyr.records.store import MemoryStore
+from hamsyr.records.store import MemoryStore, Narrowing
 
 _CLASSES = {record_type.plural: record_type.record_class for record_type in RECORD_TYPES}
 _SCHEMA = """
@@ -213,26 +212,12 @@ class SqliteStore(CachedStore):
     def _read_tags(self) -> list[str]:
         return [tag for (tag,) in self._connection.execute("SELECT DISTINCT tag FROM event_tags ORDER BY tag")]
 
-    def _read_undated(self, actors: Sequence[str], tags: Sequence[str], source: str | None) -> Iterable[Event]:
-        return tuple(self._rows("events", "start IS NULL"))
-
-    def _read_candidates(
-        self, actors: Sequence[str], since: date | None, until: date | None, tags: Sequence[str], source: str | None
-    ) -> Iterable[Event]:
-        where, parameters = _filters(actors, since, until, tags, source)
+    def _read_candidates(self, narrowing: Narrowing) -> Iterable[Event]:
+        where, parameters = _filters(narrowing)
         return tuple(self._rows("events", where, parameters))
 
-    def _read_ordered(
-        self,
-        dated: bool,
-        reverse: bool,
-        actors: Sequence[str],
-        since: date | None,
-        until: date | None,
-        tags: Sequence[str],
-        source: str | None,
-    ) -> Iterator[Event]:
-        where, parameters = _filters(actors, since, until, tags, source)
+    def _read_ordered(self, dated: bool, reverse: bool, narrowing: Narrowing) -> Iterator[Event]:
+        where, parameters = _filters(narrowing)
         if not dated:
             return self._rows("events", f"{where} AND sort_start IS NULL", parameters, "id")
         way = " DESC" if reverse else ""
@@ -245,25 +230,23 @@ class SqliteStore(CachedStore):
         return self._rows(plural, "kind = ?", (plural,))
 
 
-def _filters(
-    actors: Sequence[str], since: date | None, until: date | None, tags: Sequence[str], source: str | None
-) -> tuple[str, list[str | int]]:
+def _filters(narrowing: Narrowing) -> tuple[str, list[str | int]]:
     """An SQL condition on the events table selecting the events that may pass these filters."""
     where: list[str] = []
     parameters: list[str | int] = []
-    for actor in actors:
+    for actor in narrowing.actors:
         where.append("position IN (SELECT event FROM event_actors WHERE actor = ?)")
         parameters.append(actor)
-    for tag in tags:
+    for tag in narrowing.tags:
         where.append("position IN (SELECT event FROM event_tags WHERE tag = ?)")
         parameters.append(tag)
-    if source is not None:
+    if narrowing.source is not None:
         where.append("position IN (SELECT event FROM event_sources WHERE source = ?)")
-        parameters.append(source)
-    if until is not None:
+        parameters.append(narrowing.source)
+    if narrowing.until is not None:
         where.append("start <= ?")
-        parameters.append(until.toordinal())
-    if since is not None:
+        parameters.append(narrowing.until.toordinal())
+    if narrowing.since is not None:
         where.append("end >= ?")
-        parameters.append(since.toordinal())
+        parameters.append(narrowing.since.toordinal())
     return " AND ".join(where) or "1", parameters
