@@ -3,6 +3,7 @@ their file, and a cache per file so that editing one file re-reads only that one
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections.abc import Callable
@@ -262,3 +263,38 @@ def test_a_base_too_large_for_a_snapshot_is_cached_while_it_is_read(
         assert base.find_events(limit=3, reverse=True) == in_memory.find_events(reverse=True)[:3]
         assert base.search("hamas", limit=2) == in_memory.search("hamas", limit=2)
         assert base.date_span() == in_memory.date_span()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_a_long_load_shows_its_progress_on_a_terminal_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, terminal: bool
+) -> None:
+    from hamsyr.loading.cache import store as cache
+    from hamsyr.output import screen
+
+    monkeypatch.setenv("HAMSYR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "SNAPSHOT_MAX_EVENTS", 2)
+    monkeypatch.setattr(toml_pieces, "PIECE_CHARS", 200)
+    monkeypatch.setattr(screen, "PROGRESS_AFTER", 0.0)  # as if it were slow
+    stream = _Terminal() if terminal else io.StringIO()
+    progress = screen.LoadProgress(stream, {"COLUMNS": "100"})
+    load(SMALL, progress=progress)
+    progress.close()
+    shown = stream.getvalue()
+    assert ("Reading file 1, small.toml" in shown and "Indexing the cache of small.toml" in shown) is terminal
+    assert shown == "" or terminal
+
+
+def test_a_quick_load_shows_nothing() -> None:
+    from hamsyr.output import screen
+
+    stream = _Terminal()
+    progress = screen.LoadProgress(stream, {})
+    load(SMALL, progress=progress)
+    progress.close()
+    assert stream.getvalue() == ""

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from hamsyr.errors import FactBaseError, HamsyrError, LookupFailed, Problem, QueryError
+    from hamsyr.loading.load import Progress
     from hamsyr.query.factbase import FactBase
     from hamsyr.query.results import DateRange
     from hamsyr.records.dates import FuzzyDate, parse_date
@@ -56,14 +57,17 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'hamsyr' has no attribute {name!r}")
 
 
-def load(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None) -> FactBase:
+def load(
+    paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None, *, progress: Progress | None = None
+) -> FactBase:
     """Load and check a fact base: the shipped one by default (or $HAMSYR_DATA), else the files given (a path,
     or several; a folder for its *.toml files; "@shipped" for the shipped base); FactBaseError with every
-    problem when it is invalid. Each file is cached, so the next load of the same content skips parsing."""
+    problem when it is invalid. Each file is cached, so the next load of the same content skips parsing.
+    `progress` is told how a long load is going (hamsyr.loading.load.Progress)."""
     from hamsyr.loading.load import load_store, resolve_paths
     from hamsyr.query.factbase import FactBase
 
-    return FactBase.from_store(load_store(resolve_paths(paths)))
+    return FactBase.from_store(load_store(resolve_paths(paths), progress=progress))
 
 
 def check(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None) -> list[Problem]:

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -47,6 +47,9 @@ from hamsyr.output.formats import Format, render
 from hamsyr.query import views
 from hamsyr.query.factbase import FactBase
 from hamsyr.query.views import Asked, EventFilters, View
+
+if TYPE_CHECKING:
+    from hamsyr.output.screen import LoadProgress
 from hamsyr.records.dates import FuzzyDate
 from hamsyr.records.model import ActorKind
 
@@ -86,6 +89,23 @@ def _data_paths(ctx: typer.Context, data: list[Path] | None) -> list[Path]:
     return resolve_paths(given)
 
 
+def _load(ctx: typer.Context, data: list[Path] | None) -> FactBase:
+    with _progress() as progress:
+        return load(_data_paths(ctx, data), progress=progress)
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[LoadProgress]:
+    """A progress bar on stderr for a long load, gone before anything else is written."""
+    from hamsyr.output.screen import LoadProgress
+
+    progress = LoadProgress(sys.stderr, os.environ)
+    try:
+        yield progress
+    finally:
+        progress.close()
+
+
 def _in_context(text: str, ctx: typer.Context, data: list[Path] | None) -> str:
     """A message whose suggested commands repeat the --data in use, so that they can be run as they are."""
     explicit = data or ctx.obj or [Path(item) for item in os.environ.get(ENV_VAR, "").split(os.pathsep) if item]
@@ -106,7 +126,7 @@ def _answer(
     itself (it returns True then); every error leaves here."""
     with _for_people(ctx, data):
         fmt, fields = output.chosen(sys.stdout.isatty())
-        base = load(_data_paths(ctx, data))
+        base = _load(ctx, data)
         asked = Asked(base)
         view = build(asked)
         for note in asked.notes:
@@ -556,7 +576,7 @@ def export(
     with _for_people(ctx, data):
         from hamsyr.export.formats import export_base
 
-        asked = Asked(load(_data_paths(ctx, data)))
+        asked = Asked(_load(ctx, data))
         target = None if output == STDOUT else output
         selection = views.selection(asked, filters)
         written = export_base(selection, fmt.value, target, force, sys.stdout, bom=bom, raw_csv=raw_csv)
@@ -599,7 +619,8 @@ def validate(
     from hamsyr.loading.load import check_base
 
     with _for_people(ctx, data):
-        files, problems = check_base(_data_paths(ctx, data))
+        with _progress() as progress:
+            files, problems = check_base(_data_paths(ctx, data), progress=progress)
         render(views.ValidationView(tuple(files), problems), Format.JSON if as_json else Format.TSV, sys.stdout)
         warnings = sum(1 for problem in problems if problem.severity == "warning")
         of_them = f", {warnings} of them warnings" if warnings and warnings < len(problems) else ""

@@ -69,8 +69,8 @@ def span_words(since: date, until: date) -> str:
 
 
 def base_name(base: FactBase) -> str:
-    """The base's file name, which says which base a picture was drawn from."""
-    return base.path.name if base.path else "built in memory"
+    """The base's file names, which say which base a picture was drawn from."""
+    return " + ".join(path.name for path in base.paths) or "built in memory"
 
 
 def headline(view: TimelineView, base: FactBase) -> tuple[str, str]:

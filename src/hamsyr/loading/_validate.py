@@ -21,9 +21,8 @@ from hamsyr.errors import Problem
 from hamsyr.loading.parts import Reference
 from hamsyr.records.dates import DateError, FuzzyDate, parse_date
 from hamsyr.records.fields import Declared, Kind, fields_of, file_fields, id_pattern
-from hamsyr.records.model import FORMATS, RECORD_TYPES, Actor
+from hamsyr.records.model import BUILDS_ON, FORMATS, RECORD_TYPES, Actor
 
-BUILDS_ON = "builds_on"  # the top-level key naming the bases a file builds on
 _PLURALS = {record_type.plural: record_type for record_type in RECORD_TYPES}
 _TARGET_NAMES = {**{t.plural: t.singular for t in RECORD_TYPES}, "events|quotes": "event or quote"}
 

@@ -178,10 +178,10 @@ def check(paths: Sequence[PathLike] | PathLike, environ: Mapping[str, str] = os.
 
 
 def check_base(
-    paths: Sequence[PathLike] | PathLike, environ: Mapping[str, str] = os.environ
+    paths: Sequence[PathLike] | PathLike, environ: Mapping[str, str] = os.environ, progress: Progress | None = None
 ) -> tuple[list[Path], list[Problem]]:
     """The files of the base, in the order they are read, and every problem (as `check`)."""
-    files, _, problems = _parts(paths, lambda path: _read_part(path, environ, None, False, warnings=True))
+    files, _, problems = _parts(paths, lambda path: _read_part(path, environ, progress, False, warnings=True))
     return files, problems
 
 

@@ -1,4 +1,4 @@
-"""Where tables go: a Rich console for the output, and the pager.
+"""Where tables go: a Rich console for the output, and the pager; and the progress bar of a long load.
 
 Rich's console decides, from the output and the environment passed in (tests pass a dict), the width
 (COLUMNS wins; 80 when not a terminal), the colours (only on a terminal or with FORCE_COLOR; none with
@@ -8,13 +8,16 @@ NO_COLOR, https://no-color.org, which keeps bold and dim; no styles when TERM is
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from hamsyr._inert import visible
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import Progress, TaskID
     from rich.theme import Theme
 
 # Widths beyond this are taken as this: a table is laid out in memory, and a huge COLUMNS would only cost.
@@ -83,3 +86,60 @@ def _paged(text: str, environ: Mapping[str, str]) -> bool:
         )
         return False
     return True
+
+
+PROGRESS_AFTER = 0.5  # seconds: a load quicker than this shows nothing
+
+
+class LoadProgress:
+    """A progress bar on stderr while a fact base loads (hamsyr.loading.load.Progress): drawn only on a
+    terminal, only once the load has taken half a second, and gone when it ends. Rich is imported only then,
+    and draws only when told (no refresh thread: the loader may fork helper processes)."""
+
+    def __init__(self, stream: IO[str], environ: Mapping[str, str]) -> None:
+        self._stream = stream
+        self._environ = environ
+        self._started = time.monotonic()
+        self._terminal = stream.isatty()
+        self._progress: Progress | None = None
+        self._tasks: dict[Path, TaskID] = {}
+
+    def reading(self, path: Path, done: int, total: int) -> None:
+        """Characters of a file parsed and checked so far."""
+        progress = self._shown()
+        if progress is not None:
+            task = self._task(progress, path)
+            progress.update(task, total=total, completed=done)
+            progress.refresh()
+
+    def writing(self, path: Path) -> None:
+        """A file is read; its cache is being indexed."""
+        progress = self._shown()
+        if progress is not None:
+            task = self._task(progress, path)
+            progress.update(task, description=f"Indexing the cache of {visible(path.name)}", total=None)
+            progress.refresh()
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def _task(self, progress: Progress, path: Path) -> TaskID:
+        task = self._tasks.get(path)
+        if task is None:
+            number = len(self._tasks) + 1
+            task = self._tasks[path] = progress.add_task(f"Reading file {number}, {visible(path.name)}", total=None)
+        return task
+
+    def _shown(self) -> Progress | None:
+        if self._progress is None and self._terminal and time.monotonic() - self._started >= PROGRESS_AFTER:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+            console = Console(file=self._stream, markup=False, emoji=False, highlight=False, _environ=self._environ)
+            columns = (TextColumn("{task.description}", markup=False), BarColumn(), TaskProgressColumn())
+            self._progress = Progress(
+                *columns, TimeElapsedColumn(), console=console, transient=True, auto_refresh=False
+            )
+            self._progress.start()
+        return self._progress

@@ -61,15 +61,16 @@ class FactBase:
         quotes: Sequence[Quote] = (),
         disputes: Sequence[Dispute] = (),
         phases: Sequence[Phase] = (),
-        path: Path | None = None,
+        paths: Sequence[Path] = (),
     ) -> FactBase:
-        """A base of records held in memory (a selection of another base, or records made in code)."""
+        """A base of records held in memory (a selection of another base, or records made in code); `paths`
+        are the files they come from, if any."""
         from hamsyr.records.store import MemoryStore
 
         records: dict[str, Sequence[Record]] = {"sources": sources, "actors": actors, "events": events}
         records |= {"quotes": quotes}
         records |= {"disputes": disputes, "phases": phases}
-        return cls(MemoryStore(path, {plural: tuple(items) for plural, items in records.items()}))
+        return cls(MemoryStore(paths, {plural: tuple(items) for plural, items in records.items()}))
 
     @property
     def path(self) -> Path | None:

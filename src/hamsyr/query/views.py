@@ -436,5 +436,5 @@ def selection(asked: Asked, filters: EventFilters) -> FactBase:
         quotes=quotes,
         disputes=disputes,
         phases=phases,
-        path=base.path,
+        paths=base.paths,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from hamsyr.records.fields import ID_REGEX, Declared, Kind, file_fields
-from hamsyr.records.model import FORMATS, RECORD_TYPES
+from hamsyr.records.model import BUILDS_ON, FORMATS, RECORD_TYPES
 
 _ID = {"type": "string", "pattern": f"^{ID_REGEX}$"}
 _TEXT = {"type": "string", "pattern": "\\S"}
@@ -75,6 +75,14 @@ def json_schema() -> dict[str, Any]:
         "additionalProperties": False,
         "properties": {
             "format": {"description": "The version of the fact base format; none means 1.", "enum": list(FORMATS)},
+            BUILDS_ON: {
+                "description": (
+                    "The bases this file builds on, read before it: paths from this file's folder, folders "
+                    '(every *.toml file in them), or "@shipped" for the shipped base.'
+                ),
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+            },
             **{
                 t.plural: {"type": "array", "items": {"$ref": f"#/$defs/{_definition_name(t.record_class)}"}}
                 for t in RECORD_TYPES

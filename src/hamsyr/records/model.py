@@ -286,6 +286,9 @@ class RecordType(NamedTuple):
 # The versions of the file format, written at the top of a file (`format = 2`); a file without it is format 1,
 # which has none of the fields added since and reads the same way.
 FORMATS = (1, 2)
+# The top-level key naming the bases a file builds on, read before it: paths taken from the file's folder,
+# folders (their *.toml files), or "@shipped".
+BUILDS_ON = "builds_on"
 # In the order every listing, export and the file format take them.
 RECORD_TYPES = (
     RecordType("sources", "source", Source),

@@ -71,17 +71,17 @@ class MemoryStore:
 
     cached = False
 
-    def __init__(self, path: Path | None, records: dict[str, tuple[Any, ...]]) -> None:
-        self._path = path
+    def __init__(self, paths: Path | Sequence[Path] | None, records: dict[str, tuple[Any, ...]]) -> None:
+        self._paths = (paths,) if isinstance(paths, Path) else tuple(paths or ())
         self._records = records
 
     @property
     def path(self) -> Path | None:
-        return self._path
+        return self._paths[0] if self._paths else None
 
     @property
     def paths(self) -> tuple[Path, ...]:
-        return (self._path,) if self._path is not None else ()
+        return self._paths
 
     def records(self, plural: str) -> tuple[Any, ...]:
         return self._records.get(plural, ())
