@@ -1,6 +1,7 @@
 """Generate a large, valid fact base with realistic field sizes, as TOML and as the same events in JSON.
 
     python bench/generate.py 100000 /tmp/facts-100k      # writes facts.toml and events.json there
+    python bench/generate.py 100000 /tmp/folder-100k --files 100   # a folder of 100 files (and events.json)
 
 Deterministic for a given size (seeded), so runs can be compared. Events have 2-4 actors out of
 a pool that grows with the base, one or two citations of about 150 characters, and dates at year,
@@ -13,6 +14,7 @@ import argparse
 import json
 import random
 from pathlib import Path
+from typing import Any, TextIO
 
 WORDS = (
     "hamas syria regime damascus delegation relations office leadership visit statement mediation "
@@ -48,7 +50,9 @@ def toml_list(values: list[str]) -> str:
     return "[" + ", ".join(toml_string(v) for v in values) + "]"
 
 
-def generate(size: int, folder: Path) -> None:
+def generate(size: int, folder: Path, files: int = 1) -> None:
+    """Write a base of `size` events into `folder`: facts.toml, or with `files` > 1 that many files
+    (sources and actors in the first, the events shared out in order), plus events.json."""
     rng = random.Random(size)
     folder.mkdir(parents=True, exist_ok=True)
     actor_count = max(20, size // 200)
@@ -76,33 +80,47 @@ def generate(size: int, folder: Path) -> None:
                 ],
             }
         )
-    with (folder / "facts.toml").open("w", encoding="utf-8") as out:
-        for source in sources:
-            out.write(f'[[sources]]\nid = "{source}"\ntitle = {toml_string(sentence(rng, 8))}\n\n')
-        for n in range(actor_count):
-            out.write(f'[[actors]]\nid = "actor-{n}"\nname = "Actor {n}"\nkind = "person"\n')
-            out.write(f'aliases = ["Actor number {n}"]\ndescription = {toml_string(sentence(rng, 12))}\n\n')
-        for event in events:
-            out.write(f'[[events]]\nid = "{event["id"]}"\n')
-            if event["date"]:
-                out.write(f'date = "{event["date"]}"\n')
-            if event["date_text"]:
-                out.write(f"date_text = {toml_string(event['date_text'])}\n")
-            out.write(f"title = {toml_string(event['title'])}\nsummary = {toml_string(event['summary'])}\n")
-            out.write(f"actors = {toml_list(event['actors'])}\nplaces = {toml_list(event['places'])}\n")
-            out.write(f"tags = {toml_list(event['tags'])}\nsources = [\n")
-            for citation in event["sources"]:
-                out.write(f'    {{ source = "{citation["source"]}", excerpt = {toml_string(citation["excerpt"])} }},\n')
-            out.write("]\n\n")
+    names = ["facts.toml"] if files == 1 else [f"part-{n:03d}.toml" for n in range(files)]
+    per_file = -(-size // len(names))
+    for number, name in enumerate(names):
+        with (folder / name).open("w", encoding="utf-8") as out:
+            out.write("format = 2\n\n")
+            if number == 0:
+                write_sources_and_actors(out, rng, sources, actor_count)
+            for event in events[number * per_file : (number + 1) * per_file]:
+                write_event(out, event)
     (folder / "events.json").write_text(json.dumps(events, ensure_ascii=False), encoding="utf-8")
+
+
+def write_sources_and_actors(out: TextIO, rng: random.Random, sources: list[str], actor_count: int) -> None:
+    for source in sources:
+        out.write(f'[[sources]]\nid = "{source}"\ntitle = {toml_string(sentence(rng, 8))}\n\n')
+    for n in range(actor_count):
+        out.write(f'[[actors]]\nid = "actor-{n}"\nname = "Actor {n}"\nkind = "person"\n')
+        out.write(f'aliases = ["Actor number {n}"]\ndescription = {toml_string(sentence(rng, 12))}\n\n')
+
+
+def write_event(out: TextIO, event: dict[str, Any]) -> None:
+    out.write(f'[[events]]\nid = "{event["id"]}"\n')
+    if event["date"]:
+        out.write(f'date = "{event["date"]}"\n')
+    if event["date_text"]:
+        out.write(f"date_text = {toml_string(event['date_text'])}\n")
+    out.write(f"title = {toml_string(event['title'])}\nsummary = {toml_string(event['summary'])}\n")
+    out.write(f"actors = {toml_list(event['actors'])}\nplaces = {toml_list(event['places'])}\n")
+    out.write(f"tags = {toml_list(event['tags'])}\nsources = [\n")
+    for citation in event["sources"]:
+        out.write(f'    {{ source = "{citation["source"]}", excerpt = {toml_string(citation["excerpt"])} }},\n')
+    out.write("]\n\n")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("size", type=int, help="number of events")
     parser.add_argument("folder", type=Path, help="where to write facts.toml and events.json")
+    parser.add_argument("--files", type=int, default=1, help="share the base out over this many files")
     args = parser.parse_args()
-    generate(args.size, args.folder)
+    generate(args.size, args.folder, args.files)
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, float, bytes]:
     with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as report:
         prefix = [GNU_TIME, "-f", "%M", "-o", report.name] if GNU_TIME else []
         start = time.perf_counter()
-        process = subprocess.Popen([*prefix, *command], stdout=out, env=env)
+        process = subprocess.Popen([*prefix, *command], stdout=out, stderr=subprocess.DEVNULL, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
         if os.waitstatus_to_exitcode(status) != 0:

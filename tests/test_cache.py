@@ -18,6 +18,7 @@ from hamsyr import DateRange, FactBase, load, parse_date
 from hamsyr.loading.cache import store as cache
 from hamsyr.loading.cache._common import Seal
 from hamsyr.loading.cache.store import cache_file, digest_file, open_cached
+from hamsyr.loading.load import shipped_path
 from hamsyr.records.store import MemoryStore
 
 from .conftest import SMALL
@@ -312,3 +313,45 @@ def test_file_and_memory_digests_agree(tmp_path: Path) -> None:
     path = tmp_path / "big.bin"
     path.write_bytes(bytes(range(256)) * 10_000)  # several read chunks
     assert digest_file(path) == digest_bytes(path.read_bytes())
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("position", [0, 2, 4])
+def test_a_row_found_damaged_while_reading_in_order_gives_the_rest_from_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reverse: bool, position: int
+) -> None:
+    monkeypatch.setenv("HAMSYR_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(cache, "SNAPSHOT_MAX_EVENTS", -1)
+    expected = load(SMALL).find_events(reverse=reverse)
+    target = cache_file(SMALL, digest_file(SMALL))
+    assert target is not None
+    with contextlib.closing(sqlite3.connect(target)) as connection, connection:
+        connection.execute("UPDATE events SET row = substr(row, 1, 5) WHERE position = ?", (position,))
+    assert load(SMALL).find_events(limit=4, reverse=reverse) == expected[:4]
+
+
+@pytest.mark.parametrize("path", [SMALL, shipped_path()])
+def test_the_fast_path_makes_what_the_careful_path_makes(path: Path) -> None:
+    """Each record that `prepare` passes is the record the careful checks build from the same table, as
+    its cache row, with the index an SQLite cache keeps of it."""
+    from hamsyr.loading._toml import parse
+    from hamsyr.loading._validate import _Place, _Validator, prepare
+    from hamsyr.records.codec import event_index, to_row
+    from hamsyr.records.model import RECORD_TYPES
+
+    text = path.read_text(encoding="utf-8")
+    document = parse(path, text)
+    prepared = prepare(document)
+    careful = _Validator(path, text, sink=None, warnings=False)  # type: ignore[arg-type]
+    compared = 0
+    for record_type in RECORD_TYPES:
+        for n, (table, item) in enumerate(
+            zip(document.get(record_type.plural, []), prepared.get(record_type.plural, []), strict=True)
+        ):
+            record = careful.record(record_type.record_class, table, _Place(record_type.plural, n, ""))
+            record_id, row, _, extra = item
+            assert (record_id, marshal.loads(row)) == (record.id, to_row(record))
+            if record_type.plural == "events":
+                assert extra == event_index(record)
+            compared += 1
+    assert compared == sum(len(v) for k, v in document.items() if isinstance(v, list)) and not careful.problems

@@ -298,3 +298,63 @@ def test_a_quick_load_shows_nothing() -> None:
     load(SMALL, progress=progress)
     progress.close()
     assert stream.getvalue() == ""
+
+
+def test_the_checks_between_files_are_made_once_for_a_set_of_contents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hamsyr.loading.combine as combine
+    from hamsyr.loading.cache import store as cache
+
+    monkeypatch.setenv("HAMSYR_CACHE_DIR", str(tmp_path / "cache"))
+    notes = tmp_path / "notes.toml"
+    notes.write_text(NOTES, encoding="utf-8")
+    checks: list[int] = []
+    real = combine.problems_between
+    monkeypatch.setattr(combine, "problems_between", lambda parts: checks.append(len(parts)) or real(parts))
+    load(["@shipped", notes])
+    load(["@shipped", notes])
+    assert checks == [2]
+    for verdict in (tmp_path / "cache").glob("together-*.ok"):
+        verdict.write_text("forged", encoding="ascii")  # not sealed by this user's key: checked again
+    load(["@shipped", notes])
+    assert checks == [2, 2]
+    notes.write_text(NOTES.replace('"hamas"', '"hamass"'), encoding="utf-8")
+    with pytest.raises(FactBaseError, match="unknown actor 'hamass'"):
+        load(["@shipped", notes])
+    assert cache.combination_key([("a", "1")]) is None  # one file: nothing between files
+
+
+def test_the_files_of_a_large_base_are_cached_with_indexes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HAMSYR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(loading, "LARGE_BASE_BYTES", 1000)
+    monkeypatch.setattr(loading, "PART_SNAPSHOT_MAX_EVENTS", 2)
+    folder = tmp_path / "base"
+    folder.mkdir()
+    (folder / "a.toml").write_text(SMALL.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "b.toml").write_text(NOTES.replace('"ismail-haniyeh", ', ""), encoding="utf-8")
+    load(folder)
+    assert sorted(path.suffix for path in (tmp_path / "cache").glob("*-*.*") if path.suffix != ".ok") == [
+        ".marshal",  # b.toml has one event: too small to index
+        ".sqlite",
+    ]
+    assert load(folder).find_events(limit=2) == load([SMALL, folder / "b.toml"]).find_events(limit=2)
+
+
+def test_helpers_prepare_the_pieces_they_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same records whether pieces are checked here or in forked helpers, with or without a cache, and
+    whatever the TOML holds (a TOML date, which only pickle carries, goes to the careful path)."""
+    monkeypatch.setattr(toml_pieces, "HELPERS_FROM_CHARS", 0)
+    monkeypatch.setattr(toml_pieces, "PIECE_CHARS", 300)
+    monkeypatch.setenv("HAMSYR_NO_CACHE", "1")
+    expected = load(SMALL)
+    path = tmp_path / "copy.toml"
+    path.write_text(SMALL.read_text(encoding="utf-8"), encoding="utf-8")
+    helped = load(path)
+    assert helped.events == expected.events and helped.actors == expected.actors
+    path.write_text(
+        SMALL.read_text(encoding="utf-8") + '\n[[events]]\nid = "odd"\ndate = 2012-05-01\n', encoding="utf-8"
+    )
+    with pytest.raises(FactBaseError) as caught:
+        load(path)
+    assert any("field 'date': must be a string, not date" in problem.message for problem in caught.value.problems)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from itertools import islice, pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from hamsyr.errors import FactBaseError
 
@@ -53,9 +53,15 @@ class Unsplittable(Exception):
 
 
 def documents(
-    path: Path, text: str, piece_chars: int = PIECE_CHARS, done: Callable[[int], None] | None = None
-) -> Iterator[dict[str, Any]]:
-    """The file as a series of documents whose arrays of tables, appended in order, are the file's own.
+    path: Path,
+    text: str,
+    piece_chars: int = PIECE_CHARS,
+    done: Callable[[int], None] | None = None,
+    prepare: Callable[[dict[str, Any]], Any] | None = None,
+) -> Iterator[Any]:
+    """The file as a series of documents whose arrays of tables, appended in order, are the file's own; or,
+    with `prepare`, what it makes of each document (in the helper process that parsed it, if any: the work
+    that needs no other piece is done there, and only its result is sent back).
 
     A piece begins at a line `[[name]]`. Such a line inside a multi-line string or array would make the
     piece before it fail to parse (the string or array is left open), and a piece whose keys are not exactly
@@ -65,59 +71,80 @@ def documents(
     told how many characters have been parsed after each piece (for a progress bar).
     """
     if len(text) <= piece_chars:
-        yield parse(path, text)
+        document = parse(path, text)
+        yield prepare(document) if prepare is not None else document
         return
+    global _JOB
     cuts, opened = _pieces(text, piece_chars)
-    top: set[str] = set()
-    every_array = {name for counts in opened for name in counts}
-    for number, document in enumerate(_parsed(text, cuts)):
-        counts = opened[number]
-        for key, value in document.items():
-            if key in counts:
-                if not isinstance(value, list) or len(value) != counts[key] or key in top:
-                    raise Unsplittable
-            elif number > 0 or key in every_array:
-                raise Unsplittable
-            else:
-                top.add(key)
-        yield document
-        if done is not None:
-            done(cuts[number + 1])
+    _JOB = _Job(text, opened, frozenset(name for counts in opened for name in counts), prepare)
+    try:
+        for number, result in enumerate(_parsed(cuts)):
+            yield result
+            if done is not None:
+                done(cuts[number + 1])
+    finally:
+        _JOB = None
 
 
-def _parsed(text: str, cuts: list[int]) -> Iterator[dict[str, Any]]:
-    """Each piece parsed, in order: by helper processes when the machine has processors to spare (parsing
-    is most of the work, and checking can go on meanwhile), else here; Unsplittable when one fails."""
-    helpers = _helpers(len(text))
-    if helpers:
-        yield from _parsed_by_helpers(text, cuts, helpers)
-        return
+class _Job(NamedTuple):
+    """What parsing a piece needs besides where it is: forked helpers see it without its being sent."""
+
+    text: str
+    opened: list[dict[str, int]]  # for each piece, how many tables of each array it opens
+    every_array: frozenset[str]
+    prepare: Callable[[dict[str, Any]], Any] | None
+
+
+_JOB: _Job | None = None
+
+
+def _piece(number: int, start: int, end: int) -> Any:
+    """One piece parsed and found to mean what it means in the whole file (else Unsplittable), prepared."""
     import tomli
 
-    for start, end in pairwise(cuts):
-        try:
-            yield tomli.loads(text[start:end])
-        except (tomli.TOMLDecodeError, RecursionError):
-            raise Unsplittable from None
+    assert _JOB is not None
+    try:
+        document = tomli.loads(_JOB.text[start:end])
+    except (tomli.TOMLDecodeError, RecursionError):
+        raise Unsplittable from None
+    counts = _JOB.opened[number]
+    for key, value in document.items():
+        if key in counts:
+            if not isinstance(value, list) or len(value) != counts[key]:
+                raise Unsplittable
+        elif number > 0 or key in _JOB.every_array:
+            raise Unsplittable
+    return _JOB.prepare(document) if _JOB.prepare is not None else document
+
+
+def _parsed(cuts: list[int]) -> Iterator[Any]:
+    """Each piece parsed (and prepared), in order: by helper processes when the machine has processors to
+    spare, else here; Unsplittable when one fails."""
+    assert _JOB is not None
+    helpers = _helpers(len(_JOB.text))
+    if helpers:
+        yield from _parsed_by_helpers(cuts, helpers)
+        return
+    for number, (start, end) in enumerate(pairwise(cuts)):
+        yield _piece(number, start, end)
 
 
 HELPERS_FROM_CHARS = 1 << 23  # a text this long is worth starting helper processes for (about 8 MB)
-_AHEAD = 8  # pieces parsed ahead of the checking, at most: what waits is held in memory
+_AHEAD = 4  # pieces parsed ahead of their use, by each helper at most: what waits is held in memory
 
 
 def _helpers(size: int) -> int:
-    """How many helper processes to parse with: none for a small text, or where processes cannot be forked."""
+    """How many helper processes to parse with: none for a small text, or where processes cannot be forked;
+    else as many as there are processors (the parent mostly waits on them and writes)."""
     import os
 
     if size < HELPERS_FROM_CHARS or not hasattr(os, "fork") or not hasattr(os, "sched_getaffinity"):
         return 0
-    return min(len(os.sched_getaffinity(0)) - 1, 3)
+    processors = len(os.sched_getaffinity(0))
+    return min(processors, 4) if processors > 1 else 0
 
 
-_TEXT = ""  # the text being parsed, which forked helpers see without its being copied to them
-
-
-def _parsed_by_helpers(text: str, cuts: list[int], helpers: int) -> Iterator[dict[str, Any]]:
+def _parsed_by_helpers(cuts: list[int], helpers: int) -> Iterator[Any]:
     import marshal
     import multiprocessing
     import pickle
@@ -125,22 +152,18 @@ def _parsed_by_helpers(text: str, cuts: list[int], helpers: int) -> Iterator[dic
 
     import tomli  # noqa: F401 - imported before forking, so that no helper has to import anything
 
-    global _TEXT
-    _TEXT = text
-    try:
-        with multiprocessing.get_context("fork").Pool(helpers, initializer=_helper_starts) as pool:
-            pieces = pairwise(cuts)
-            waiting = deque(pool.apply_async(_parse_piece, piece) for piece in islice(pieces, _AHEAD))
-            while waiting:
-                how, data = waiting.popleft().get()
-                following = next(pieces, None)
-                if following is not None:
-                    waiting.append(pool.apply_async(_parse_piece, following))
-                if how == "failed":
-                    raise Unsplittable
-                yield marshal.loads(data) if how == "marshal" else pickle.loads(data)
-    finally:
-        _TEXT = ""
+    with multiprocessing.get_context("fork").Pool(helpers, initializer=_helper_starts) as pool:
+        pieces = enumerate(pairwise(cuts))
+        waiting = deque(pool.apply_async(_helped, (n, *piece)) for n, piece in islice(pieces, _AHEAD * helpers))
+        while waiting:
+            how, data = waiting.popleft().get()
+            following = next(pieces, None)
+            if following is not None:
+                number, piece = following
+                waiting.append(pool.apply_async(_helped, (number, *piece)))
+            if how == "failed":
+                raise Unsplittable
+            yield marshal.loads(data) if how == "marshal" else pickle.loads(data)
 
 
 def _helper_starts() -> None:
@@ -151,22 +174,20 @@ def _helper_starts() -> None:
     gc.disable()  # parsing makes millions of objects and no cycles
 
 
-def _parse_piece(start: int, end: int) -> tuple[str, bytes]:
-    """In a helper: one piece parsed, sent back marshalled (much the fastest), or pickled when it holds TOML
-    dates and times, which marshal cannot carry."""
+def _helped(number: int, start: int, end: int) -> tuple[str, bytes]:
+    """In a helper: one piece, sent back marshalled (much the fastest), or pickled when it holds TOML dates
+    and times, which marshal cannot carry."""
     import marshal
     import pickle
 
-    import tomli
-
     try:
-        document = tomli.loads(_TEXT[start:end])
-    except (tomli.TOMLDecodeError, RecursionError):
+        result = _piece(number, start, end)
+    except Unsplittable:
         return "failed", b""
     try:
-        return "marshal", marshal.dumps(document)
+        return "marshal", marshal.dumps(result)
     except ValueError:
-        return "pickle", pickle.dumps(document)
+        return "pickle", pickle.dumps(result)
 
 
 def _pieces(text: str, piece_chars: int) -> tuple[list[int], list[dict[str, int]]]:

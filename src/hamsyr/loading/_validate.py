@@ -19,6 +19,7 @@ from typing import Any, NamedTuple, Protocol
 
 from hamsyr.errors import Problem
 from hamsyr.loading.parts import Reference
+from hamsyr.records.codec import RowDecoder, date_row, event_index, plans_of
 from hamsyr.records.dates import DateError, FuzzyDate, parse_date
 from hamsyr.records.fields import Declared, Kind, fields_of, file_fields, id_pattern
 from hamsyr.records.model import BUILDS_ON, FORMATS, RECORD_TYPES, Actor
@@ -102,9 +103,15 @@ class _Place:
 
 
 class Sink(Protocol):
-    """Where built records go, one at a time, in file order within each kind."""
+    """Where built records go, one at a time, in file order within each kind: as records, or as what
+    `prepare` makes of those that pass the fast path."""
 
-    def add(self, plural: str, record: Any) -> None: ...
+    def add(self, plural: str, record: Any) -> None:
+        """Take a record."""
+
+    def add_row(self, plural: str, record_id: str, row: bytes, index: Any) -> None:
+        """Take a record as its marshalled cache row (hamsyr.records.codec.to_row), with, for an event, what
+        a cache indexes it by (hamsyr.records.codec.event_index)."""
 
 
 class Checked(NamedTuple):
@@ -188,6 +195,122 @@ def _make_plan(record_class: type) -> _Plan:
 _STRINGS = (Kind.TEXT, Kind.ID, Kind.REF, Kind.DATE, Kind.CHOICE)
 _LISTS = (Kind.TEXTS, Kind.SLUGS, Kind.REFS)
 
+_DATES: dict[str, tuple[FuzzyDate, tuple[Any, ...]]] = {}  # dates as written -> parsed, and as a row
+_PREPARED = "\0prepared"  # marks a document already prepared (no TOML key can hold a NUL)
+
+
+def prepare(document: Mapping[str, Any]) -> dict[str, Any]:
+    """What can be made of one parsed piece alone, where it was parsed (a helper process, perhaps): each table
+    of records that passes the fast path becomes (its id, its marshalled cache row, its references, and for
+    an event its index, for a source the document that only lists it); any other table, for the careful path
+    to report on, becomes (None, the table). Keys other than arrays of tables are kept as they are."""
+    import marshal
+
+    prepared: dict[str, Any] = {_PREPARED: True}
+    for key, value in document.items():
+        record_type = _PLURALS.get(key)
+        if record_type is None or not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
+            prepared[key] = value
+            continue
+        plan = _plan(record_type.record_class)
+        items: list[tuple[Any, ...]] = []
+        for table in value:
+            refs: list[tuple[str, str, frozenset[str], str]] = []
+            record, row = _quick(plan, table, refs, "")
+            if record is None:
+                items.append((None, table))
+                continue
+            extra = event_index(record) if key == "events" else record.listed_in if key == "sources" else None
+            items.append((record.id, marshal.dumps(row), tuple(refs), extra))
+        prepared[key] = items
+    return prepared
+
+
+def _quick(plan: _Plan, table: Mapping[str, Any], refs: list[Any], prefix: str) -> tuple[Any, tuple[Any, ...] | None]:
+    """The record and its cache row (hamsyr.records.codec.to_row, made on the way), when every field is
+    plainly right; (None, None) at the first thing that is not (then the careful path checks the table
+    again and reports). Adds its references to `refs`."""
+    failed = None, None
+    if not plan.known.issuperset(table):
+        return failed
+    id_match = id_pattern().fullmatch
+    values: list[Any] = []
+    row: list[Any] = []
+    for name, group, kind, required, of, targets, target, shorthand, min_items, empty in plan.steps:
+        if group == _DERIVED:
+            values.append(of)
+            row.append(of)
+            continue
+        raw = table.get(name)  # TOML has no null: None is a field not written
+        if raw is None:
+            if required:
+                return failed
+            values.append(empty)
+            row.append(empty)
+        elif group == _STRING:
+            if type(raw) is not str or not raw or raw.isspace():
+                return failed
+            if kind is Kind.DATE:
+                known = _DATES.get(raw)
+                if known is None:
+                    try:
+                        value = parse_date(raw)
+                    except DateError:
+                        return failed
+                    known = _DATES[raw] = (value, date_row(value))
+                values.append(known[0])
+                row.append(known[1])
+                continue
+            if kind is Kind.ID:
+                if not id_match(raw):
+                    return failed
+            elif kind is Kind.CHOICE:
+                member = of._value2member_map_.get(raw)
+                if member is None:
+                    return failed
+                values.append(member)
+                row.append(raw)  # the enum's value
+                continue
+            elif kind is Kind.REF:
+                refs.append((prefix + name, target, targets, raw))
+            values.append(raw)
+            row.append(raw)
+        elif group == _LIST:
+            if type(raw) is not list:
+                return failed
+            for item in raw:
+                if type(item) is not str or not item or item.isspace():
+                    return failed
+            if kind is Kind.SLUGS:
+                if not all(id_match(item) for item in raw):
+                    return failed
+            elif kind is Kind.REFS:
+                refs.extend((prefix + name, target, targets, item) for item in raw)
+            items = tuple(raw)
+            values.append(items)
+            row.append(items)
+        else:  # Kind.TABLES
+            if type(raw) is not list or len(raw) < min_items:
+                return failed
+            inner = _plan(of)
+            built, rows = [], []
+            for number, item in enumerate(raw):
+                if shorthand and type(item) is str:
+                    item = {shorthand: item}
+                elif type(item) is not dict:
+                    return failed
+                record, inner_row = _quick(inner, item, refs, f"{prefix}{name}[{number}].")
+                if record is None:
+                    return failed
+                built.append(record)
+                rows.append(inner_row)
+            values.append(tuple(built))
+            row.append(tuple(rows))
+    record = plan.record_class(*values)
+    if plan.span and record.start is not None and record.end is not None and record.end.end < record.start.start:
+        return failed
+    return record, tuple(row)
+
 
 class _Validator:
     """Checks the parsed pieces of one file and builds its records, collecting every problem on the way."""
@@ -206,8 +329,8 @@ class _Validator:
         self.deferred: list[tuple[str, int, str | None, str, str, str, str]] = []
         self.builds_on: tuple[str, ...] = ()
         self.actors: list[tuple[int, Actor]] = []  # for the warnings about uncited statements
-        self._dates: dict[str, FuzzyDate] = {}
         self._id_match = id_pattern().fullmatch
+        self._decoder: RowDecoder | None = None  # for an actor's row, when its warnings are wanted
 
     def line_of(self, plural: str, index: int, field: str | None = None) -> int | None:
         if self._lines is None:
@@ -225,7 +348,11 @@ class _Validator:
 
     def take(self, document: Mapping[str, Any]) -> None:
         """Check one parsed piece of the file: its top-level keys and every record in it."""
+        if _PREPARED not in document:
+            document = prepare(document)
         for key, value in document.items():
+            if key == _PREPARED:
+                continue
             if key == "format":
                 if value not in FORMATS:
                     message = f"format = {value!r} is not a fact base format hamsyr reads (it reads {FORMATS})"
@@ -241,39 +368,54 @@ class _Validator:
                 self.problems.append(
                     Problem(self.file, None, "", f"unknown top-level key '{key}' (expected {expected})")
                 )
-            elif not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            elif not isinstance(value, list) or not all(isinstance(item, tuple) for item in value):
                 self.problems.append(
                     Problem(self.file, None, "", f"'{key}' must be an array of tables ([[{key}]] blocks)")
                 )
             else:
                 self._tables(key, value)
 
-    def _tables(self, plural: str, tables: list[dict[str, Any]]) -> None:
+    def _tables(self, plural: str, items: list[tuple[Any, ...]]) -> None:
+        """The records of one array, as `prepare` left them."""
         singular = _PLURALS[plural].singular
         record_class = _PLURALS[plural].record_class
-        plan = _plan(record_class)
         index = self.counts.get(plural, 0)
-        for table in tables:
-            refs: list[tuple[str, str, frozenset[str], str]] = []
-            record = self._quick(plan, table, refs, "")
-            raw_id = table.get("id")
-            where = None
-            if record is None:  # something is wrong: the careful path says what
+        for item in items:
+            if item[0] is not None:  # passed the fast path
+                record_id, row, refs, extra = item
+                for field, target, targets, value in refs:
+                    self._refer(plural, index, None, record_id, field, target, targets, value)
+                self._define(record_id, plural, index, None)
+                if plural == "sources" and extra:
+                    self.listed[record_id] = extra
+                elif plural == "actors" and self.warnings:
+                    self.actors.append((index, self._actor(row)))
+                self.sink.add_row(plural, record_id, row, extra)
+            else:  # something is wrong: the careful path says what
+                table = item[1]
+                raw_id = table.get("id")
                 where = f"{singular} '{raw_id}'" if isinstance(raw_id, str) and raw_id else f"{singular} #{index + 1}"
                 record = self.record(record_class, table, _Place(plural, index, where))
-            else:
-                for field, target, targets, value in refs:
-                    self._refer(plural, index, None, record.id, field, target, targets, value)
-            if isinstance(raw_id, str) and self._id_match(raw_id):
-                self._define(raw_id, plural, index, where)
-            if record is not None:
-                if plural == "sources" and record.listed_in:
-                    self.listed[record.id] = record.listed_in
-                elif plural == "actors" and self.warnings:
-                    self.actors.append((index, record))
-                self.sink.add(plural, record)
+                if isinstance(raw_id, str) and self._id_match(raw_id):
+                    self._define(raw_id, plural, index, where)
+                if record is not None:
+                    if plural == "sources" and record.listed_in:
+                        self.listed[record.id] = record.listed_in
+                    elif plural == "actors" and self.warnings:
+                        self.actors.append((index, record))
+                    self.sink.add(plural, record)
             index += 1
         self.counts[plural] = index
+
+    def _actor(self, row: bytes) -> Actor:
+        import marshal
+
+        from hamsyr.records import model
+
+        if self._decoder is None:
+            self._decoder = RowDecoder(plans_of(Actor), vars(model))
+        actor: Actor = self._decoder.record("Actor", marshal.loads(row))
+        return actor
 
     def _define(self, record_id: str, plural: str, index: int, where: str | None) -> None:
         first = self.first_use.get(record_id)
@@ -303,76 +445,6 @@ class _Validator:
         if found is not None and found[0] in targets and not (self.listed and value in self.listed):
             return
         self.deferred.append((plural, index, where, record_id, field, target, value))
-
-    def _quick(self, plan: _Plan, table: Mapping[str, Any], refs: list[Any], prefix: str) -> Any | None:
-        """The record, when every field is plainly right; None at the first thing that is not (then the
-        careful path checks the table again and reports). Adds its references to `refs`."""
-        if not plan.known.issuperset(table):
-            return None
-        id_match = self._id_match
-        values: list[Any] = []
-        for name, group, kind, required, of, targets, target, shorthand, min_items, empty in plan.steps:
-            if group == _DERIVED:
-                values.append(of)
-                continue
-            raw = table.get(name)  # TOML has no null: None is a field not written
-            if raw is None:
-                if required:
-                    return None
-                values.append(empty)
-            elif group == _STRING:
-                if type(raw) is not str or not raw or raw.isspace():
-                    return None
-                if kind is Kind.DATE:
-                    value = self._dates.get(raw)
-                    if value is None:
-                        try:
-                            value = self._dates[raw] = parse_date(raw)
-                        except DateError:
-                            return None
-                    values.append(value)
-                    continue
-                if kind is Kind.ID:
-                    if not id_match(raw):
-                        return None
-                elif kind is Kind.CHOICE:
-                    raw = of._value2member_map_.get(raw)
-                    if raw is None:
-                        return None
-                elif kind is Kind.REF:
-                    refs.append((prefix + name, target, targets, raw))
-                values.append(raw)
-            elif group == _LIST:
-                if type(raw) is not list:
-                    return None
-                for item in raw:
-                    if type(item) is not str or not item or item.isspace():
-                        return None
-                if kind is Kind.SLUGS:
-                    if not all(id_match(item) for item in raw):
-                        return None
-                elif kind is Kind.REFS:
-                    refs.extend((prefix + name, target, targets, item) for item in raw)
-                values.append(tuple(raw))
-            else:  # Kind.TABLES
-                if type(raw) is not list or len(raw) < min_items:
-                    return None
-                inner = _plan(of)
-                built = []
-                for number, item in enumerate(raw):
-                    if shorthand and type(item) is str:
-                        item = {shorthand: item}
-                    elif type(item) is not dict:
-                        return None
-                    record = self._quick(inner, item, refs, f"{prefix}{name}[{number}].")
-                    if record is None:
-                        return None
-                    built.append(record)
-                values.append(tuple(built))
-        record = plan.record_class(*values)
-        if plan.span and record.start is not None and record.end is not None and record.end.end < record.start.start:
-            return None
-        return record
 
     # --- the careful path: every problem of a record, located -------------------------------------------
     def record(self, record_class: type, table: Mapping[str, Any], place: _Place) -> Any | None:
@@ -506,8 +578,11 @@ def check_file(
     """Check a file's parsed pieces, handing each record built to `sink`; with `warnings`, also list the
     statements that cite nothing."""
     validator = _Validator(path, text, sink, warnings)
-    for document in documents:
-        validator.take(document)
+    try:
+        for document in documents:
+            validator.take(document)
+    finally:
+        _DATES.clear()
     return validator.finish()
 
 

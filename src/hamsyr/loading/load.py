@@ -11,6 +11,7 @@ file after the bases it says it builds on (`builds_on = [...]`), and each file o
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import sys
@@ -159,16 +160,44 @@ def load_store(
 ) -> RecordStore:
     """The records of the base made of these files, each from its cache when there is a usable one;
     FactBaseError with every problem of every file when the base is invalid."""
-    from hamsyr.loading.cache.store import cache_dir
+    from hamsyr.loading.cache import store as cache
 
-    cached = cache_dir(environ) is not None
-    _, parts, problems = _parts(paths, lambda path: _read_part(path, environ, progress, cached))
+    cached = cache.cache_dir(environ) is not None
+    large = cached and _named_size(paths) > LARGE_BASE_BYTES
+    _, parts, problems = _parts(paths, lambda path: _read_part(path, environ, progress, cached, large=large))
+    from hamsyr.loading.combine import problems_between
+
     errors = [problem for problem in problems if problem.severity == "error"]
+    # The checks between files need every file's ids: done once for a set of contents, then remembered.
+    together = cache.combination_key([(str(part.path), part.digest) for part in parts]) if cached else None
+    if errors or together is None or not cache.combination_checked(together, environ):
+        errors += problems_between(parts)
+        if not errors and together is not None:
+            cache.remember_combination(together, environ)
     if errors:
-        raise FactBaseError(errors)
+        raise FactBaseError(_in_file_order(errors, [part.path for part in parts]))
     from hamsyr.loading.combine import CombinedStore
 
     return CombinedStore([part.store for part in parts if part.store is not None])
+
+
+# A base whose named files hold more than this keeps its files' records in indexed SQLite caches (unless a
+# file is tiny), so that a query on a folder of many files reads only the events it may need.
+LARGE_BASE_BYTES = 2 << 20
+PART_SNAPSHOT_MAX_EVENTS = 200
+
+
+def _named_size(paths: Sequence[PathLike] | PathLike) -> int:
+    total = 0
+    for name in [paths] if isinstance(paths, str | os.PathLike) else paths:
+        with contextlib.suppress(OSError, FactBaseError):  # reported when the file is read
+            total += sum(file.stat().st_size for file in files_of(name) if file != STDIN)
+    return total
+
+
+def _in_file_order(problems: list[Problem], files: Sequence[Path]) -> list[Problem]:
+    order = {str(file): number for number, file in enumerate(files)}
+    return sorted(problems, key=lambda problem: (order.get(problem.file, -1), problem.line or 0))
 
 
 def check(paths: Sequence[PathLike] | PathLike, environ: Mapping[str, str] = os.environ) -> list[Problem]:
@@ -181,16 +210,17 @@ def check_base(
     paths: Sequence[PathLike] | PathLike, environ: Mapping[str, str] = os.environ, progress: Progress | None = None
 ) -> tuple[list[Path], list[Problem]]:
     """The files of the base, in the order they are read, and every problem (as `check`)."""
-    files, _, problems = _parts(paths, lambda path: _read_part(path, environ, progress, False, warnings=True))
-    return files, problems
+    files, parts, problems = _parts(paths, lambda path: _read_part(path, environ, progress, False, warnings=True))
+    from hamsyr.loading.combine import problems_between
+
+    return files, _in_file_order(problems + problems_between(parts), files)
 
 
 def _parts(
     paths: Sequence[PathLike] | PathLike, read: Callable[[Path], Part]
 ) -> tuple[list[Path], list[Part], list[Problem]]:
     """Every file of the base, read, each after the bases it builds on and each once: the files in that
-    order, the parts read from them, and the problems of all of them (file by file, in line order, then
-    those between them)."""
+    order, the parts read from them, and the problems each has of its own."""
     files: list[Path] = []
     parts: list[Part] = []
     problems: list[Problem] = []
@@ -237,11 +267,6 @@ def _parts(
             continue
         for file in found:
             visit(file, [])
-    from hamsyr.loading.combine import problems_between
-
-    problems += problems_between(parts)
-    order = {str(file): number for number, file in enumerate(files)}
-    problems.sort(key=lambda problem: (order.get(problem.file, -1), problem.line or 0))
     return files, parts, problems
 
 
@@ -255,9 +280,15 @@ def _from(path: Path, name: str, what: str) -> Problem:
 
 
 def _read_part(
-    path: Path, environ: Mapping[str, str], progress: Progress | None, cached: bool, warnings: bool = False
+    path: Path,
+    environ: Mapping[str, str],
+    progress: Progress | None,
+    cached: bool,
+    warnings: bool = False,
+    large: bool = False,
 ) -> Part:
-    """One file of a base: from its cache, else parsed and checked (and cached, with `cached`)."""
+    """One file of a base: from its cache, else parsed and checked (and cached, with `cached`; in SQLite
+    when it is large, or not tiny and part of a `large` base)."""
     from hamsyr.loading.cache import store as cache
     from hamsyr.loading.cache.store import Manifest
 
@@ -269,13 +300,16 @@ def _read_part(
 
     if cached and path != STDIN:
         guarded(path, _regular)
-        found = cache.open_cached(path, guarded(path, cache.digest_file), reread, environ)
+        digest = guarded(path, cache.digest_file)
+        found = cache.open_cached(path, digest, reread, environ)
         if found is not None:
-            return _part(path, found, *found.manifest)
+            return _part(path, digest, found, *found.manifest)
     data = read_bytes(path, environ)
     digest = cache.digest_bytes(data)
     writer = None
-    if cached and path != STDIN and _events_in(data) > cache.SNAPSHOT_MAX_EVENTS:
+    events = _events_in(data)
+    indexed = events > cache.SNAPSHOT_MAX_EVENTS or (large and events > PART_SNAPSHOT_MAX_EVENTS)
+    if cached and path != STDIN and indexed:
         # Large: the records go straight into the cache as they are checked, and are read from it after.
         writer = cache.sqlite_writer(path, digest, environ)
     try:
@@ -292,7 +326,7 @@ def _read_part(
     if not checked.valid:
         if writer is not None:
             writer.discard()
-        return Part(path, None, checked.builds_on, outbound, problems, checked.defined, checked.listed)
+        return Part(path, digest, None, checked.builds_on, outbound, problems, checked.defined, checked.listed)
     manifest = Manifest(checked.builds_on, tuple(tuple(reference) for reference in checked.outbound))  # type: ignore[misc]
     result: RecordStore | None = store
     if writer is not None:
@@ -304,13 +338,13 @@ def _read_part(
             result = reread()
     elif store is not None and cached and path != STDIN:
         cache.write_cache(path, digest, store, manifest, environ)
-    return Part(path, result, checked.builds_on, outbound, problems, checked.defined, checked.listed)
+    return Part(path, digest, result, checked.builds_on, outbound, problems, checked.defined, checked.listed)
 
 
-def _part(path: Path, store: RecordStore, builds_on: tuple[str, ...], outbound: tuple[Any, ...]) -> Part:
+def _part(path: Path, digest: str, store: RecordStore, builds_on: tuple[str, ...], outbound: tuple[Any, ...]) -> Part:
     from hamsyr.loading.parts import Reference
 
-    return Part(path, store, builds_on, tuple(Reference(*reference) for reference in outbound))
+    return Part(path, digest, store, builds_on, tuple(Reference(*reference) for reference in outbound))
 
 
 def _events_in(data: bytes) -> int:
@@ -335,9 +369,22 @@ class _Kept:
         from hamsyr.records.model import RECORD_TYPES
 
         self.kinds: dict[str, list[Any]] = {record_type.plural: [] for record_type in RECORD_TYPES}
+        self._decoder: Any = None
 
     def add(self, plural: str, record: Any) -> None:
         self.kinds[plural].append(record)
+
+    def add_row(self, plural: str, record_id: str, row: bytes, index: Any) -> None:
+        import marshal
+
+        if self._decoder is None:
+            from hamsyr.records import model
+            from hamsyr.records.codec import RowDecoder, plans_of
+
+            plans = {name: plan for t in model.RECORD_TYPES for name, plan in plans_of(t.record_class).items()}
+            self._decoder = RowDecoder(plans, vars(model))
+            self._names = {t.plural: t.record_class.__name__ for t in model.RECORD_TYPES}
+        self.kinds[plural].append(self._decoder.record(self._names[plural], marshal.loads(row)))
 
     def store(self, path: Path) -> MemoryStore:
         from hamsyr.records.store import MemoryStore
@@ -345,16 +392,27 @@ class _Kept:
         return MemoryStore(path, {plural: tuple(records) for plural, records in self.kinds.items()})
 
 
+class _Dropped:
+    """Records checked and let go (a sink for `check`, which needs only what the checks find)."""
+
+    def add(self, plural: str, record: Any) -> None:
+        pass
+
+    def add_row(self, plural: str, record_id: str, row: bytes, index: Any) -> None:
+        pass
+
+
 def _parse(
     path: Path, data: bytes, writer: Sink | None, progress: Progress | None, warnings: bool = False
 ) -> tuple[Checked, MemoryStore | None]:
-    """The file checked, its records handed to `writer` when given (else kept in memory and returned, when
-    the file is valid). A file that cannot be read or parsed raises FactBaseError; with a writer, a file that
-    cannot be parsed in pieces raises Unsplittable."""
+    """The file checked, its records handed to `writer` when given, else kept in memory and returned when the
+    file is valid; with `warnings` (for `check`), also its warnings, and its records let go. A file that
+    cannot be read or parsed raises FactBaseError; with a writer, a file that cannot be parsed in pieces
+    raises Unsplittable."""
     import gc
 
     from hamsyr.loading._toml import Unsplittable, decode, documents, parse
-    from hamsyr.loading._validate import check_file
+    from hamsyr.loading._validate import check_file, prepare
 
     text = decode(path, data)
     total = len(text)
@@ -364,14 +422,15 @@ def _parse(
     gc.disable()
     try:
         kept = _Kept()
+        sink: Sink = writer or (_Dropped() if warnings else kept)
         try:
-            checked = check_file(path, text, documents(path, text, done=done), writer or kept, warnings)
+            checked = check_file(path, text, documents(path, text, done=done, prepare=prepare), sink, warnings)
         except Unsplittable:
             if writer is not None:
                 raise
             kept = _Kept()
-            checked = check_file(path, text, [parse(path, text)], kept, warnings)
+            checked = check_file(path, text, [parse(path, text)], _Dropped() if warnings else kept, warnings)
     finally:
         if collecting:
             gc.enable()
-    return checked, (kept.store(path) if writer is None and checked.valid else None)
+    return checked, (kept.store(path) if writer is None and not warnings and checked.valid else None)

@@ -27,7 +27,8 @@ class Part(NamedTuple):
     """One file of a base."""
 
     path: Path
-    store: RecordStore | None  # None when the file has errors of its own
+    digest: str  # of its content: what its cache is keyed by
+    store: RecordStore | None  # None when the file has errors of its own (or was only checked)
     builds_on: tuple[str, ...] = ()
     outbound: tuple[Reference, ...] = ()
     problems: tuple[Problem, ...] = ()  # its own problems (warnings only, when it has a store)

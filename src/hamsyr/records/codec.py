@@ -153,11 +153,30 @@ def to_row(record: Any) -> tuple[Any, ...]:
     return tuple(value if value is None or type(value) is str else _row_value(value) for value in record)
 
 
+def event_index(event: Any) -> tuple[Any, ...]:
+    """What a cache indexes an event by: the first and last day a date filter matches (an approximate date
+    widened) and the days it sorts by (hamsyr.records.dates.sort_key), as ordinals (None when undated), then
+    its actors, tags and cited sources, each once."""
+    when: FuzzyDate | None = event.date
+    days = (when.first_day, when.last_day, when.start, when.end) if when is not None else (None,) * 4
+    return (
+        *(day.toordinal() if day is not None else None for day in days),
+        tuple(dict.fromkeys(event.actors)),
+        tuple(dict.fromkeys(event.tags)),
+        tuple(dict.fromkeys(citation.source for citation in event.sources)),
+    )
+
+
+def date_row(value: FuzzyDate) -> tuple[Any, ...]:
+    """A date as a row: parsed, with its days as ordinals, so that rebuilding it needs no parsing (and no
+    regular expression)."""
+    days = [day.toordinal() if day is not None else None for day in (value.start, value.end, *value[7:9])]
+    return (value.text, value.precision.value, *value[4:7], *days, value.qualified)
+
+
 def _row_value(value: Any) -> Any:
     if isinstance(value, FuzzyDate):
-        # Parsed, with its days as ordinals: rebuilding it needs no parsing (and no regular expression).
-        days = [day.toordinal() if day is not None else None for day in (value.start, value.end, *value[7:9])]
-        return (value.text, value.precision.value, *value[4:7], *days, value.qualified)
+        return date_row(value)
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, tuple) and value and type(value[0]) is not str:

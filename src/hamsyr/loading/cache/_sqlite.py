@@ -17,8 +17,7 @@ from typing import Any
 
 from hamsyr.loading.cache._common import FORMAT, CachedStore, Manifest, Seal, remove
 from hamsyr.records import model
-from hamsyr.records.codec import RowDecoder, plans_of, to_row
-from hamsyr.records.dates import FuzzyDate
+from hamsyr.records.codec import RowDecoder, event_index, plans_of, to_row
 from hamsyr.records.model import RECORD_TYPES, Event
 from hamsyr.records.store import MemoryStore, Narrowing
 
@@ -74,32 +73,26 @@ class SqliteWriter:
         self.count = 0
 
     def add(self, plural: str, record: Any) -> None:
-        row = marshal.dumps(to_row(record))
+        extra = event_index(record) if plural == "events" else None
+        self.add_row(plural, record.id, marshal.dumps(to_row(record)), extra)
+
+    def add_row(self, plural: str, record_id: str, row: bytes, index: Any) -> None:
         self.count += 1
         if plural != "events":
             position = self._position
             self._position += 1
-            self._rows.append((position, plural, record.id, row, self._seal.mac(plural, position, row)))
+            self._rows.append((position, plural, record_id, row, self._seal.mac(plural, position, row)))
         else:
-            self._add_event(record, row)
+            n = self._events
+            self._events += 1
+            start, end, sort_start, sort_end, actors, tags, sources = index
+            mac = self._seal.mac("events", n, start, end, sort_start, sort_end, row)
+            self._event_rows.append((n, record_id, start, end, sort_start, sort_end, row, mac))
+            self._links["event_actors"].extend((n, actor) for actor in actors)
+            self._links["event_tags"].extend((n, tag) for tag in tags)
+            self._links["event_sources"].extend((n, source) for source in sources)
         if len(self._rows) + len(self._event_rows) >= _BATCH:
             self._flush()
-
-    def _add_event(self, event: Event, row: bytes) -> None:
-        n = self._events
-        self._events += 1
-        when: FuzzyDate | None = event.date
-        # The days an event may mean, an approximate date widened: what a date filter matches; and the days
-        # it is sorted by (hamsyr.records.dates.sort_key).
-        start = when.first_day.toordinal() if when else None
-        end = when.last_day.toordinal() if when else None
-        sort_start = when.start.toordinal() if when else None
-        sort_end = when.end.toordinal() if when else None
-        mac = self._seal.mac("events", n, start, end, sort_start, sort_end, row)
-        self._event_rows.append((n, event.id, start, end, sort_start, sort_end, row, mac))
-        self._links["event_actors"].extend((n, actor) for actor in set(event.actors))
-        self._links["event_tags"].extend((n, tag) for tag in set(event.tags))
-        self._links["event_sources"].extend((n, source) for source in {c.source for c in event.sources})
 
     def _flush(self) -> None:
         execute = self._connection.executemany
