@@ -358,3 +358,24 @@ def test_helpers_prepare_the_pieces_they_parse(tmp_path: Path, monkeypatch: pyte
     with pytest.raises(FactBaseError) as caught:
         load(path)
     assert any("field 'date': must be a string, not date" in problem.message for problem in caught.value.problems)
+
+
+def test_references_are_read_from_a_cache_only_when_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from hamsyr.loading.cache import store as cache
+
+    monkeypatch.setenv("HAMSYR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "SNAPSHOT_MAX_EVENTS", -1)
+    notes = tmp_path / "notes.toml"
+    notes.write_text(NOTES, encoding="utf-8")
+    expected = load(["@shipped", notes]).events
+    target = cache.cache_file(notes, cache.digest_file(notes))
+    assert target is not None and target.suffix == ".sqlite"
+    with sqlite3.connect(target) as connection:
+        connection.execute("UPDATE meta SET value = x'00' WHERE key = 'outbound'")
+    for verdict in (tmp_path / "cache").glob("together-*.ok"):
+        verdict.unlink()  # so that the checks between files are made again, and need the references
+    assert load(["@shipped", notes]).events == expected  # the references read from the file instead
+    with pytest.raises(FactBaseError, match="unknown actor 'ismail-haniyeh'"):
+        load(notes)  # alone, the cached notes still refer to what they do not define

@@ -31,7 +31,7 @@ def problems_between(parts: Sequence[Part]) -> list[Problem]:
     """Ids defined in more than one file, and references out of a file that no file answers (or that name
     the wrong kind of record, or cite a source that is only listed). Nothing to do for a single file that
     leaves no references open, as most are."""
-    if len(parts) < 2 and not any(part.outbound for part in parts):
+    if len(parts) < 2 and not any(part.leaves_references() for part in parts):
         return []
     defined: dict[str, tuple[int, str, int]] = {}  # id -> (file number, plural, position)
     twice: list[tuple[str, tuple[int, str, int], tuple[int, str, int]]] = []
@@ -41,7 +41,7 @@ def problems_between(parts: Sequence[Part]) -> list[Problem]:
             if first[0] != number:
                 twice.append((record_id, first, (number, plural, index)))
     problems = [_defined_twice(parts, record_id, first, again) for record_id, first, again in twice]
-    references = [reference for part in parts for reference in part.outbound]
+    references = [reference for part in parts if part.leaves_references() for reference in part.references()]
     if references:
         listed = {source: document for part in parts for source, document in part.listed_sources().items()}
         problems += _unanswered(references, defined, listed)

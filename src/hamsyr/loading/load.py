@@ -24,6 +24,7 @@ from hamsyr.loading.parts import Part
 
 if TYPE_CHECKING:
     from hamsyr.loading._validate import Checked, Sink
+    from hamsyr.loading.cache.store import CachedStore
     from hamsyr.records.store import MemoryStore, RecordStore
 
 
@@ -292,6 +293,14 @@ def _read_part(
     from hamsyr.loading.cache import store as cache
     from hamsyr.loading.cache.store import Manifest
 
+    def references(found: CachedStore) -> tuple[tuple[Any, ...], ...]:
+        """The file's references to other files, from its cache; from the file itself if that is damaged."""
+        try:
+            return found.outbound()
+        except found.damage:
+            checked, _ = _parse(path, read_bytes(path, environ), None, None, warnings=True)
+            return tuple(tuple(reference) for reference in checked.outbound)
+
     def reread() -> MemoryStore:
         checked, store = _parse(path, read_bytes(path, environ), None, None)
         if store is None:  # the file was made invalid since it was cached
@@ -303,7 +312,7 @@ def _read_part(
         digest = guarded(path, cache.digest_file)
         found = cache.open_cached(path, digest, reread, environ)
         if found is not None:
-            return _part(path, digest, found, *found.manifest)
+            return Part(path, digest, found, found.builds_on, lambda: references(found), refers_out=found.refers_out)
     data = read_bytes(path, environ)
     digest = cache.digest_bytes(data)
     writer = None
@@ -339,12 +348,6 @@ def _read_part(
     elif store is not None and cached and path != STDIN:
         cache.write_cache(path, digest, store, manifest, environ)
     return Part(path, digest, result, checked.builds_on, outbound, problems, checked.defined, checked.listed)
-
-
-def _part(path: Path, digest: str, store: RecordStore, builds_on: tuple[str, ...], outbound: tuple[Any, ...]) -> Part:
-    from hamsyr.loading.parts import Reference
-
-    return Part(path, digest, store, builds_on, tuple(Reference(*reference) for reference in outbound))
 
 
 def _events_in(data: bytes) -> int:

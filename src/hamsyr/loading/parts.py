@@ -3,9 +3,9 @@ on, and the references it leaves for other files to answer (hamsyr.loading.combi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from hamsyr.errors import Problem
@@ -30,12 +30,23 @@ class Part(NamedTuple):
     digest: str  # of its content: what its cache is keyed by
     store: RecordStore | None  # None when the file has errors of its own (or was only checked)
     builds_on: tuple[str, ...] = ()
-    outbound: tuple[Reference, ...] = ()
+    # The references it leaves to other files; from a cache, a function reading them (they are many, and
+    # needed only when the checks between files are made).
+    outbound: tuple[Reference, ...] | Callable[[], tuple[tuple[Any, ...], ...]] = ()
     problems: tuple[Problem, ...] = ()  # its own problems (warnings only, when it has a store)
     # For a file just checked, what the checks found out anyway: every id it defines (-> its kind and
     # position), and the sources it only lists; a cached file's store answers these instead.
     defined: Mapping[str, tuple[str, int]] | None = None
     listed: Mapping[str, str] | None = None
+    refers_out: bool | None = None  # whether `outbound` holds any (None: see for yourself)
+
+    def leaves_references(self) -> bool:
+        return bool(self.outbound) if self.refers_out is None else self.refers_out
+
+    def references(self) -> tuple[Reference, ...]:
+        if callable(self.outbound):
+            return tuple(Reference(*reference) for reference in self.outbound())
+        return self.outbound
 
     def ids(self) -> Mapping[str, tuple[str, int]]:
         """Every id the file defines, with the kind and position of its record."""

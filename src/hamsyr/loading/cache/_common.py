@@ -53,20 +53,28 @@ except ImportError:  # pragma: no cover - other Python implementations
 
 class Manifest(NamedTuple):
     """What a cache keeps of its file besides the records: the bases it builds on, and its references to
-    ids other files define (hamsyr.loading.parts.Reference, as plain tuples)."""
+    ids other files define (hamsyr.loading.parts.Reference, as plain tuples). The references are read back
+    only when the checks between files need them (there can be one for every event)."""
 
     builds_on: tuple[str, ...] = ()
     outbound: tuple[tuple[str, int | None, str, str, str, str], ...] = ()
 
-    @classmethod
-    def checked(cls, value: Any) -> Manifest:
-        """A manifest read back from a cache; TypeError or ValueError when it is not one."""
-        builds_on, outbound = value
-        if type(builds_on) is not tuple or not all(type(item) is str for item in builds_on):
-            raise TypeError("builds_on is not a tuple of strings")
-        if type(outbound) is not tuple or not all(type(item) is tuple and len(item) == 6 for item in outbound):
-            raise TypeError("outbound is not a tuple of references")
-        return cls(builds_on, outbound)
+
+def checked_builds_on(value: Any) -> tuple[str, ...]:
+    """The bases a cache says its file builds on; TypeError when it is not a tuple of strings."""
+    if type(value) is not tuple or not all(type(item) is str for item in value):
+        raise TypeError("builds_on is not a tuple of strings")
+    return value
+
+
+def checked_outbound(value: Any) -> tuple[tuple[str, int | None, str, str, str, str], ...]:
+    """References read back from a cache; TypeError when they are not references."""
+    for item in value if type(value) is tuple else (None,):
+        if type(item) is not tuple or len(item) != 6 or not all(type(v) is str for n, v in enumerate(item) if n != 1):
+            raise TypeError("not a tuple of references")
+        if item[1] is not None and type(item[1]) is not int:  # the line
+            raise TypeError("not a tuple of references")
+    return value  # type: ignore[no-any-return]
 
 
 class _Resume(Exception):
@@ -85,13 +93,20 @@ class CachedStore:
     cached = True
     damage: tuple[type[BaseException], ...] = ()
 
-    def __init__(self, path: Path, target: Path, reread: Callable[[], MemoryStore], manifest: Manifest) -> None:
+    def __init__(
+        self, path: Path, target: Path, reread: Callable[[], MemoryStore], builds_on: tuple[str, ...], refers_out: bool
+    ) -> None:
         self._path = path
         self._target = target
         self._reread = reread
         self._file: MemoryStore | None = None
         self._kinds: dict[str, tuple[Any, ...]] = {}
-        self.manifest = manifest
+        self.builds_on = builds_on  # as its file says
+        self.refers_out = refers_out  # whether its file refers to ids it does not define
+
+    def outbound(self) -> tuple[tuple[str, int | None, str, str, str, str], ...]:
+        """The references its file leaves to other files (see Manifest), read now."""
+        raise NotImplementedError
 
     @property
     def path(self) -> Path:

@@ -15,7 +15,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from hamsyr.loading.cache._common import FORMAT, CachedStore, Manifest, Seal, remove
+from hamsyr.loading.cache._common import (
+    FORMAT,
+    CachedStore,
+    Manifest,
+    Seal,
+    checked_builds_on,
+    checked_outbound,
+    remove,
+)
 from hamsyr.records import model
 from hamsyr.records.codec import RowDecoder, event_index, plans_of, to_row
 from hamsyr.records.model import RECORD_TYPES, Event
@@ -44,6 +52,7 @@ CREATE INDEX records_by_kind ON records (kind, position);
 _DAMAGE = (sqlite3.Error, ValueError, EOFError, KeyError, TypeError, AttributeError, IndexError)
 _TABLES = ("records", "events", "event_actors", "event_tags", "event_sources")
 _BATCH = 2000  # rows written per statement
+_PAGE_CACHE_KIB = 256  # SQLite's page cache of each cache file opened
 
 
 def _counts(connection: sqlite3.Connection) -> str:
@@ -110,9 +119,13 @@ class SqliteWriter:
         connection = self._connection
         self._flush()
         connection.executescript(_INDEXES)
-        stored = marshal.dumps(tuple(manifest))
-        mac = self._seal.mac(FORMAT, _counts(connection), stored)
-        meta = [("format", FORMAT), ("plans", marshal.dumps(_plans())), ("manifest", stored), ("mac", mac)]
+        builds_on = marshal.dumps(manifest.builds_on)
+        # The references are kept apart, under a seal of their own, and read only when needed.
+        references = marshal.dumps(manifest.outbound) if manifest.outbound else b""
+        references_mac = self._seal.mac("outbound", references)
+        mac = self._seal.mac(FORMAT, _counts(connection), builds_on, references_mac)
+        meta = [("format", FORMAT), ("plans", marshal.dumps(_plans())), ("builds_on", builds_on), ("mac", mac)]
+        meta += [("outbound", references), ("outbound_mac", references_mac)]
         connection.executemany("INSERT INTO meta VALUES (?, ?)", meta)
         connection.commit()
         connection.close()
@@ -131,14 +144,18 @@ def open_sqlite(path: Path, target: Path, reread: Callable[[], MemoryStore], sea
     with (so that no index row was removed to hide an event); each row's own seal is checked when it is read."""
     try:
         connection = sqlite3.connect(f"{target.as_uri()}?mode=ro", uri=True, check_same_thread=False)
-        meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
-        stored = meta.get("manifest", b"")
-        if not (meta.get("format") == FORMAT and meta.get("mac") == seal.mac(FORMAT, _counts(connection), stored)):
+        # A base of many files holds a connection to each: SQLite's default page cache (2 MB) each would add up.
+        connection.execute(f"PRAGMA cache_size = -{_PAGE_CACHE_KIB}")
+        meta = dict(connection.execute("SELECT key, value FROM meta WHERE key != 'outbound'").fetchall())
+        builds_on, references_mac = meta.get("builds_on", b""), meta.get("outbound_mac", "")
+        expected = seal.mac(FORMAT, _counts(connection), builds_on, references_mac)
+        if not (meta.get("format") == FORMAT and meta.get("mac") == expected):
             connection.close()
             raise ValueError("not a complete cache sealed for this file")
-        manifest = Manifest.checked(marshal.loads(stored))
         decoder = RowDecoder(marshal.loads(meta["plans"]), vars(model))
-        return SqliteStore(path, target, reread, manifest, connection, seal, decoder)
+        refers_out = references_mac != seal.mac("outbound", b"")
+        store = SqliteStore(path, target, reread, checked_builds_on(marshal.loads(builds_on)), refers_out)
+        return store.opened(connection, seal, decoder)
     except _DAMAGE:
         # Corrupt, truncated, forged or from an incompatible hamsyr: read the file instead, and cache it anew.
         remove(target)
@@ -149,21 +166,24 @@ class SqliteStore(CachedStore):
     """The records of a large cached file, read on demand from its SQLite file."""
 
     damage = _DAMAGE
+    _connection: sqlite3.Connection
+    _seal: Seal
+    _decoder: RowDecoder
 
-    def __init__(
-        self,
-        path: Path,
-        target: Path,
-        reread: Callable[[], MemoryStore],
-        manifest: Manifest,
-        connection: sqlite3.Connection,
-        seal: Seal,
-        decoder: RowDecoder,
-    ) -> None:
-        super().__init__(path, target, reread, manifest)
+    def opened(self, connection: sqlite3.Connection, seal: Seal, decoder: RowDecoder) -> SqliteStore:
         self._connection = connection
         self._seal = seal
         self._decoder = decoder
+        return self
+
+    def outbound(self) -> tuple[tuple[str, int | None, str, str, str, str], ...]:
+        (references,) = self._connection.execute("SELECT value FROM meta WHERE key = 'outbound'").fetchone()
+        if (
+            self._seal.mac("outbound", references)
+            != self._connection.execute("SELECT value FROM meta WHERE key = 'outbound_mac'").fetchone()[0]
+        ):
+            raise ValueError("the references of the cache do not carry their seal")
+        return checked_outbound(marshal.loads(references)) if references else ()
 
     def _close(self) -> None:
         self._connection.close()

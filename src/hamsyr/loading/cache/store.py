@@ -30,7 +30,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hamsyr.loading.cache._common import FORMAT, CachedStore, Seal, remove
+from hamsyr.loading.cache._common import FORMAT, Seal, remove
+from hamsyr.loading.cache._common import CachedStore as CachedStore  # what a cache opens as
 from hamsyr.loading.cache._common import Manifest as Manifest  # what a cache keeps besides records
 from hamsyr.loading.cache._snapshot import open_snapshot, write_snapshot
 from hamsyr.records.model import RECORD_TYPES
