@@ -95,8 +95,12 @@ def _load(ctx: typer.Context, data: list[Path] | None) -> FactBase:
 
 
 @contextlib.contextmanager
-def _progress() -> Iterator[LoadProgress]:
-    """A progress bar on stderr for a long load, gone before anything else is written."""
+def _progress() -> Iterator[LoadProgress | None]:
+    """A progress bar on stderr for a long load (none when stderr is not a terminal), gone before anything
+    else is written."""
+    if not sys.stderr.isatty():
+        yield None
+        return
     from hamsyr.output.screen import LoadProgress
 
     progress = LoadProgress(sys.stderr, os.environ)

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from hamsyr.errors import Problem
-from hamsyr.loading.parts import Reference
 from hamsyr.records.codec import RowDecoder, date_row, event_index, plans_of
 from hamsyr.records.dates import DateError, FuzzyDate, parse_date
 from hamsyr.records.fields import Declared, Kind, fields_of, file_fields, id_pattern
@@ -100,6 +99,17 @@ class _Place:
 
     def inside(self, path: str) -> _Place:
         return _Place(self.plural, self.index, self.where, path)
+
+
+class Reference(NamedTuple):
+    """A reference to an id its file does not define (hamsyr.loading.parts.Part.references)."""
+
+    file: str
+    line: int | None
+    where: str  # the record holding it ("event 'x'")
+    field: str  # the field path ("sources[0].source")
+    target: str  # the plural(s) it must name ("actors", "events|quotes")
+    value: str
 
 
 class Sink(Protocol):

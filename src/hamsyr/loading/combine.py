@@ -21,7 +21,8 @@ from hamsyr.records.model import RECORD_TYPES, Actor, Event, Source
 from hamsyr.records.store import ANY_EVENT, Narrowing, in_order
 
 if TYPE_CHECKING:
-    from hamsyr.loading.parts import Part, Reference
+    from hamsyr.loading._validate import Reference
+    from hamsyr.loading.parts import Part
     from hamsyr.records.store import RecordStore
 
 _PLURALS = {record_type.plural: record_type.singular for record_type in RECORD_TYPES}

@@ -5,25 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from hamsyr._values import Value
 
 if TYPE_CHECKING:
     from hamsyr.errors import Problem
+    from hamsyr.loading._validate import Reference
     from hamsyr.records.store import RecordStore
 
 
-class Reference(NamedTuple):
-    """A reference to an id its file does not define."""
-
-    file: str
-    line: int | None
-    where: str  # the record holding it ("event 'x'")
-    field: str  # the field path ("sources[0].source")
-    target: str  # the plural(s) it must name ("actors", "events|quotes")
-    value: str
-
-
-class Part(NamedTuple):
+class Part(Value):
     """One file of a base."""
 
     path: Path
@@ -45,6 +37,8 @@ class Part(NamedTuple):
 
     def references(self) -> tuple[Reference, ...]:
         if callable(self.outbound):
+            from hamsyr.loading._validate import Reference
+
             return tuple(Reference(*reference) for reference in self.outbound())
         return self.outbound
 

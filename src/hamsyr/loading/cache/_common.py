@@ -53,7 +53,7 @@ except ImportError:  # pragma: no cover - other Python implementations
 
 class Manifest(NamedTuple):
     """What a cache keeps of its file besides the records: the bases it builds on, and its references to
-    ids other files define (hamsyr.loading.parts.Reference, as plain tuples). The references are read back
+    ids other files define (hamsyr.loading._validate.Reference, as plain tuples). The references are read back
     only when the checks between files need them (there can be one for every event)."""
 
     builds_on: tuple[str, ...] = ()
