@@ -121,6 +121,17 @@ def test_no_quote_by_an_actor_says_how_many_are_about_them() -> None:
     assert f"1 quote is about Bashar al-Assad: `hamsyr --data {SMALL} quotes --about bashar`" in err
 
 
+def test_no_quote_about_an_actor_says_what_the_name_is_and_where_it_appears() -> None:
+    code, out, err = run("quotes", "--about", "Mashaal", "--json")
+    assert (code, json.loads(out)) == (0, [])
+    assert f"1 quote is by Khaled Mashaal: `hamsyr --data {SMALL} quotes --speaker mashaal`" in err
+    code, out, err = run("quotes", "--about", "Hafez", "--json")
+    assert "Hafez al-Assad (hafez) is the subject of no quote in the base" in err
+    assert "event involves Hafez al-Assad" in err or "events involve Hafez al-Assad" in err
+    code, _, err = run("quotes", "--speaker", "Mashaal", "--about", "hamas", "--json")
+    assert "--speaker is Khaled Mashaal (mashaal)" in err and "Hamas (hamas) is the subject of no quote" in err
+
+
 def test_no_event_says_which_filter_emptied_the_answer() -> None:
     code, _, err = run("events", "--actor", "Hafez", "--tag", "rupture", "--json")
     assert code == 0

@@ -272,19 +272,40 @@ def quotes_view(
     if not dates.is_open:
         every = asked.base.find_quotes(speaker_id, about_id, text=text, actor=actor_id)
         _note_undated(asked, sum(1 for quote in every if quote.date is None), "quote")
-    if not found and speaker_id and not about_id:
-        _suggest_about(asked, speaker_id)
+    if not found:
+        _explain_no_quotes(asked, speaker_id, about_id, actor_id)
     return Listing("quote", found)
 
 
-def _suggest_about(asked: Asked, actor_id: str) -> None:
-    """Nothing said by an actor: say so, and how many quotes are about them."""
-    name = asked.base.name_of(actor_id)
-    asked.notes.append(f"{name} ({actor_id}) is the speaker of no quote in the base")
-    about = len(asked.base.find_quotes(about=actor_id))
-    if about:
-        quotes = "quotes are" if about > 1 else "quote is"
-        asked.notes.append(f"{about} {quotes} about {name}: `hamsyr quotes --about {actor_id}`")
+def _explain_no_quotes(asked: Asked, speaker: str | None, about: str | None, actor: str | None) -> None:
+    """No quote answers: say what each name resolved to and whether any quote has it in that place; for a
+    name with no quote at all, where else it appears."""
+    base = asked.base
+    places = (("speaker", speaker, "the speaker of"), ("about", about, "the subject of"), ("actor", actor, "in"))
+    for option, actor_id, role in places:
+        if actor_id is None:
+            continue
+        name = base.name_of(actor_id)
+        counts = {
+            "speaker": len(base.find_quotes(speaker=actor_id)),
+            "about": len(base.find_quotes(about=actor_id)),
+        }
+        alone = counts["speaker"] + counts["about"] if option == "actor" else counts[option]
+        if alone:
+            asked.notes.append(f"--{option} is {name} ({actor_id})")
+            continue
+        asked.notes.append(f"{name} ({actor_id}) is {role} no quote in the base")
+        if option == "speaker" and counts["about"]:
+            quotes = "quotes are" if counts["about"] > 1 else "quote is"
+            asked.notes.append(f"{counts['about']} {quotes} about {name}: `hamsyr quotes --about {actor_id}`")
+        elif option == "about" and counts["speaker"]:
+            quotes = "quotes are" if counts["speaker"] > 1 else "quote is"
+            asked.notes.append(f"{counts['speaker']} {quotes} by {name}: `hamsyr quotes --speaker {actor_id}`")
+        elif not counts["speaker"] and not counts["about"]:
+            events = len(base.find_events(actors=[actor_id]))
+            if events:
+                involve = "events involve" if events > 1 else "event involves"
+                asked.notes.append(f"{events} {involve} {name}: `hamsyr events --actor {actor_id}`")
 
 
 def sources_view(asked: Asked, limit: int | None = None) -> Listing:
