@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from hamsyr.errors import Problem
-from hamsyr.records.codec import RowDecoder, date_row, event_index, plans_of
+from hamsyr.records.codec import RowDecoder, current_decoder, date_row, event_index
 from hamsyr.records.dates import DateError, FuzzyDate, parse_date
 from hamsyr.records.fields import Declared, Kind, fields_of, file_fields, id_pattern
 from hamsyr.records.model import BUILDS_ON, FORMATS, RECORD_TYPES, Actor
@@ -420,10 +420,8 @@ class _Validator:
     def _actor(self, row: bytes) -> Actor:
         import marshal
 
-        from hamsyr.records import model
-
         if self._decoder is None:
-            self._decoder = RowDecoder(plans_of(Actor), vars(model))
+            self._decoder = current_decoder()
         actor: Actor = self._decoder.record("Actor", marshal.loads(row))
         return actor
 
@@ -436,7 +434,7 @@ class _Validator:
         other_line = self.line_of(other_plural, other_index)
         at = f" at line {other_line}" if other_line else ""
         place = _Place(plural, index, where or f"{_PLURALS[plural].singular} '{record_id}'")
-        message = f"duplicate id, already used by {_a(_PLURALS[other_plural].singular)}{at}; ids must be unique"
+        message = f"duplicate id, already used by {an(_PLURALS[other_plural].singular)}{at}; ids must be unique"
         self.report(place, "id", message)
 
     def _refer(
@@ -562,7 +560,7 @@ class _Validator:
                 line = self.line_of(plural, index, field)
                 outbound.append(Reference(self.file, line, place.where, field, target, value))
             elif found[0] not in target.split("|"):
-                message = f"'{value}' is {_a(_PLURALS[found[0]].singular)}, not {_a(target_name(target))}"
+                message = f"'{value}' is {an(_PLURALS[found[0]].singular)}, not {an(target_name(target))}"
                 self.report(place, field, message)
         if self.warnings:
             self._check_citations()
@@ -621,7 +619,7 @@ def suggest(name: str, known: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _a(singular: str) -> str:
+def an(singular: str) -> str:
     return f"an {singular}" if singular[0] in "aeiou" else f"a {singular}"
 
 

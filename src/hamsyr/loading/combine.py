@@ -52,7 +52,7 @@ def problems_between(parts: Sequence[Part]) -> list[Problem]:
 def _defined_twice(
     parts: Sequence[Part], record_id: str, first: tuple[int, str, int], again: tuple[int, str, int]
 ) -> Problem:
-    from hamsyr.loading._validate import line_in
+    from hamsyr.loading._validate import an, line_in
 
     (first_file, first_plural, first_index), (file, plural, index) = first, again
     where = f"{_PLURALS[plural]} '{record_id}'"
@@ -60,7 +60,7 @@ def _defined_twice(
     first_line = line_in(parts[first_file].path, first_plural, first_index)
     at = f"{parts[first_file].path}:{first_line}" if first_line else str(parts[first_file].path)
     message = (
-        f"field 'id': duplicate id, already used by {_a(_PLURALS[first_plural])} at {at}; ids must be unique "
+        f"field 'id': duplicate id, already used by {an(_PLURALS[first_plural])} at {at}; ids must be unique "
         "across the files of a base"
     )
     return Problem(str(parts[file].path), line, where, message)
@@ -69,7 +69,7 @@ def _defined_twice(
 def _unanswered(
     references: Iterable[Reference], defined: dict[str, tuple[int, str, int]], listed: dict[str, str]
 ) -> Iterator[Problem]:
-    from hamsyr.loading._validate import listed_message, suggest, target_name
+    from hamsyr.loading._validate import an, listed_message, suggest, target_name
 
     for reference in references:
         found = defined.get(reference.value)
@@ -81,17 +81,13 @@ def _unanswered(
         elif found is None:
             same_type = [known for known, (_, plural, _) in defined.items() if plural in plurals]
             message = (
-                f"unknown {wanted} '{reference.value}'{suggest(reference.value, same_type)}: add {_a(wanted)} with "
+                f"unknown {wanted} '{reference.value}'{suggest(reference.value, same_type)}: add {an(wanted)} with "
                 "that id or fix the reference"
             )
         elif found[1] not in plurals:
-            message = f"'{reference.value}' is {_a(_PLURALS[found[1]])}, not {_a(wanted)}"
+            message = f"'{reference.value}' is {an(_PLURALS[found[1]])}, not {an(wanted)}"
         if message is not None:
             yield Problem(reference.file, reference.line, reference.where, f"field '{reference.field}': {message}")
-
-
-def _a(singular: str) -> str:
-    return f"an {singular}" if singular[0] in "aeiou" else f"a {singular}"
 
 
 class CombinedStore:
@@ -144,18 +140,14 @@ class CombinedStore:
         streams = [store.ordered(dated, reverse, narrowing) for store in self._stores]
         key = (lambda e: (sort_key(e.date), e.id)) if dated else (lambda e: e.id)
         merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=key, reverse=reverse and dated)
-        marks = self.marks
-        for event in merged:
-            yield event._replace(disputes=marks[event.id]) if event.id in marks else event
+        yield from marked(merged, self.marks)
 
     def iterate(self, plural: str) -> Iterator[Any]:
         if plural in self._kinds or plural not in ("events", "quotes"):
             yield from self.records(plural)
             return
-        marks = self.marks
         for store in self._stores:
-            for record in store.iterate(plural):
-                yield record._replace(disputes=marks[record.id]) if record.id in marks else record
+            yield from marked(store.iterate(plural), self.marks)
 
     def _read(self, read: Any) -> tuple[Any, ...]:
         if len(self._stores) == 1:
@@ -164,7 +156,7 @@ class CombinedStore:
 
     def _derived(self, plural: str, records: tuple[Any, ...]) -> tuple[Any, ...]:
         if plural in ("events", "quotes"):
-            return marked(records, self.marks)
+            return tuple(marked(records, self.marks)) if self.marks else records
         if plural == "actors":
             return attested(records, self.records("sources"))
         return records
@@ -181,11 +173,10 @@ class CombinedStore:
         return self._marks
 
 
-def marked(records: tuple[Any, ...], marks: dict[str, tuple[str, ...]]) -> tuple[Any, ...]:
-    """Events or quotes with the ids of the disputes that name them."""
-    if not marks:
-        return records
-    return tuple(r._replace(disputes=marks[r.id]) if r.id in marks else r for r in records)
+def marked(records: Iterable[Any], marks: dict[str, tuple[str, ...]]) -> Iterator[Any]:
+    """Events or quotes, one at a time, with the ids of the disputes that name them."""
+    for record in records:
+        yield record._replace(disputes=marks[record.id]) if record.id in marks else record
 
 
 def attested(actors: tuple[Actor, ...], sources: tuple[Source, ...]) -> tuple[Actor, ...]:

@@ -381,12 +381,11 @@ class _Kept:
         import marshal
 
         if self._decoder is None:
-            from hamsyr.records import model
-            from hamsyr.records.codec import RowDecoder, plans_of
+            from hamsyr.records.codec import current_decoder
+            from hamsyr.records.model import RECORD_TYPES
 
-            plans = {name: plan for t in model.RECORD_TYPES for name, plan in plans_of(t.record_class).items()}
-            self._decoder = RowDecoder(plans, vars(model))
-            self._names = {t.plural: t.record_class.__name__ for t in model.RECORD_TYPES}
+            self._decoder = current_decoder()
+            self._names = {t.plural: t.record_class.__name__ for t in RECORD_TYPES}
         self.kinds[plural].append(self._decoder.record(self._names[plural], marshal.loads(row)))
 
     def store(self, path: Path) -> MemoryStore:

@@ -147,6 +147,22 @@ def plans_of(record_class: type) -> dict[str, Plan]:
     return plans
 
 
+@cache
+def every_plan() -> dict[str, Plan]:
+    """The plans of every record kind and of the tables inside them, by class name: what a cache stores
+    beside its rows."""
+    from hamsyr.records.model import RECORD_TYPES
+
+    return {name: plan for t in RECORD_TYPES for name, plan in plans_of(t.record_class).items()}
+
+
+def current_decoder() -> RowDecoder:
+    """A decoder of rows made by this hamsyr (rows held in memory, not read from a cache)."""
+    from hamsyr.records import model
+
+    return RowDecoder(every_plan(), vars(model))
+
+
 def to_row(record: Any) -> tuple[Any, ...]:
     """A record as a tuple of plain values in field order: dates as written, enums as their values, the
     tables inside it as rows."""

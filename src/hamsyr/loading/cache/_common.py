@@ -46,9 +46,9 @@ class Seal:
 
 
 try:  # the module behind hashlib.blake2b, without hashlib's OpenSSL start-up cost
-    from _blake2 import blake2b
+    from _blake2 import blake2b as blake2b  # also for store.py
 except ImportError:  # pragma: no cover - other Python implementations
-    from hashlib import blake2b
+    from hashlib import blake2b as blake2b
 
 
 class Manifest(NamedTuple):

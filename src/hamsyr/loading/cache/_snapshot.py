@@ -18,7 +18,7 @@ from hamsyr.loading.cache._common import (
     remove,
 )
 from hamsyr.records import model
-from hamsyr.records.codec import RowDecoder, plans_of, to_row
+from hamsyr.records.codec import RowDecoder, every_plan, to_row
 
 if TYPE_CHECKING:
     from hamsyr.records.store import MemoryStore, RecordStore
@@ -55,7 +55,7 @@ def open_snapshot(path: Path, target: Path, reread: Callable[[], MemoryStore], s
 
 def write_snapshot(target: Path, store: RecordStore, seal: Seal, manifest: Manifest) -> None:
     """The records as rows, with the plans to rebuild them (hamsyr.records.codec), sealed."""
-    plans = {name: plan for record_class in _CLASSES.values() for name, plan in plans_of(record_class).items()}
+    plans = every_plan()
     data = {plural: [to_row(record) for record in store.records(plural)] for plural in _CLASSES}
     # The references are marshalled apart, so that reading the snapshot does not make them.
     references = marshal.dumps(manifest.outbound) if manifest.outbound else b""

@@ -25,7 +25,7 @@ from hamsyr.loading.cache._common import (
     remove,
 )
 from hamsyr.records import model
-from hamsyr.records.codec import RowDecoder, event_index, plans_of, to_row
+from hamsyr.records.codec import RowDecoder, event_index, every_plan, to_row
 from hamsyr.records.model import RECORD_TYPES, Event
 from hamsyr.records.store import MemoryStore, Narrowing
 
@@ -58,10 +58,6 @@ _PAGE_CACHE_KIB = 256  # SQLite's page cache of each cache file opened
 def _counts(connection: sqlite3.Connection) -> str:
     counts = {table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in _TABLES}
     return repr(sorted(counts.items()))
-
-
-def _plans() -> dict[str, Any]:
-    return {name: plan for record_class in _CLASSES.values() for name, plan in plans_of(record_class).items()}
 
 
 class SqliteWriter:
@@ -124,7 +120,7 @@ class SqliteWriter:
         references = marshal.dumps(manifest.outbound) if manifest.outbound else b""
         references_mac = self._seal.mac("outbound", references)
         mac = self._seal.mac(FORMAT, _counts(connection), builds_on, references_mac)
-        meta = [("format", FORMAT), ("plans", marshal.dumps(_plans())), ("builds_on", builds_on), ("mac", mac)]
+        meta = [("format", FORMAT), ("plans", marshal.dumps(every_plan())), ("builds_on", builds_on), ("mac", mac)]
         meta += [("outbound", references), ("outbound_mac", references_mac)]
         connection.executemany("INSERT INTO meta VALUES (?, ?)", meta)
         connection.commit()

@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hamsyr.loading.cache._common import FORMAT, Seal, remove
+from hamsyr.loading.cache._common import FORMAT, Seal, blake2b, remove
 from hamsyr.loading.cache._common import CachedStore as CachedStore  # what a cache opens as
 from hamsyr.loading.cache._common import Manifest as Manifest  # what a cache keeps besides records
 from hamsyr.loading.cache._snapshot import open_snapshot, write_snapshot
@@ -43,11 +43,6 @@ if TYPE_CHECKING:
 _PLURALS = tuple(record_type.plural for record_type in RECORD_TYPES)
 
 SNAPSHOT_MAX_EVENTS = 2000  # above this, a filtered query reading indexed candidates beats reading all
-
-try:  # the module behind hashlib.blake2b, without hashlib's OpenSSL start-up cost
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - other Python implementations
-    from hashlib import blake2b
 
 _CHUNK = 1 << 20
 SNAPSHOT, SQLITE = ".marshal", ".sqlite"
