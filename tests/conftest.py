@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,9 +13,22 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SMALL = FIXTURES / "small.toml"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any test module is imported (some load a base at import time), give the whole run a home and a
+    cache folder of its own: no test reads or writes the developer's real ~/.cache or home."""
+    session = Path(tempfile.mkdtemp(prefix="hamsyr-tests-"))
+    (session / "home").mkdir()
+    (session / "cache").mkdir(mode=0o700)
+    os.environ["HOME"] = str(session / "home")
+    os.environ["HAMSYR_CACHE_DIR"] = str(session / "cache")
+    os.environ.pop("XDG_CACHE_HOME", None)
+    os.environ.pop("HAMSYR_DATA", None)
+    os.environ.pop("HAMSYR_NO_CACHE", None)
+
+
 @pytest.fixture(scope="session")
-def cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("cache")
+def cache_folder() -> Path:
+    return Path(os.environ["HAMSYR_CACHE_DIR"])
 
 
 @pytest.fixture(autouse=True)
