@@ -16,6 +16,7 @@ import hamsyr
 PACKAGE = Path(hamsyr.__file__).parent
 # The order of the layers: a module may import from its own layer and those before it.
 LAYERS = (
+    "_version",
     "_values",
     "errors",
     "_inert",

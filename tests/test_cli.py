@@ -254,9 +254,3 @@ def test_json_query_does_not_import_rich() -> None:
 def test_a_table_is_drawn_by_rich_table_and_json_needs_no_rich() -> None:
     assert "rich.table" in modules_imported("events", "--format", "table")
     assert modules_imported("events", "--format", "tsv") == modules_imported("events", "--format", "csv") == []
-
-
-def test_a_query_on_a_small_base_does_not_open_sqlite() -> None:
-    # The shipped base is cached as a marshal snapshot: importing and opening SQLite would cost more (~3 ms).
-    modules_imported("events", "--json")  # writes the cache if this machine has none yet
-    assert modules_imported("events", "--json", prefix="sqlite3") == []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from hamsyr import FactBase, check, load
-from hamsyr.loading.load import shipped_path
+from hamsyr.loading.files import shipped_path
 from hamsyr.output.formats import Format, render
 from hamsyr.query.views import Listing, RecordView
 from hamsyr.records.model import Event, EventKind, Quote

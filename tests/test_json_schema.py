@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from hamsyr.cli.commands import app
-from hamsyr.loading.load import shipped_path
+from hamsyr.loading.files import shipped_path
 
 from .conftest import SMALL
 

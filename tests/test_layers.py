@@ -1,12 +1,11 @@
 """Several files, one base: --data repeated, folders, @shipped, builds_on, one id namespace, errors that name
-their file, and a cache per file so that editing one file re-reads only that one."""
+their file, and a cache that reads again only the file that was edited."""
 
 from __future__ import annotations
 
 import io
 import json
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,11 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-import hamsyr.loading._toml as toml_pieces
-import hamsyr.loading.load as loading
+import hamsyr.loading.parse as toml_pieces
 from hamsyr import FactBaseError, check, load
 from hamsyr.cli.commands import app
-from hamsyr.loading.load import shipped_path
+from hamsyr.loading.files import shipped_path
 
 from .conftest import SMALL
 
@@ -178,21 +176,27 @@ def test_editing_one_file_of_many_reads_only_that_one(tmp_path: Path, monkeypatc
         (folder / f"{n:02d}.toml").write_text(text, encoding="utf-8")
     shipped_events = len(load(shipped_path()).events)
     parsed: list[Path] = []
-    real = loading._parse
+    real = toml_pieces.documents
 
     def counting(path: Path, *args: object, **kwargs: object) -> object:
         parsed.append(path)
         return real(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(loading, "_parse", counting)
+    monkeypatch.setattr(toml_pieces, "documents", counting)
     assert len(load(folder).events) == shipped_events + 5
     assert len(parsed) == 6
     parsed.clear()
+    assert len(load(folder).events) == shipped_events + 5
+    assert parsed == []  # nothing changed: nothing read
     edited = folder / "03.toml"
     edited.write_text(edited.read_text(encoding="utf-8").replace('"2023-02"', '"2023-04"'), encoding="utf-8")
     base = load(folder)
     assert parsed == [edited]
     assert base.get("briefing-3").date.text == "2023-04"  # type: ignore[union-attr]
+    (folder / "04.toml").unlink()
+    parsed.clear()
+    assert base.get("briefing-4") is not None and load(folder).get("briefing-4") is None
+    assert parsed == []
 
 
 # --- a large file is parsed in pieces, which must mean what the whole file means ---------------------
@@ -231,38 +235,24 @@ def test_pieces_mean_what_the_whole_file_means(lines: list[str], piece_chars: in
     assert merged == whole
 
 
-def test_helper_processes_parse_the_pieces_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(toml_pieces, "HELPERS_FROM_CHARS", 0)
-    text = "".join(
-        f'[[events]]\nid = "e{n}"\nwhen = 2012-05-0{n % 9 + 1}\n' if n % 7 == 0 else f'[[events]]\nid = "e{n}"\n'
-        for n in range(500)
-    )
-    documents = list(toml_pieces.documents(Path("x"), text, 300))
-    assert len(documents) > 10  # TOML dates come back pickled, the rest marshalled
-    assert [event for document in documents for event in document["events"]] == toml_pieces.parse(Path("x"), text)[
-        "events"
-    ]
-    with pytest.raises(toml_pieces.Unsplittable):
-        list(toml_pieces.documents(Path("x"), text + '[[events]]\nx = """\n[[events]]\n"""\n', 300))
-
-
-def test_a_base_too_large_for_a_snapshot_is_cached_while_it_is_read(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_base: Callable[[str, str], Path]
+def test_a_line_that_cannot_begin_a_piece_makes_the_file_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from hamsyr.loading.cache import store as cache
-
-    monkeypatch.setenv("HAMSYR_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(cache, "SNAPSHOT_MAX_EVENTS", 2)
-    monkeypatch.setattr(toml_pieces, "PIECE_CHARS", 200)
-    in_memory = load(SMALL)  # small: a snapshot
-    path = write_base(SMALL.read_text(encoding="utf-8"), "copy.toml")
-    first, again = load(path), load(path)
-    assert first.store.cached and again.store.cached
-    for base in (first, again):
-        assert base.events == in_memory.events and base.actors == in_memory.actors
-        assert base.find_events(limit=3, reverse=True) == in_memory.find_events(reverse=True)[:3]
-        assert base.search("hamas", limit=2) == in_memory.search("hamas", limit=2)
-        assert base.date_span() == in_memory.date_span()
+    """A `[[events]]` line inside a multi-line string, far into a large file: the pieces read before it are
+    let go and the file is read whole, with the same records as a file read whole from the start."""
+    monkeypatch.setattr(toml_pieces, "PIECE_CHARS", 300)
+    body = SMALL.read_text(encoding="utf-8")
+    tricky = body + '\n[[events]]\nid = "tricky"\ntitle = "T"\nsummary = """\n[[events]]\n"""\n'
+    tricky += 'actors = ["hamas"]\nsources = [{ source = "doc-a", excerpt = "x" }]\n'
+    path = tmp_path / "tricky.toml"
+    path.write_text(tricky, encoding="utf-8")
+    with pytest.raises(toml_pieces.Unsplittable):
+        list(toml_pieces.documents(path, tricky, 300))
+    read = load(path)
+    assert read.get("tricky").summary == "[[events]]\n"  # type: ignore[union-attr]
+    monkeypatch.setattr(toml_pieces, "PIECE_CHARS", 1 << 20)
+    monkeypatch.setenv("HAMSYR_NO_CACHE", "1")
+    assert load(path).events == read.events
 
 
 class _Terminal(io.StringIO):
@@ -274,11 +264,9 @@ class _Terminal(io.StringIO):
 def test_a_long_load_shows_its_progress_on_a_terminal_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, terminal: bool
 ) -> None:
-    from hamsyr.loading.cache import store as cache
     from hamsyr.output import screen
 
     monkeypatch.setenv("HAMSYR_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(cache, "SNAPSHOT_MAX_EVENTS", 2)
     monkeypatch.setattr(toml_pieces, "PIECE_CHARS", 200)
     monkeypatch.setattr(screen, "PROGRESS_AFTER", 0.0)  # as if it were slow
     stream = _Terminal() if terminal else io.StringIO()
@@ -286,7 +274,7 @@ def test_a_long_load_shows_its_progress_on_a_terminal_only(
     load(SMALL, progress=progress)
     progress.close()
     shown = stream.getvalue()
-    assert ("Reading file 1, small.toml" in shown and "Indexing the cache of small.toml" in shown) is terminal
+    assert ("Reading file 1, small.toml" in shown and "Indexing the cache" in shown) is terminal
     assert shown == "" or terminal
 
 
@@ -300,82 +288,33 @@ def test_a_quick_load_shows_nothing() -> None:
     assert stream.getvalue() == ""
 
 
-def test_the_checks_between_files_are_made_once_for_a_set_of_contents(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import hamsyr.loading.combine as combine
-    from hamsyr.loading.cache import store as cache
-
+def test_the_checks_between_files_concern_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reference left broken by an edit to another file is found, though only that file is read again."""
     monkeypatch.setenv("HAMSYR_CACHE_DIR", str(tmp_path / "cache"))
+    actors = tmp_path / "actors.toml"
+    someone = '[[actors]]\nid = "someone"\nname = "Someone"\nkind = "person"\n'
+    actors.write_text(someone, encoding="utf-8")
     notes = tmp_path / "notes.toml"
-    notes.write_text(NOTES, encoding="utf-8")
-    checks: list[int] = []
-    real = combine.problems_between
-    monkeypatch.setattr(combine, "problems_between", lambda parts: checks.append(len(parts)) or real(parts))
-    load(["@shipped", notes])
-    load(["@shipped", notes])
-    assert checks == [2]
-    for verdict in (tmp_path / "cache").glob("together-*.ok"):
-        verdict.write_text("forged", encoding="ascii")  # not sealed by this user's key: checked again
-    load(["@shipped", notes])
-    assert checks == [2, 2]
-    notes.write_text(NOTES.replace('"hamas"', '"hamass"'), encoding="utf-8")
-    with pytest.raises(FactBaseError, match="unknown actor 'hamass'"):
-        load(["@shipped", notes])
-    assert cache.combination_key([("a", "1")]) is None  # one file: nothing between files
+    notes.write_text(NOTES.replace('"ismail-haniyeh", "hamas"', '"someone"'), encoding="utf-8")
+    assert load([actors, notes]).get("haniyeh-briefing-2023") is not None
+    actors.write_text(someone.replace('"someone"', '"someone-else"'), encoding="utf-8")
+    with pytest.raises(FactBaseError, match="unknown actor 'someone'") as caught:
+        load([actors, notes])
+    assert caught.value.problems[0].file == str(notes)
+    actors.write_text('[[sources]]\nid = "someone"\ntitle = "A source"\n', encoding="utf-8")
+    with pytest.raises(FactBaseError, match="'someone' is a source, not an actor"):
+        load([actors, notes])
+    actors.write_text(someone, encoding="utf-8")
+    assert load([actors, notes]).get("haniyeh-briefing-2023") is not None  # the failed loads stored nothing
+    actors.write_text(someone + '[[sources]]\nid = "my-notes"\ntitle = "Twice"\n', encoding="utf-8")
+    with pytest.raises(FactBaseError, match=r"duplicate id, already used by a source at .*actors\.toml:5"):
+        load([actors, notes])
 
 
-def test_the_files_of_a_large_base_are_cached_with_indexes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HAMSYR_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(loading, "LARGE_BASE_BYTES", 1000)
-    monkeypatch.setattr(loading, "PART_SNAPSHOT_MAX_EVENTS", 2)
-    folder = tmp_path / "base"
-    folder.mkdir()
-    (folder / "a.toml").write_text(SMALL.read_text(encoding="utf-8"), encoding="utf-8")
-    (folder / "b.toml").write_text(NOTES.replace('"ismail-haniyeh", ', ""), encoding="utf-8")
-    load(folder)
-    assert sorted(path.suffix for path in (tmp_path / "cache").glob("*-*.*") if path.suffix != ".ok") == [
-        ".marshal",  # b.toml has one event: too small to index
-        ".sqlite",
-    ]
-    assert load(folder).find_events(limit=2) == load([SMALL, folder / "b.toml"]).find_events(limit=2)
-
-
-def test_helpers_prepare_the_pieces_they_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The same records whether pieces are checked here or in forked helpers, with or without a cache, and
-    whatever the TOML holds (a TOML date, which only pickle carries, goes to the careful path)."""
-    monkeypatch.setattr(toml_pieces, "HELPERS_FROM_CHARS", 0)
-    monkeypatch.setattr(toml_pieces, "PIECE_CHARS", 300)
-    monkeypatch.setenv("HAMSYR_NO_CACHE", "1")
-    expected = load(SMALL)
-    path = tmp_path / "copy.toml"
-    path.write_text(SMALL.read_text(encoding="utf-8"), encoding="utf-8")
-    helped = load(path)
-    assert helped.events == expected.events and helped.actors == expected.actors
-    path.write_text(
-        SMALL.read_text(encoding="utf-8") + '\n[[events]]\nid = "odd"\ndate = 2012-05-01\n', encoding="utf-8"
-    )
-    with pytest.raises(FactBaseError) as caught:
-        load(path)
-    assert any("field 'date': must be a string, not date" in problem.message for problem in caught.value.problems)
-
-
-def test_references_are_read_from_a_cache_only_when_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sqlite3
-
-    from hamsyr.loading.cache import store as cache
-
-    monkeypatch.setenv("HAMSYR_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(cache, "SNAPSHOT_MAX_EVENTS", -1)
-    notes = tmp_path / "notes.toml"
-    notes.write_text(NOTES, encoding="utf-8")
-    expected = load(["@shipped", notes]).events
-    target = cache.cache_file(notes, cache.digest_file(notes))
-    assert target is not None and target.suffix == ".sqlite"
-    with sqlite3.connect(target) as connection:
-        connection.execute("UPDATE meta SET value = x'00' WHERE key = 'outbound'")
-    for verdict in (tmp_path / "cache").glob("together-*.ok"):
-        verdict.unlink()  # so that the checks between files are made again, and need the references
-    assert load(["@shipped", notes]).events == expected  # the references read from the file instead
-    with pytest.raises(FactBaseError, match="unknown actor 'ismail-haniyeh'"):
-        load(notes)  # alone, the cached notes still refer to what they do not define
+def test_a_long_chain_of_files_is_read_without_recursion(tmp_path: Path) -> None:
+    for n in range(1200):
+        builds_on = f'builds_on = ["{n + 1}.toml"]\n' if n < 1199 else ""
+        text = f'{builds_on}[[sources]]\nid = "s{n}"\ntitle = "Source {n}"\n'
+        (tmp_path / f"{n}.toml").write_text(text, encoding="utf-8")
+    base = load(tmp_path / "0.toml")
+    assert len(base.sources) == 1200 and base.sources[0].id == "s1199"  # each file after those it builds on

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from hamsyr import FactBaseError, check, load
-from hamsyr.loading.load import resolve_paths, shipped_path
+from hamsyr.loading.files import resolve_paths, shipped_path
 
 from .conftest import SMALL
 

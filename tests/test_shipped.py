@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hamsyr import FactBase, check, load
-from hamsyr.loading.load import shipped_path
+from hamsyr.loading.files import shipped_path
 from hamsyr.records.model import Citation
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"

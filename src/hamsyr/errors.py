@@ -48,11 +48,13 @@ class FactBaseError(HamsyrError):
 
     exit_code = BAD_DATA
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        first, more = problems[0], len(problems) - 1
-        suffix = f" (and {more} more; run `hamsyr validate` to list them)" if more else ""
+    def __init__(self, problems: Sequence[Problem], more: int = 0) -> None:
+        """`more`: how many problems beyond those given were counted but not kept."""
+        first, others = problems[0], len(problems) - 1 + more
+        suffix = f" (and {others} more; run `hamsyr validate` to list them)" if others else ""
         super().__init__(f"{first}{suffix}")
         self.problems = tuple(problems)
+        self.more = more
 
     @classmethod
     def at(cls, file: object, message: str, line: int | None = None, column: int | None = None) -> "FactBaseError":

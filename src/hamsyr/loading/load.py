@@ -1,438 +1,353 @@
-"""Loading a fact base: which files, each read from its cache when it can be, else parsed and checked (then
-cached), and the files combined into one base.
+"""Loading a fact base: the one path from files to a store.
 
-A base is one or more files: those given (`--data`, `$HAMSYR_DATA`, else the shipped base), a folder standing
-for every `*.toml` file in it (in name order), `@shipped` for the shipped base, `-` for standard input; each
-file after the bases it says it builds on (`builds_on = [...]`), and each file once.
+The files of a base (hamsyr.loading.files) are walked in order, each after the bases it says it builds on
+and each once. A file the database already holds, unchanged, is not read at all; any other is parsed
+(hamsyr.loading.parse) and its records built (hamsyr.loading.build) straight into the database
+(hamsyr.loading.database), replacing what it held before. The checks between files are then made for the
+files that changed, and the base is answered from the database.
 
-`load_store(paths)` returns the records (hamsyr.records.store) or raises FactBaseError with every problem;
-`check(paths)` lists every problem, file by file. Parsing and checking are imported only when needed.
+The database is the base's cache (hamsyr.loading.cache) when there is one to use, else a database in memory
+made the same way; should anything go wrong with the cache, the base is read again into memory. `check_base`
+(for `hamsyr validate`) reads every file afresh, with warnings, and lists every problem.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import stat
-import sys
-from collections.abc import Callable, Mapping, Sequence
+import sqlite3
+import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, TypeVar
+from typing import Protocol
 
 from hamsyr.errors import FactBaseError, Problem
-from hamsyr.loading.parts import Part
+from hamsyr.loading.database import CacheFailed, Database, DatabaseStore, StoredFile
+from hamsyr.loading.files import (
+    ENV_VAR,
+    STDIN,
+    PathLike,
+    content_digest,
+    files_of,
+    identity,
+    read_bytes,
+    resolve_paths,
+)
 
-if TYPE_CHECKING:
-    from hamsyr.loading._validate import Checked, Sink
-    from hamsyr.loading.cache.store import CachedStore
-    from hamsyr.records.store import MemoryStore, RecordStore
+__all__ = ["ENV_VAR", "Progress", "check", "check_base", "load_store", "resolve_paths"]
 
-
-ENV_VAR = "HAMSYR_DATA"  # a list of paths, separated as PATH is (":" here)
-SHIPPED = "@shipped"  # names the shipped base wherever a path is accepted
-STDIN = Path("-")  # `--data -`: a fact base on standard input
-# Parsing TOML takes several times the text's size in memory, so larger files are refused unless the user
-# raises the limit (a large file is parsed in pieces, but its text is held whole); a cached base needs none.
-MAX_MB_VAR = "HAMSYR_MAX_MB"
-DEFAULT_MAX_MB = 128
-_PACKAGE_DIR = Path(__file__).resolve().parent.parent
-PathLike = str | os.PathLike[str]
+# A file changed this soon after it was read may keep its identity on a coarse clock (some file systems
+# keep times to the second or two): until it is older, its content is digested to be sure.
+_CLOCK_SLACK_NS = 2_000_000_000
 
 
 class Progress(Protocol):
     """Told how a long load is going (the command line shows a progress bar; the library shows nothing)."""
 
     def reading(self, path: Path, done: int, total: int) -> None:
-        """`done` of the file's `total` characters are parsed and checked."""
+        """`done` of the file's `total` characters are parsed and their records stored."""
 
     def writing(self, path: Path) -> None:
-        """The file's records are read; its cache is being indexed and sealed."""
-
-
-def shipped_path() -> Path:
-    """The fact base that ships inside the package (or, in a source checkout, at data/facts.toml)."""
-    installed = _PACKAGE_DIR / "data" / "facts.toml"
-    if installed.is_file():
-        return installed
-    return _PACKAGE_DIR.parent.parent / "data" / "facts.toml"
-
-
-def resolve_paths(
-    explicit: Sequence[PathLike] | PathLike | None = None, environ: Mapping[str, str] = os.environ
-) -> list[Path]:
-    """What to read, as given: the explicit paths, else those of $HAMSYR_DATA, else the shipped base."""
-    if isinstance(explicit, str | os.PathLike):
-        explicit = [explicit]
-    if explicit:
-        return [Path(item) for item in explicit]
-    from_env = [item for item in environ.get(ENV_VAR, "").split(os.pathsep) if item]
-    return [Path(item) for item in from_env] or [shipped_path()]
-
-
-def files_of(name: PathLike, folder: Path | None = None) -> list[Path]:
-    """The files a name stands for: `@shipped`, `-`, a folder's `*.toml` files in name order, or the file
-    itself; a relative path is taken from `folder` when given (the folder of the file naming it)."""
-    text = os.fspath(name)
-    if text == SHIPPED:
-        return [shipped_path()]
-    if text == "-":
-        return [STDIN]
-    path = Path(text)
-    if folder is not None and not path.is_absolute():
-        path = Path(os.path.normpath(folder / path))  # "team/../more.toml" named as "more.toml"
-    if path.is_dir():
-        files = sorted((p for p in path.glob("*.toml") if not p.name.startswith(".")), key=lambda p: p.name)
-        if not files:
-            raise FactBaseError.at(
-                path, "is a folder with no .toml files in it; pass a fact base file or a folder of them"
-            )
-        return files
-    return [path]
-
-
-def read_bytes(path: Path, environ: Mapping[str, str] = os.environ) -> bytes:
-    """The whole of a regular file (or of standard input, for `-`), read once; refused with a message when
-    it is something else (a folder, a device, a pipe: they can be endless, or change between two reads), or
-    larger than the limit, which is checked on the bytes read."""
-    limit = _max_megabytes(environ) * 1_000_000
-    if path == STDIN:
-        data = sys.stdin.buffer.read(limit + 1)
-    else:
-        with guarded(path, _open_regular) as file:
-            data = guarded(path, lambda _: file.read(limit + 1))
-    if len(data) > limit:
-        size = guarded(path, lambda p: p.stat().st_size) if path != STDIN else len(data)
-        raise FactBaseError.at(
-            path,
-            f"{max(size, len(data)) / 1e6:.0f} MB is more than hamsyr parses ({limit // 1_000_000} MB); "
-            f"split the base into several files, or set {MAX_MB_VAR} to a larger number of megabytes",
-        )
-    return data
-
-
-def _open_regular(path: Path) -> BinaryIO:
-    _regular(path)
-    return path.open("rb")
-
-
-def _regular(path: Path) -> None:
-    """Nothing, for a regular file; otherwise the error that says what it is (a stat, not an open: opening a
-    pipe would wait for a writer)."""
-    mode = path.stat().st_mode
-    if stat.S_ISDIR(mode):
-        raise IsADirectoryError(path)
-    if not stat.S_ISREG(mode):
-        raise FactBaseError.at(
-            path,
-            "is not a regular file (a device, a pipe or a socket); pass the path of a .toml fact base, or "
-            "--data - to read one from standard input",
-        )
-
-
-def _max_megabytes(environ: Mapping[str, str]) -> int:
-    value = environ.get(MAX_MB_VAR, "")
-    if not value:
-        return DEFAULT_MAX_MB
-    if not value.isdigit() or int(value) < 1:
-        raise FactBaseError.at(MAX_MB_VAR, f"{value!r} is not a whole, positive number of megabytes")
-    return int(value)
-
-
-_T = TypeVar("_T")
-
-
-def guarded(path: Path, read: Callable[[Path], _T]) -> _T:
-    """`read(path)`, with the ways a file can fail to be read turned into FactBaseError for people."""
-    try:
-        return read(path)
-    except FileNotFoundError:
-        raise FactBaseError.at(path, f"no such file; pass --data PATH or set {ENV_VAR} to a fact base") from None
-    except IsADirectoryError:
-        raise FactBaseError.at(path, "is a directory; pass --data with the path of a .toml fact base") from None
-    except OSError as error:
-        raise FactBaseError.at(path, f"cannot read ({error.strerror}); check the path and its permissions") from None
-
-
-# --- a base: its files, read and combined ---------------------------------------------------------------
+        """The file's records are stored; the database's indexes are being made."""
 
 
 def load_store(
-    paths: Sequence[PathLike] | PathLike, environ: Mapping[str, str] = os.environ, progress: Progress | None = None
-) -> RecordStore:
-    """The records of the base made of these files, each from its cache when there is a usable one;
-    FactBaseError with every problem of every file when the base is invalid."""
-    from hamsyr.loading.cache import store as cache
+    paths: Sequence[PathLike] | PathLike | None,
+    environ: Mapping[str, str] = os.environ,
+    progress: Progress | None = None,
+) -> DatabaseStore:
+    """The records of the base made of these files; FactBaseError with every problem when it is invalid."""
+    named = resolve_paths(paths, environ)
+    if STDIN not in named:
+        from hamsyr._version import __version__
+        from hamsyr.loading.cache import open_database
 
-    cached = cache.cache_dir(environ) is not None
-    large = cached and _named_size(paths) > LARGE_BASE_BYTES
-    _, parts, problems = _parts(paths, lambda path: _read_part(path, environ, progress, cached, large=large))
-    from hamsyr.loading.combine import problems_between
-
-    errors = [problem for problem in problems if problem.severity == "error"]
-    # The checks between files need every file's ids: done once for a set of contents, then remembered.
-    together = cache.combination_key([(str(part.path), part.digest) for part in parts]) if cached else None
-    if errors or together is None or not cache.combination_checked(together, environ):
-        errors += problems_between(parts)
-        if not errors and together is not None:
-            cache.remember_combination(together, environ)
-    if errors:
-        raise FactBaseError(_in_file_order(errors, [part.path for part in parts]))
-    from hamsyr.loading.combine import CombinedStore
-
-    return CombinedStore([part.store for part in parts if part.store is not None])
+        database = open_database(named, __version__, environ)
+        if database is not None:
+            try:
+                return _from(database, named, environ, progress)
+            except CacheFailed as failure:
+                if failure.args and failure.args[0] == "damaged":
+                    database.discard()
+                else:
+                    database.connection.close()
+    return _from(Database.in_memory(), named, environ, progress)
 
 
-# A base whose named files hold more than this keeps its files' records in indexed SQLite caches (unless a
-# file is tiny), so that a query on a folder of many files reads only the events it may need.
-LARGE_BASE_BYTES = 2 << 20
-PART_SNAPSHOT_MAX_EVENTS = 200
-
-
-def _named_size(paths: Sequence[PathLike] | PathLike) -> int:
-    total = 0
-    for name in [paths] if isinstance(paths, str | os.PathLike) else paths:
-        with contextlib.suppress(OSError, FactBaseError):  # reported when the file is read
-            total += sum(file.stat().st_size for file in files_of(name) if file != STDIN)
-    return total
-
-
-def _in_file_order(problems: list[Problem], files: Sequence[Path]) -> list[Problem]:
-    order = {str(file): number for number, file in enumerate(files)}
-    return sorted(problems, key=lambda problem: (order.get(problem.file, -1), problem.line or 0))
-
-
-def check(paths: Sequence[PathLike] | PathLike, environ: Mapping[str, str] = os.environ) -> list[Problem]:
-    """Every problem of the base, file by file (each in line order), then those between files; empty when
-    it is valid. A file that cannot be read or parsed at all gives its one problem."""
+def check(paths: Sequence[PathLike] | PathLike | None, environ: Mapping[str, str] = os.environ) -> list[Problem]:
+    """Every problem of the base, file by file (each in line order), then those between files, warnings
+    included; empty when it is valid."""
     return check_base(paths, environ)[1]
 
 
 def check_base(
-    paths: Sequence[PathLike] | PathLike, environ: Mapping[str, str] = os.environ, progress: Progress | None = None
+    paths: Sequence[PathLike] | PathLike | None,
+    environ: Mapping[str, str] = os.environ,
+    progress: Progress | None = None,
 ) -> tuple[list[Path], list[Problem]]:
     """The files of the base, in the order they are read, and every problem (as `check`)."""
-    files, parts, problems = _parts(paths, lambda path: _read_part(path, environ, progress, False, warnings=True))
-    from hamsyr.loading.combine import problems_between
+    walk = _Walk(Database.in_memory(), environ, progress, warnings=True)
+    walk.run(resolve_paths(paths, environ))
+    problems = walk.problems
+    if walk.more:
+        file = next((problem.file for problem in problems if problem.file), "")
+        message = f"and {walk.more} more problems, not listed: mend these and validate again"
+        problems = [*problems, Problem(file, None, "", message)]
+    return walk.order, problems
 
-    return files, _in_file_order(problems + problems_between(parts), files)
+
+def _from(
+    database: Database, named: list[Path], environ: Mapping[str, str], progress: Progress | None
+) -> DatabaseStore:
+    """The store of the base in this database, brought up to date with its files first when it is not."""
+    connection = database.connection
+    cached = database.path is not None
+    reread = lambda: _from(Database.in_memory(), named, environ, None)  # noqa: E731 - should the cache fail later
+    try:
+        if cached:
+            walk = _Walk(database, environ, progress, write=False)
+            if walk.run(named) and not walk.problems:
+                return DatabaseStore(database, walk.order, reread)
+            connection.execute("BEGIN IMMEDIATE")  # one writer at a time; readers go on meanwhile
+        walk = _Walk(database, environ, progress)
+        walk.run(named)
+        errors = [problem for problem in walk.problems if problem.severity == "error"]
+        if errors:
+            if cached:
+                connection.execute("ROLLBACK")
+            raise FactBaseError(errors, walk.more)
+        if walk.created:
+            if progress is not None and walk.order:
+                progress.writing(walk.order[-1])
+            database.index()
+        if cached:
+            connection.execute("COMMIT")
+        return DatabaseStore(database, walk.order, reread)
+    except (sqlite3.Error, OSError, MemoryError) as error:
+        if not cached:
+            raise
+        _rollback(connection)
+        damaged = isinstance(error, sqlite3.DatabaseError) and not isinstance(error, sqlite3.OperationalError)
+        raise CacheFailed("damaged" if damaged else "unusable") from None
 
 
-def _parts(
-    paths: Sequence[PathLike] | PathLike, read: Callable[[Path], Part]
-) -> tuple[list[Path], list[Part], list[Problem]]:
-    """Every file of the base, read, each after the bases it builds on and each once: the files in that
-    order, the parts read from them, and the problems each has of its own."""
-    files: list[Path] = []
-    parts: list[Part] = []
-    problems: list[Problem] = []
-    state: dict[Path, str] = {}  # a file's resolved path -> "reading" or "read"
+def _rollback(connection: sqlite3.Connection) -> None:
+    try:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+    except sqlite3.Error:
+        pass
 
-    def visit(path: Path, named_by: list[Path]) -> None:
-        key = path if path == STDIN else path.resolve()
-        if state.get(key) == "read":
-            return
-        if state.get(key) == "reading":  # a cycle: the file builds on itself through named_by
-            loop = [*named_by[named_by.index(path) :], path] if path in named_by else [path]
-            message = f"builds_on leads back to {path} ({' -> '.join(map(str, loop))}); a base cannot build on itself"
-            problems.append(Problem(str(named_by[-1]), None, "", message))
-            return
-        state[key] = "reading"
+
+class _Stale(Exception):
+    """A read-only walk found something to write."""
+
+
+class _Walk:
+    """One walk over the files of a base: each file after the bases it builds on and each once, the database
+    brought up to date with the files that changed (or, with `write` false, only found to be up to date)."""
+
+    def __init__(
+        self,
+        database: Database,
+        environ: Mapping[str, str],
+        progress: Progress | None,
+        write: bool = True,
+        warnings: bool = False,
+    ) -> None:
+        self.database = database
+        self.environ = environ
+        self.progress = progress
+        self.write = write
+        self.warnings = warnings
+        self.order: list[Path] = []  # every file read, in order
+        self.problems: list[Problem] = []
+        self.more = 0  # problems counted beyond those kept
+        self.created = False
+        self.now = time.time_ns()
+        self.stored: dict[str, StoredFile] = {}
+        self.positions: dict[int, int] = {}  # each stored file's place in the order of the base
+        self.numbers: dict[Path, int] = {}  # the database's number for each file of the base
+        self.changed: list[int] = []  # the numbers of the files stored anew
+        self.gone: dict[str, tuple[str, str | None]] = {}  # ids whose record went (-> its kind and listing)
+        self.made: dict[str, tuple[str, str | None]] = {}  # ids of the records stored anew
+
+    def run(self, named: Sequence[Path]) -> bool:
+        """Walk the files named; True when the database was up to date (False only when not writing)."""
         try:
-            part = read(path)
-        except FactBaseError as error:
-            problems.extend(error.problems)
-            files.append(path)
-            state[key] = "read"
-            return
-        for name in part.builds_on:
-            try:
-                included = files_of(name, path.parent if path != STDIN else Path.cwd())
-            except FactBaseError as error:
-                problems.extend(_from(path, name, problem.message) for problem in error.problems)
+            if self.write:
+                self.created = self.database.create()
+            self.stored = self.database.files()
+            self.positions = {row.number: row.position for row in self.stored.values()}
+            state: dict[str, str] = {}  # a file's key -> "open" (being walked) or "done"
+            for name in named:
+                try:
+                    tops = files_of(name)
+                except FactBaseError as error:
+                    self._problems(error)
+                    continue
+                for top in tops:
+                    self._walk(top, state)
+            self._finish()
+        except _Stale:
+            return False
+        return True
+
+    def _walk(self, top: Path, state: dict[str, str]) -> None:
+        """The files from `top` down the bases each builds on, without recursion (a chain may be long)."""
+        frames: list[tuple[Path, str, list[Path]]] = []  # (file, key, the files it builds on not yet walked)
+        self._enter(top, state, frames)
+        while frames:
+            path, key, pending = frames[-1]
+            if pending:
+                self._enter(pending.pop(0), state, frames)
                 continue
-            for file in included:
-                if file != STDIN and not file.exists():
-                    problems.append(_from(path, name, f"no such file ({file})"))
+            frames.pop()
+            state[key] = "done"
+            position = len(self.order)
+            self.order.append(path)
+            number = self.numbers.get(path)
+            if number is None or self.positions.get(number) == position:
+                continue
+            if not self.write:
+                raise _Stale  # the files are read in another order than before: note it
+            self.database.connection.execute("UPDATE files SET position = ? WHERE number = ?", (position, number))
+
+    def _enter(self, path: Path, state: dict[str, str], frames: list[tuple[Path, str, list[Path]]]) -> bool:
+        key = "-" if path == STDIN else os.path.abspath(path)
+        if state.get(key) == "done":
+            return False
+        if state.get(key) == "open":  # a cycle: the file builds on itself through the files being walked
+            chain = [frame[0] for frame in frames]
+            loop = [*chain[chain.index(path) :], path] if path in chain else [path]
+            message = f"builds_on leads back to {path} ({' -> '.join(map(str, loop))}); a base cannot build on itself"
+            self.problems.append(Problem(str(chain[-1]), None, "", message))
+            return False
+        state[key] = "open"
+        builds_on = self._read(path, key)
+        if builds_on is None:  # the file cannot be read: its problem is noted
+            state[key] = "done"
+            self.order.append(path)
+            return False
+        folder = path.parent if path != STDIN else Path.cwd()
+        pending: list[Path] = []
+        for name in builds_on:
+            try:
+                found = files_of(name, folder)
+            except FactBaseError as error:
+                self.problems += [_named_by(path, name, problem.message) for problem in error.problems]
+                continue
+            for file in found:
+                if not os.path.lexists(file):
+                    self.problems.append(_named_by(path, name, f"no such file ({file})"))
                 else:
-                    visit(file, [*named_by, path])
-        problems.extend(part.problems)
-        state[key] = "read"
-        files.append(path)
-        parts.append(part)
+                    pending.append(file)
+        frames.append((path, key, pending))
+        return True
 
-    for name in [paths] if isinstance(paths, str | os.PathLike) else paths:
+    def _read(self, path: Path, key: str) -> tuple[str, ...] | None:
+        """The bases a file builds on, reading and storing it anew only when it changed; None when it cannot
+        be read."""
+        stored = self.stored.get(key)
         try:
-            found = files_of(name)
+            stat = " ".join(map(str, identity(path))) if path != STDIN else ""
+            if stored is not None and stored.stat == stat and not self._recent(stat, stored):
+                self.numbers[path] = stored.number
+                return stored.builds_on
+            if not self.write:
+                raise _Stale
+            data = read_bytes(path, self.environ)
         except FactBaseError as error:
-            problems.extend(error.problems)
-            continue
-        for file in found:
-            visit(file, [])
-    return files, parts, problems
+            self._problems(error)
+            return None
+        digest = content_digest(data)
+        if stored is not None and stored.digest == digest:  # its identity changed, not its content
+            self.database.update_file(stored.number, stored.position, stat, self.now)
+            self.numbers[path] = stored.number
+            return stored.builds_on
+        return self._store(path, key, data, stat, digest, stored)
+
+    def _recent(self, stat: str, stored: StoredFile) -> bool:
+        modified = int(stat.split(" ")[3])
+        return modified > stored.verified - _CLOCK_SLACK_NS
+
+    def _store(
+        self, path: Path, key: str, data: bytes, stat: str, digest: str, stored: StoredFile | None
+    ) -> tuple[str, ...] | None:
+        from hamsyr.loading.build import FileBuilder
+        from hamsyr.loading.parse import Unsplittable, decode, documents, parse
+
+        database = self.database
+        try:
+            text = decode(path, data)
+        except FactBaseError as error:
+            self._problems(error)
+            return None
+        del data  # the text is enough from here: a large file is not held twice
+        if stored is not None:
+            self.gone.update(database.remove_file(stored.number))
+            del self.stored[key]
+        number = database.add_file(len(self.order), key, stat, digest, (), self.now)
+        self.numbers[path] = number
+        self.changed.append(number)
+        connection = database.connection
+        progress = self.progress
+        total = len(text)
+        done = (lambda characters: progress.reading(path, characters, total)) if progress is not None else None
+
+        def keep(plural: str, position: int, record: object, table: dict[str, object]) -> None:
+            database.add_record(number, plural, position, record, table)
+
+        connection.execute("SAVEPOINT file")
+        builder = FileBuilder(path, keep, self.warnings)
+        try:
+            try:
+                for document in documents(path, text, done=done):
+                    builder.take(document)
+            except Unsplittable:  # a piece did not mean what the whole file means: start the file again, whole
+                connection.execute("ROLLBACK TO file")
+                builder = FileBuilder(path, keep, self.warnings)
+                builder.take(parse(path, text))
+        except FactBaseError as error:
+            connection.execute("RELEASE file")
+            self._problems(error)
+            return None
+        connection.execute("RELEASE file")
+        report = builder.finish(text)
+        self.problems += report.problems
+        self.more += report.more
+        for record_id, (plural, _) in report.defined.items():
+            self.made[record_id] = (plural, report.listed.get(record_id))
+        database.add_references(number, ((r.line, r.where, r.field, r.target, r.value) for r in report.outbound))
+        connection.execute("UPDATE files SET builds_on = ? WHERE number = ?", (_marshalled(report.builds_on), number))
+        return report.builds_on
+
+    def _finish(self) -> None:
+        """Forget the files no longer in the base; check what changed against the other files."""
+        kept = set(self.numbers.values())
+        for row in list(self.stored.values()):
+            if row.number not in kept:
+                if not self.write:
+                    raise _Stale
+                self.gone.update(self.database.remove_file(row.number))
+        gone = {record_id: was for record_id, was in self.gone.items() if self.made.get(record_id) != was}
+        if self.changed or gone:
+            paths = {number: path for path, number in self.numbers.items()}
+            self.problems += self.database.problems_between(self.changed, gone, paths)
+        order = {str(path): position for position, path in enumerate(self.order)}
+        self.problems.sort(key=lambda problem: (order.get(problem.file, -1), problem.line or 0))
+
+    def _problems(self, error: FactBaseError) -> None:
+        self.problems += error.problems
+        self.more += error.more
 
 
-def _from(path: Path, name: str, what: str) -> Problem:
+def _named_by(path: Path, name: str, what: str) -> Problem:
     return Problem(
         str(path), None, "", f"builds_on names {name!r}: {what}; paths are taken from the folder of this file"
     )
 
 
-# --- one file ---------------------------------------------------------------------------------------------
+def _marshalled(value: tuple[str, ...]) -> bytes:
+    import marshal
 
-
-def _read_part(
-    path: Path,
-    environ: Mapping[str, str],
-    progress: Progress | None,
-    cached: bool,
-    warnings: bool = False,
-    large: bool = False,
-) -> Part:
-    """One file of a base: from its cache, else parsed and checked (and cached, with `cached`; in SQLite
-    when it is large, or not tiny and part of a `large` base)."""
-    from hamsyr.loading.cache import store as cache
-    from hamsyr.loading.cache.store import Manifest
-
-    def references(found: CachedStore) -> tuple[tuple[Any, ...], ...]:
-        """The file's references to other files, from its cache; from the file itself if that is damaged."""
-        try:
-            return found.outbound()
-        except found.damage:
-            checked, _ = _parse(path, read_bytes(path, environ), None, None, warnings=True)
-            return tuple(tuple(reference) for reference in checked.outbound)
-
-    def reread() -> MemoryStore:
-        checked, store = _parse(path, read_bytes(path, environ), None, None)
-        if store is None:  # the file was made invalid since it was cached
-            raise FactBaseError([problem for problem in checked.problems if problem.severity == "error"])
-        return store
-
-    if cached and path != STDIN:
-        guarded(path, _regular)
-        digest = guarded(path, cache.digest_file)
-        found = cache.open_cached(path, digest, reread, environ)
-        if found is not None:
-            return Part(path, digest, found, found.builds_on, lambda: references(found), refers_out=found.refers_out)
-    data = read_bytes(path, environ)
-    digest = cache.digest_bytes(data)
-    writer = None
-    events = _events_in(data)
-    indexed = events > cache.SNAPSHOT_MAX_EVENTS or (large and events > PART_SNAPSHOT_MAX_EVENTS)
-    if cached and path != STDIN and indexed:
-        # Large: the records go straight into the cache as they are checked, and are read from it after.
-        writer = cache.sqlite_writer(path, digest, environ)
-    try:
-        checked, store = _parse(path, data, writer, progress, warnings)
-    except _write_failed():
-        if writer is None:
-            raise
-        writer.discard()  # a full disk, or pieces that had to be parsed whole: start again, in memory
-        writer = None
-        checked, store = _parse(path, data, None, progress, warnings)
-    del data
-    problems = tuple(checked.problems)
-    outbound = tuple(checked.outbound)
-    if not checked.valid:
-        if writer is not None:
-            writer.discard()
-        return Part(path, digest, None, checked.builds_on, outbound, problems, checked.defined, checked.listed)
-    manifest = Manifest(checked.builds_on, tuple(tuple(reference) for reference in checked.outbound))  # type: ignore[misc]
-    result: RecordStore | None = store
-    if writer is not None:
-        if progress is not None:
-            progress.writing(path)
-        if cache.publish(writer, path, digest, manifest, environ):
-            result = cache.open_cached(path, digest, reread, environ)
-        if result is None:  # the cache could not be finished or opened: hold the records in memory
-            result = reread()
-    elif store is not None and cached and path != STDIN:
-        cache.write_cache(path, digest, store, manifest, environ)
-    return Part(path, digest, result, checked.builds_on, outbound, problems, checked.defined, checked.listed)
-
-
-def _events_in(data: bytes) -> int:
-    """About how many events a file holds, without parsing it: which form its cache will take."""
-    return data.count(b"\n[[events]]") + data.startswith(b"[[events]]")
-
-
-def _write_failed() -> tuple[type[Exception], ...]:
-    """What writing a cache while checking can fail with: SQLite's errors, the disk's, and a file that
-    cannot be parsed in pieces (its pieces were already written)."""
-    import sqlite3
-
-    from hamsyr.loading._toml import Unsplittable
-
-    return (sqlite3.Error, OSError, Unsplittable)
-
-
-class _Kept:
-    """Records kept in memory as they are checked (a sink for hamsyr.loading._validate)."""
-
-    def __init__(self) -> None:
-        from hamsyr.records.model import RECORD_TYPES
-
-        self.kinds: dict[str, list[Any]] = {record_type.plural: [] for record_type in RECORD_TYPES}
-        self._decoder: Any = None
-
-    def add(self, plural: str, record: Any) -> None:
-        self.kinds[plural].append(record)
-
-    def add_row(self, plural: str, record_id: str, row: bytes, index: Any) -> None:
-        import marshal
-
-        if self._decoder is None:
-            from hamsyr.records.codec import current_decoder
-            from hamsyr.records.model import RECORD_TYPES
-
-            self._decoder = current_decoder()
-            self._names = {t.plural: t.record_class.__name__ for t in RECORD_TYPES}
-        self.kinds[plural].append(self._decoder.record(self._names[plural], marshal.loads(row)))
-
-    def store(self, path: Path) -> MemoryStore:
-        from hamsyr.records.store import MemoryStore
-
-        return MemoryStore(path, {plural: tuple(records) for plural, records in self.kinds.items()})
-
-
-class _Dropped:
-    """Records checked and let go (a sink for `check`, which needs only what the checks find)."""
-
-    def add(self, plural: str, record: Any) -> None:
-        pass
-
-    def add_row(self, plural: str, record_id: str, row: bytes, index: Any) -> None:
-        pass
-
-
-def _parse(
-    path: Path, data: bytes, writer: Sink | None, progress: Progress | None, warnings: bool = False
-) -> tuple[Checked, MemoryStore | None]:
-    """The file checked, its records handed to `writer` when given, else kept in memory and returned when the
-    file is valid; with `warnings` (for `check`), also its warnings, and its records let go. A file that
-    cannot be read or parsed raises FactBaseError; with a writer, a file that cannot be parsed in pieces
-    raises Unsplittable."""
-    import gc
-
-    from hamsyr.loading._toml import Unsplittable, decode, documents, parse
-    from hamsyr.loading._validate import check_file, prepare
-
-    text = decode(path, data)
-    total = len(text)
-    done = (lambda characters: progress.reading(path, characters, total)) if progress is not None else None
-    # Checking makes millions of small objects and no cycles: the cycle collector would only slow it down.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        kept = _Kept()
-        sink: Sink = writer or (_Dropped() if warnings else kept)
-        try:
-            checked = check_file(path, text, documents(path, text, done=done, prepare=prepare), sink, warnings)
-        except Unsplittable:
-            if writer is not None:
-                raise
-            kept = _Kept()
-            checked = check_file(path, text, [parse(path, text)], _Dropped() if warnings else kept, warnings)
-    finally:
-        if collecting:
-            gc.enable()
-    return checked, (kept.store(path) if writer is None and not warnings and checked.valid else None)
+    return marshal.dumps(value)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import cached_property
-from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -31,13 +30,14 @@ from hamsyr.records.model import (
     record_date,
     record_type,
 )
-from hamsyr.records.store import Narrowing
+from hamsyr.records.store import Narrowing, Term
 
 if TYPE_CHECKING:
     from hamsyr.query.lookup import ActorMatch
     from hamsyr.query.names import NameIndex
     from hamsyr.query.search import TextIndex, TextQuery
     from hamsyr.records.store import RecordStore
+    from hamsyr.records.text import Words
 
 
 class FactBase:
@@ -45,11 +45,6 @@ class FactBase:
 
     def __init__(self, store: RecordStore) -> None:
         self.store = store
-        self._events_by_id: dict[str, Event] | None = None
-
-    @classmethod
-    def from_store(cls, store: RecordStore) -> FactBase:
-        return cls(store)
 
     @classmethod
     def from_records(
@@ -75,7 +70,7 @@ class FactBase:
     @property
     def path(self) -> Path | None:
         """The file the base is read from (the first, when there are several)."""
-        return self.store.path
+        return self.store.paths[0] if self.store.paths else None
 
     @property
     def paths(self) -> tuple[Path, ...]:
@@ -113,21 +108,12 @@ class FactBase:
     # --- single records --------------------------------------------------------------------------------
 
     @cached_property
-    def _by_id(self) -> dict[str, Record]:
-        """Every record but the events by id (ids are unique across all record types)."""
-        others: tuple[Record, ...] = (*self.sources, *self.actors, *self.quotes, *self.disputes, *self.phases)
-        return {record.id: record for record in others}
-
-    @cached_property
     def _actors_by_id(self) -> dict[str, Actor]:
         return {actor.id: actor for actor in self.actors}
 
     def get(self, record_id: str) -> Record | None:
-        found = self._by_id.get(record_id)
-        if found is None:
-            if self._events_by_id is None:
-                self._events_by_id = {event.id: event for event in self.events}
-            found = self._events_by_id.get(record_id)
+        """The record with this id, of any kind (ids are unique across all of them)."""
+        found: Record | None = self.store.get(record_id)
         return found
 
     def record(self, wanted: str, kinds: Sequence[str]) -> Record:
@@ -268,7 +254,7 @@ class FactBase:
                 and (not kinds or event.kind in kinds)
             )
 
-        narrowed = Narrowing(actors, dates.since, dates.until, tags, source)
+        narrowed = Narrowing(actors, dates.since, dates.until, tags, source, self._terms(text))
         if limit is not None:
             # The first few in listing order: read in that order (from a cached base's index) until enough.
             found: list[Event] = []
@@ -279,8 +265,8 @@ class FactBase:
                     if wanted(event) and (not text or self._with_text([event], text)):
                         found.append(event)
             return found
-        # Let a cached base's indexes narrow the events down; each is then checked by `wanted`.
-        narrowing = actors or tags or source or not dates.is_open
+        # Let the base's indexes narrow the events down; each is then checked by `wanted`.
+        narrowing = actors or tags or source or not dates.is_open or narrowed.terms
         pool = self.store.candidates(narrowed) if narrowing else self.events
         chosen = [event for event in pool if wanted(event)]
         return _ordered(self._with_text(chosen, text), None, reverse)
@@ -297,7 +283,9 @@ class FactBase:
         wanted_actors, wanted_tags = set(actors), set(tags)
         chosen = [
             event
-            for event in self.store.ordered(False, False, Narrowing(actors, None, None, tags, source))
+            for event in self.store.ordered(
+                False, False, Narrowing(actors, None, None, tags, source, self._terms(text))
+            )
             if wanted_actors <= set(event.actors)
             and wanted_tags <= set(event.tags)
             and (source is None or any(c.source == source for c in event.sources))
@@ -323,6 +311,30 @@ class FactBase:
         ]
         latest = max((held.horizon.last_day for _, held in found if held.horizon), default=None)
         return [(actor, held) for actor, held in found if held.horizon and held.horizon.last_day == latest]
+
+    def _terms(self, text: str | None) -> tuple[Term, ...]:
+        """The words of `text` as a store can narrow records by them (hamsyr.records.store.Term)."""
+        if not text:
+            return ()
+        from hamsyr.query.search import TextQuery
+
+        query = TextQuery.of(text)
+        return tuple(
+            Term(
+                word, shape if shape.isalnum() and shape.isascii() and len(word) >= 4 else "", self._named(word, shape)
+            )
+            for word, shape in zip(query.words, query.skeletons, strict=True)
+        )
+
+    def _named(self, word: str, shape: str) -> tuple[str, ...]:
+        """The actors a word of a query finds by name (a record naming them holds the word, for search)."""
+        return tuple(actor_id for actor_id, name in self._folded_names if name.match(word, shape))
+
+    @cached_property
+    def _folded_names(self) -> list[tuple[str, Words]]:
+        from hamsyr.records.text import Words, fold
+
+        return [(actor.id, Words(fold(actor.name))) for actor in self.actors]
 
     def _with_text(self, records: list[_Dated], text: str | None) -> list[_Dated]:
         if not text:
@@ -441,9 +453,9 @@ class FactBase:
         query = TextQuery.of(text)
         if not query.words:
             raise QueryError("search needs at least one word")
-        # One record at a time: a large cached base is searched without being held in memory.
+        # One record at a time, only those the base's word index finds: a large base is never held whole.
         kinds = [plural for plural, singular in _SEARCHED if not types or singular in types]
-        records: Iterable[Record] = chain.from_iterable(self.store.iterate(plural) for plural in kinds)
+        records: Iterable[Record] = self.store.matching(kinds, self._terms(text))
         if not dates.is_open:
             records = (record for record in records if _record_in(record, dates))
         return self._text.search(records, query, limit)

@@ -1,7 +1,7 @@
 """Words in records: the --text filter and ranked search, over the searchable parts of each record.
 
 A query word matches a word of a record when that word starts with it ("syria" finds "Syrian") or has the
-same transliteration skeleton ("Meshal" finds "Mashaal"); see hamsyr.query.names.
+same transliteration skeleton ("Meshal" finds "Mashaal"); see hamsyr.records.text.
 """
 
 from __future__ import annotations
@@ -11,23 +11,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from typing import NamedTuple
 
-from hamsyr.query.names import Words, fold, skeleton, word_match, word_spans, words
 from hamsyr.query.results import SEARCH_ORDER, Hit
 from hamsyr.records.dates import sort_key
-from hamsyr.records.model import (
-    Actor,
-    Dispute,
-    Event,
-    Phase,
-    Quote,
-    Record,
-    Source,
-    record_date,
-    record_type,
-)
+from hamsyr.records.model import Record, record_date, record_type
+from hamsyr.records.text import Part, Words, fold, searchable, skeleton, word_match, word_spans, words
 
-# How much a query word found in each part of a record counts towards a search hit's rank.
-_TITLE_WEIGHT, _ID_WEIGHT, _BODY_WEIGHT, _ASIDE_WEIGHT = 3.0, 2.0, 1.0, 0.5
 _SNIPPET_CHARS = 120
 
 
@@ -81,38 +69,10 @@ class _Part(NamedTuple):
     words: Words
 
 
-def _searchable(record: Record, name_of: Callable[[str], str]) -> list[tuple[str, float, str]]:
+def _searchable(record: Record, name_of: Callable[[str], str]) -> list[Part]:
     """(field name, weight, text) for every searchable part of a record; linked actors count by name."""
-    parts: list[tuple[str, float, str]] = [("id", _ID_WEIGHT, record.id)]
-    if isinstance(record, Source):
-        parts += [("title", _TITLE_WEIGHT, record.title)]
-        parts += [(n, _ASIDE_WEIGHT, v) for n, v in (("author", record.author), ("publisher", record.publisher)) if v]
-    elif isinstance(record, Actor):
-        parts += [("name", _TITLE_WEIGHT, record.name)]
-        parts += [("aliases", _BODY_WEIGHT if a.is_descriptor else _TITLE_WEIGHT, a.name) for a in record.aliases]
-        parts += [("description", _BODY_WEIGHT, record.description)] if record.description else []
-        parts += [("roles", _ASIDE_WEIGHT, role.title) for role in record.roles]
-    elif isinstance(record, Event):
-        parts += [("title", _TITLE_WEIGHT, record.title), ("summary", _BODY_WEIGHT, record.summary)]
-        parts += [("date_text", _ASIDE_WEIGHT, record.date_text)] if record.date_text else []
-        parts += [("places", _ASIDE_WEIGHT, place) for place in record.places]
-        parts += [("tags", _ASIDE_WEIGHT, tag) for tag in record.tags]
-        parts += [("actors", _ASIDE_WEIGHT, name_of(actor)) for actor in record.actors]
-    elif isinstance(record, Phase):
-        parts += [("label", _TITLE_WEIGHT, record.label), ("summary", _BODY_WEIGHT, record.summary)]
-        parts += [("sources", _ASIDE_WEIGHT, c.excerpt) for c in record.sources]
-    elif isinstance(record, Dispute):
-        parts += [("title", _TITLE_WEIGHT, record.title), ("summary", _BODY_WEIGHT, record.summary)]
-        parts += [("claims", _BODY_WEIGHT, claim.claim) for claim in record.claims]
-        parts += [("sources", _ASIDE_WEIGHT, c.excerpt) for claim in record.claims for c in claim.sources]
-    else:
-        parts += [("text", _TITLE_WEIGHT, record.text), ("speaker", _BODY_WEIGHT, name_of(record.speaker))]
-        parts += [("about", _ASIDE_WEIGHT, name_of(actor)) for actor in record.about]
-        parts += [("context", _BODY_WEIGHT, record.context)] if record.context else []
-        parts += [("date_text", _ASIDE_WEIGHT, record.date_text)] if record.date_text else []
-    if isinstance(record, Event | Quote):
-        parts += [("sources", _ASIDE_WEIGHT, citation.excerpt) for citation in record.sources]
-    return parts
+    own, actors = searchable(record)
+    return own + [(field, weight, name_of(actor)) for field, weight, actor in actors]
 
 
 class TextIndex:

@@ -1,8 +1,9 @@
 """Where a fact base's records are kept: the small interface between loading them and querying them.
 
-A file just parsed keeps its records in memory (`MemoryStore`); a cached one reads each kind of record when
-a query first asks for it, and can narrow the events down by index (hamsyr.loading.cache); a base of several
-files reads each from its own store (hamsyr.loading.combine).
+A loaded base answers from an SQLite database, kept in the cache or in memory (hamsyr.loading.database), which
+can narrow events down by index and records by their words; records made in code (a selection of a base)
+are held in a `MemoryStore`, which narrows nothing. Either way the query checks every record it is given
+exactly (hamsyr.query.factbase): narrowing may only ever give more than is asked for, never less.
 """
 
 from collections.abc import Iterable, Iterator, Sequence
@@ -14,40 +15,45 @@ from hamsyr.records.dates import sort_key
 from hamsyr.records.model import Event
 
 
+class Term(NamedTuple):
+    """One word of a text query as a store can narrow by it: records holding a word that begins with `prefix`,
+    or a word whose transliteration skeleton is `shape` ("" for none), or naming one of `actors`."""
+
+    prefix: str
+    shape: str = ""
+    actors: tuple[str, ...] = ()
+
+
 class Narrowing(NamedTuple):
     """What a store may use to narrow the events a query looks at: those of all these actors and tags,
-    citing the source, that may fall between the dates (None: no bound)."""
+    citing the source, that may fall between the dates (None: no bound), holding every term."""
 
     actors: Sequence[str] = ()
     since: date | None = None
     until: date | None = None
     tags: Sequence[str] = ()
     source: str | None = None
+    terms: Sequence[Term] = ()
 
 
 ANY_EVENT = Narrowing()
 
 
 class RecordStore(Protocol):
-    """The records of one fact base, by kind."""
-
-    @property
-    def path(self) -> Path | None:
-        """The file the records come from, the first of several (None for records made in memory)."""
+    """The records of one fact base, by kind ("sources", "actors", "events", ...)."""
 
     @property
     def paths(self) -> tuple[Path, ...]:
         """Every file the records come from, in the order they were read."""
 
-    @property
-    def cached(self) -> bool:
-        """True when the records are read from a cache rather than held in memory."""
-
     def records(self, plural: str) -> tuple[Any, ...]:
-        """Every record of one kind ("sources", "actors", "events", ...), in file order."""
+        """Every record of one kind, in file order."""
 
     def ids(self, plural: str) -> tuple[str, ...]:
         """The ids of every record of one kind, in file order (without building the records)."""
+
+    def get(self, record_id: str) -> Any | None:
+        """The record with this id, of any kind."""
 
     def event_count(self) -> int: ...
 
@@ -60,34 +66,28 @@ class RecordStore(Protocol):
     def ordered(self, dated: bool, reverse: bool, narrowing: Narrowing = ANY_EVENT) -> Iterator[Event]:
         """Events that may pass these filters (a superset, as for `candidates`), one at a time in listing order:
         the dated ones by date then id (newest first with `reverse`), or the undated ones by id. A query that
-        wants only the first few stops early, and a large cached base is never read whole."""
+        wants only the first few stops early, and a large base is never read whole."""
 
-    def iterate(self, plural: str) -> Iterator[Any]:
-        """Every record of one kind, one at a time, in file order (a large cached base is never held whole)."""
+    def matching(self, plurals: Sequence[str], terms: Sequence[Term]) -> Iterator[Any]:
+        """Records of these kinds that may hold every term (a superset), one at a time."""
 
 
 class MemoryStore:
-    """Records held in memory, as a base just parsed (or a selection of one) has them."""
+    """Records held in memory, as made in code (a selection of a base)."""
 
-    cached = False
-
-    def __init__(self, paths: Path | Sequence[Path] | None, records: dict[str, tuple[Any, ...]]) -> None:
-        self._paths = (paths,) if isinstance(paths, Path) else tuple(paths or ())
+    def __init__(self, paths: Sequence[Path], records: dict[str, tuple[Any, ...]]) -> None:
+        self.paths = tuple(paths)
         self._records = records
-
-    @property
-    def path(self) -> Path | None:
-        return self._paths[0] if self._paths else None
-
-    @property
-    def paths(self) -> tuple[Path, ...]:
-        return self._paths
 
     def records(self, plural: str) -> tuple[Any, ...]:
         return self._records.get(plural, ())
 
     def ids(self, plural: str) -> tuple[str, ...]:
         return tuple(record.id for record in self.records(plural))
+
+    def get(self, record_id: str) -> Any | None:
+        found = (record for records in self._records.values() for record in records if record.id == record_id)
+        return next(found, None)
 
     def event_count(self) -> int:
         return len(self.records("events"))
@@ -101,8 +101,8 @@ class MemoryStore:
     def ordered(self, dated: bool, reverse: bool, narrowing: Narrowing = ANY_EVENT) -> Iterator[Event]:
         return in_order(self.records("events"), dated, reverse)
 
-    def iterate(self, plural: str) -> Iterator[Any]:
-        return iter(self.records(plural))
+    def matching(self, plurals: Sequence[str], terms: Sequence[Term]) -> Iterator[Any]:
+        return (record for plural in plurals for record in self.records(plural))
 
 
 def in_order(events: Iterable[Event], dated: bool, reverse: bool) -> Iterator[Event]:
