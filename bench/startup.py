@@ -1,32 +1,37 @@
-"""Start-up cost of a hamsyr query against the floors it cannot go below.
+"""Start-up cost of hamsyr queries on the shipped base, against the floors a Typer + Rich program cannot go below.
 
-Runs each command repeatedly as a whole process, interleaved (each round in a new random order) so that
-drift in the machine's speed hits all of them alike, and prints the median wall time of each, the ratio of
-medians to `python -c pass`, and the median of the ratios taken round by round against its yardstick
-(steadier when the machine's speed drifts), with their quartiles:
-- `hamsyr events --json` against a bare Typer app with one boolean option (target: at most 1.25);
-- `hamsyr events` as a table against a minimal Typer app printing the same rows (the shipped events' date,
-  title and summary, actors and sources) as a `rich.table.Table` (target: at most 1.0).
+Each command runs repeatedly as a whole process, in rounds, each round in a new random order (so that drift
+in the machine's speed hits all of them alike; the first round warms the caches and is dropped). For each
+install given and each command it prints the median wall time, that median over `python -c pass`'s, and the
+median of the round-by-round ratios to its yardstick, with their quartiles (the goals of issue 23):
+- `hamsyr events --json`, `hamsyr actor haniyeh --json` and `hamsyr search damascus --json`, each against a
+  bare Typer app with one boolean option (goals: at most 1.20x, 1.25x and 1.25x);
+- `hamsyr events --format table` against a minimal Typer script printing the same rows (date, title and
+  summary, actor names, sources, taken from the first install's JSON) as a `rich.table.Table` in the same
+  box style, through a Console with markup and highlighting off as hamsyr's is (goal: at most 1.0x).
+With two installs or more it also prints, per command, the paired ratio of each to the first.
 
-    python bench/startup.py            # 10 runs each
-    python bench/startup.py --runs 30
+    python bench/startup.py                                  # the hamsyr on PATH, 10 runs each
+    python bench/startup.py --runs 30 --hamsyr before=/tmp/v-before/bin/hamsyr --hamsyr after=.venv/bin/hamsyr
 
-Run it with the installed `hamsyr` (pip install .): a source tree run with PYTHONDONTWRITEBYTECODE set
-recompiles every module on every start and measures that instead.
+Give installed commands (pip install ., not -e): a source tree run with PYTHONDONTWRITEBYTECODE set
+recompiles every module on every start and measures that instead. The yardsticks run with the first
+install's Python, so that they import the same Typer and Rich. Each install gets a cache folder of its own
+in a temporary folder (HAMSYR_CACHE_DIR), so the user's cache is left alone.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import random
-import shutil
-import statistics
+import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from interleave import Command, add_install_option, installs, interleave, median, paired, timeouts
 
 BARE_TYPER_APP = """
 import typer
@@ -43,71 +48,112 @@ ROWS = {rows!r}
 app = typer.Typer()
 @app.command()
 def main(flag: bool = False) -> None:
+    from rich import box
     from rich.console import Console
     from rich.table import Table
-    table = Table("Date", "Event", "Actors", "Sources")
+    table = Table("Date", "Event", "Actors", "Sources", box=box.SIMPLE_HEAD, show_edge=False)
     for row in ROWS:
         table.add_row(*row)
-    Console().print(table)
+    Console(markup=False, emoji=False, highlight=False).print(table)
 app()
 """
 
+# Command, its arguments, its yardstick, its goal (at most this many times the yardstick).
+QUERIES = {
+    "events --json": (["events", "--json"], "bare Typer app", 1.20),
+    "actor haniyeh --json": (["actor", "haniyeh", "--json"], "bare Typer app", 1.25),
+    "search damascus --json": (["search", "damascus", "--json"], "bare Typer app", 1.25),
+    "events --format table": (["events", "--format", "table"], "Typer + rich.table", 1.0),
+}
 
-def table_rows(hamsyr: list[str]) -> list[tuple[str, str, str, str]]:
-    """The rows `hamsyr events` shows, as plain strings, from its JSON."""
-    events = json.loads(subprocess.run([*hamsyr, "events", "--json"], capture_output=True, check=True).stdout)
-    return [
-        (
-            event["date"] or "undated",
-            f"{event['title']}\\n{event['summary']}",
-            ", ".join(event["actors"]),
-            "\\n".join(citation["source"] for citation in event["sources"]),
+
+def table_rows(hamsyr: Path, env: dict[str, str]) -> list[tuple[str, str, str, str]]:
+    """The rows `hamsyr events --format table` shows, as plain strings, from its JSON."""
+
+    def answer(*words: str) -> list[dict[str, object]]:
+        return json.loads(subprocess.run([hamsyr, *words, "--json"], capture_output=True, check=True, env=env).stdout)
+
+    names = {actor["id"]: actor.get("name", actor["id"]) for actor in answer("actors")}
+    rows = []
+    for event in answer("events"):
+        qualifiers = [
+            word for word, key in (("approx.", "date_approximate"), ("inferred", "date_uncertain")) if event.get(key)
+        ]
+        date = (
+            f"{event['date']}{' (' + ', '.join(qualifiers) + ')' if qualifiers else ''}"
+            if event.get("date")
+            else "undated"
         )
-        for event in events
-    ]
+        if event.get("date_text"):
+            date += f"\n“{event['date_text']}”"
+        said = "; ".join(dict.fromkeys(f"per {c['attributed_to']}" for c in event["sources"] if c.get("attributed_to")))
+        kind = event.get("kind") if event.get("kind") not in (None, "occurrence") else ""
+        text = f"{event['title']}\n{event['summary']}"
+        if kind or said:
+            text += "\n" + " · ".join(part for part in (kind, said) if part)
+        if event.get("disputes"):
+            text += f"\n⚑ disputed: {', '.join(event['disputes'])}"
+        actors = ", ".join(names.get(actor, actor) for actor in event["actors"])
+        sources = "\n".join(dict.fromkeys(citation["source"] for citation in event["sources"]))
+        rows.append((date, text, actors, sources))
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=10, help="rounds measured (after one dropped warm-up round)")
+    parser.add_argument("--seed", type=int, help="seed of the rounds' random order (default: a new one)")
+    add_install_option(parser)
     args = parser.parse_args()
-    installed = shutil.which("hamsyr")
-    hamsyr = [installed] if installed else [sys.executable, "-c", "from hamsyr.cli import main; main()"]
-    with tempfile.TemporaryDirectory() as scratch:
-        bare, minimal = Path(scratch) / "bare.py", Path(scratch) / "rich_table.py"
-        bare.write_text(BARE_TYPER_APP)
-        minimal.write_text(MINIMAL_RICH_TABLE.format(rows=table_rows(hamsyr)))
+    chosen = installs(args.hamsyr)
+    python = chosen[0].python
+    with tempfile.TemporaryDirectory(prefix="hamsyr-startup-") as scratch:
+        folder = Path(scratch)
+        envs = {}
+        for install in chosen:
+            (folder / f"cache-{install.label}").mkdir(mode=0o700)
+            envs[install.label] = {**os.environ, "HAMSYR_CACHE_DIR": str(folder / f"cache-{install.label}")}
+        bare, minimal = folder / "bare.py", folder / "rich_table.py"
+        bare.write_text(BARE_TYPER_APP, encoding="utf-8")
+        rows = table_rows(chosen[0].hamsyr, envs[chosen[0].label])
+        minimal.write_text(MINIMAL_RICH_TABLE.format(rows=rows), encoding="utf-8")
         commands = {
-            "python -c pass": [sys.executable, "-c", "pass"],
-            "bare Typer app": [sys.executable, str(bare)],
-            "Typer + rich.table": [sys.executable, str(minimal)],
-            "hamsyr events --json": [*hamsyr, "events", "--json"],
-            "hamsyr events (table)": [*hamsyr, "events", "--format", "table"],
+            "python -c pass": Command([python, "-c", "pass"]),
+            "bare Typer app": Command([python, bare]),
+            "Typer + rich.table": Command([python, minimal]),
         }
-        times: dict[str, list[float]] = {name: [] for name in commands}
-        order = list(commands)
-        shuffle = random.Random(7).shuffle
-        for _ in range(args.runs + 1):  # the first round warms the caches (files, hamsyr's own) and is dropped
-            # A new order each round: a command that always followed the same one measured up to 10% apart.
-            shuffle(order)
-            for name in order:
-                command = commands[name]
-                start = time.perf_counter()
-                subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
-                times[name].append(time.perf_counter() - start)
-    medians = {name: statistics.median(values[1:]) for name, values in times.items()}
-    floor = medians["python -c pass"]
-    yardsticks = {"hamsyr events (table)": "Typer + rich.table"}
-    print(f"{'command':<24} {'median ms':>10} {'x python':>9}   {'paired x yardstick (quartiles)'}")
-    for name, value in medians.items():
-        yardstick = yardsticks.get(name, "bare Typer app")
-        paired = [a / b for a, b in zip(times[name][1:], times[yardstick][1:], strict=True)]
-        low, middle, high = statistics.quantiles(paired, n=4) if len(paired) > 1 else paired * 3
-        print(
-            f"{name:<24} {value * 1000:>10.1f} {value / floor:>9.2f}   {middle:.3f} ({low:.2f}-{high:.2f})"
-            f" x {yardstick}"
-        )
-    print(f"({args.runs} runs each, interleaved; the first round is dropped)")
+        for install in chosen:
+            for name, (words, _, _) in QUERIES.items():
+                commands[f"{install.label}: {name}"] = Command([install.hamsyr, *words], envs[install.label])
+        interleave(commands, args.runs, seed=args.seed)
+        lines = {
+            name: command.results[-1].stdout.decode().count("\n")
+            for name, command in commands.items()
+            if command.results[-1] and "table" in name
+        }
+
+    floor = median(commands["python -c pass"].results)
+    print(f"{'command':<34} {'median ms':>9} {'x pass':>7}   paired x yardstick (quartiles)")
+    for name in ("python -c pass", "bare Typer app", "Typer + rich.table"):
+        value = median(commands[name].results)
+        print(f"{name:<34} {value * 1000:>9.1f} {value / floor:>7.2f}{timeouts(commands[name].results)}")
+    for query, (_, yardstick, goal) in QUERIES.items():
+        print(f"\n{query}  (goal: at most {goal:.2f}x {yardstick})")
+        first = commands[f"{chosen[0].label}: {query}"].results
+        for install in chosen:
+            results = commands[f"{install.label}: {query}"].results
+            value = median(results)
+            versus = paired(results, commands[yardstick].results)
+            print(f"  {install.label:<32} {value * 1000:>9.1f} {value / floor:>7.2f}   {versus} x {yardstick}", end="")
+            print(f"   {paired(results, first)} x {chosen[0].label}" if install != chosen[0] else "", end="")
+            print(timeouts(results))
+    print(
+        f"\n{args.runs} rounds, interleaved in a new random order each, after one dropped warm-up round; "
+        f"yardsticks run with {python}"
+    )
+    print("table lines written: " + ", ".join(f"{name} {count}" for name, count in lines.items()))
+    for install in chosen:
+        print(f"{install.label}: {install.hamsyr}")
 
 
 if __name__ == "__main__":
