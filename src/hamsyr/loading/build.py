@@ -83,133 +83,186 @@ class Problems:
 # --- one record -----------------------------------------------------------------------------------------
 
 _BAD = object()  # a field's value that is wrong (its problem is already reported)
+Refs = list[tuple[str, str, str]]  # (field path, target plural, id) of each reference to another record
 
 
-def build(
-    record_class: type, table: Mapping[str, Any], place: Place, problems: Problems, refs: list[tuple[str, str, str]]
-) -> Any | None:
+def build(record_class: type, table: Mapping[str, Any], place: Place, problems: Problems, refs: Refs) -> Any | None:
     """The record `table` declares, or None when a required field is missing or wrong; every problem is added
-    to `problems`, and every reference to another record to `refs` as (field path, target plural, id)."""
+    to `problems`, and every reference to another record to `refs`."""
     return _build(record_class, table, place, problems, refs, "")
 
 
 def _build(
-    record_class: type,
-    table: Mapping[str, Any],
-    place: Place,
-    problems: Problems,
-    refs: list[tuple[str, str, str]],
-    prefix: str,
+    record_class: type, table: Mapping[str, Any], place: Place, problems: Problems, refs: Refs, prefix: str
 ) -> Any | None:
-    declared, known = _declared(record_class)
+    steps, known, span = _plan(record_class)
     if not known.issuperset(table):
-        expected = ", ".join(d.name for d in declared if d.name in known)
+        expected = ", ".join(step.name for step in steps if step.name in known)
         for name in table:
             if name not in known:
                 message = f"unknown field{suggest(name, known)} (expected one of: {expected})"
                 problems.add(place, prefix + name, message)
     values = []
     complete = True
-    for field in declared:
-        if field.field.derived:  # made from the whole base when read (hamsyr.loading.database), never written
-            values.append(record_class._field_defaults[field.name])  # type: ignore[attr-defined]
+    for name, read, required, empty in steps:
+        raw = table.get(name)  # TOML has no null: None is a field not written
+        if read is None:  # derived from the whole base when it is read
+            values.append(empty)
             continue
-        raw = table.get(field.name)  # TOML has no null: None is a field not written
         if raw is None:
-            if field.field.required:
-                problems.add(place, "", f"missing required field '{prefix + field.name}'")
+            if required:
+                problems.add(place, "", f"missing required field '{prefix + name}'")
                 complete = False
-            values.append(_EMPTY[field.field.kind])
+            values.append(empty)
             continue
-        value = _value(field, raw, place, problems, refs, prefix)
+        value = read(raw, prefix, place, problems, refs)
         if value is _BAD:
-            complete = complete and not field.field.required
-            value = _EMPTY[field.field.kind]
+            complete = complete and not required
+            value = empty
         values.append(value)
     if not complete:
         return None
     record = record_class(*values)
-    start, end = getattr(record, "start", None), getattr(record, "end", None)
-    if type(start) is FuzzyDate and type(end) is FuzzyDate and end.end < start.start:
+    if span and record.start is not None and record.end is not None and record.end.end < record.start.start:
         problems.add(place, prefix + "end", f"ends before the {record_class.__name__.lower()} starts")
     return record
 
 
+Reader = Callable[[Any, str, Place, Problems, Refs], Any]
+
+
+class _Step(NamedTuple):
+    """How one field of a record class is read from a table."""
+
+    name: str
+    read: Reader | None  # None for a field derived from the whole base, never written in a file
+    required: bool
+    empty: Any  # the value of a field not written (a derived field's default)
+
+
 @cache
-def _declared(record_class: type) -> tuple[tuple[Declared, ...], frozenset[str]]:
-    """Every field of a record class, and the names of those a file may write."""
-    return fields_of(record_class), frozenset(d.name for d in file_fields(record_class))
+def _plan(record_class: type) -> tuple[tuple[_Step, ...], frozenset[str], bool]:
+    """How each field of a record class is read, the names a file may write, and whether the record is a
+    span whose end must not come before its start."""
+    steps = []
+    for declared in fields_of(record_class):
+        if declared.field.derived:
+            default = record_class._field_defaults[declared.name]  # type: ignore[attr-defined]
+            steps.append(_Step(declared.name, None, False, default))
+        else:
+            steps.append(_Step(declared.name, _reader(declared), declared.field.required, _EMPTY[declared.field.kind]))
+    known = frozenset(d.name for d in file_fields(record_class))
+    return tuple(steps), known, {"start", "end"} <= known
 
 
-def _value(
-    declared: Declared,
-    raw: Any,
-    place: Place,
-    problems: Problems,
-    refs: list[tuple[str, str, str]],
-    prefix: str,
-) -> Any:
-    """The value converted to its declared type, or _BAD (its problem reported)."""
-    field = declared.field
-    holds = field.kind
-    path = prefix + declared.name
+def _reader(declared: Declared) -> Reader:
+    """The function that reads one declared field: the value as the record holds it when it is plainly right
+    (the usual case, made quick), else _BAD with its problem reported."""
+    name, field, holds = declared.name, declared.field, declared.field.kind
+    target = field.target or ""
 
-    def bad(message: str) -> Any:
-        problems.add(place, path, message)
-        return _BAD
+    if holds is Kind.TEXT:
 
-    if holds in _ONE_STRING:
-        if type(raw) is not str:
-            return bad(f"must be a string, not {_type_name(raw)}")
-        if not raw or raw.isspace():
-            return bad("must not be empty")
-        if holds is Kind.TEXT:
-            return raw
-        if holds is Kind.DATE:
-            try:
-                return _date(raw)
-            except DateError as error:
-                return bad(str(error))
-        if holds is Kind.CHOICE:
-            member = declared.of._value2member_map_.get(raw)
-            if member is None:
-                choices = ", ".join(member.value for member in declared.of)
-                return bad(f"unknown {declared.name} {raw!r} (expected one of: {choices})")
-            return member
-        if not id_pattern().fullmatch(raw):  # an id, or a reference to one
-            return bad(f"{raw!r} is not a lower-case slug (letters a-z, digits and single hyphens)")
-        if holds is Kind.REF:
-            refs.append((path, field.target or "", raw))
-        return raw
-    if holds in _STRINGS:
-        if type(raw) is not list:
-            return bad(f"must be a list of strings, not {_type_name(raw)}")
-        for item in raw:
-            if type(item) is not str:
-                return bad(f"must be a list of strings, but holds {_type_name(item)}")
-            if not item or item.isspace():
-                return bad("must not contain empty strings")
-        if holds is not Kind.TEXTS:
-            for item in raw:
-                if not id_pattern().fullmatch(item):
-                    return bad(f"{item!r} is not a lower-case slug (letters a-z, digits and single hyphens)")
-        if holds is Kind.REFS:
-            refs.extend((path, field.target or "", item) for item in raw)
-        return tuple(raw)
-    # Kind.TABLES; with a shorthand, a string stands for a table with just that field (an alias's name)
+        def read(raw: Any, prefix: str, place: Place, problems: Problems, refs: Refs) -> Any:
+            if type(raw) is str and raw and not raw.isspace():
+                return raw
+            return _report(_string_fault(raw), prefix + name, place, problems)
+
+    elif holds is Kind.DATE:
+
+        def read(raw: Any, prefix: str, place: Place, problems: Problems, refs: Refs) -> Any:
+            if type(raw) is str and raw and not raw.isspace():
+                try:
+                    return _date(raw)
+                except DateError as error:
+                    return _report(str(error), prefix + name, place, problems)
+            return _report(_string_fault(raw), prefix + name, place, problems)
+
+    elif holds is Kind.CHOICE:
+        members = declared.of._value2member_map_
+        choices = ", ".join(member.value for member in declared.of)
+
+        def read(raw: Any, prefix: str, place: Place, problems: Problems, refs: Refs) -> Any:
+            member = members.get(raw) if type(raw) is str else None
+            if member is not None:
+                return member
+            fault = _string_fault(raw) or f"unknown {name} {raw!r} (expected one of: {choices})"
+            return _report(fault, prefix + name, place, problems)
+
+    elif holds in (Kind.ID, Kind.REF):
+        refer = holds is Kind.REF
+
+        def read(raw: Any, prefix: str, place: Place, problems: Problems, refs: Refs) -> Any:
+            if type(raw) is str and id_pattern().fullmatch(raw):
+                if refer:
+                    refs.append((prefix + name, target, raw))
+                return raw
+            return _report(_string_fault(raw) or _slug_fault(raw), prefix + name, place, problems)
+
+    elif holds in _STRINGS:
+        slugs, refer = holds is not Kind.TEXTS, holds is Kind.REFS
+
+        def read(raw: Any, prefix: str, place: Place, problems: Problems, refs: Refs) -> Any:
+            fault = _strings_fault(raw, slugs)
+            if fault:
+                return _report(fault, prefix + name, place, problems)
+            if refer:
+                refs.extend((prefix + name, target, item) for item in raw)
+            return tuple(raw)
+
+    else:  # Kind.TABLES; with a shorthand, a string stands for a table with just that field (an alias's name)
+        item_class, shorthand = declared.of, field.shorthand
+
+        def read(raw: Any, prefix: str, place: Place, problems: Problems, refs: Refs) -> Any:
+            if type(raw) is list and shorthand:
+                raw = [{shorthand: item} if type(item) is str else item for item in raw]
+            if type(raw) is not list or not all(type(item) is dict for item in raw):
+                return _report(
+                    f"must be a list of {field.shape}, not {_type_name(raw)}", prefix + name, place, problems
+                )
+            if len(raw) < field.min_items:
+                fault = field.too_few or f"needs at least {field.min_items} tables"
+                return _report(fault, prefix + name, place, problems)
+            inner = f"{prefix}{name}["
+            built = [_build(item_class, item, place, problems, refs, f"{inner}{n}].") for n, item in enumerate(raw)]
+            return tuple(item for item in built if item is not None)
+
+    return read
+
+
+def _report(message: str, path: str, place: Place, problems: Problems) -> Any:
+    problems.add(place, path, message)
+    return _BAD
+
+
+def _string_fault(raw: Any) -> str:
+    """What is wrong with a value that should be a string ("" when it is a non-empty one)."""
+    if type(raw) is not str:
+        return f"must be a string, not {_type_name(raw)}"
+    return "must not be empty" if not raw or raw.isspace() else ""
+
+
+def _slug_fault(raw: str) -> str:
+    return f"{raw!r} is not a lower-case slug (letters a-z, digits and single hyphens)"
+
+
+def _strings_fault(raw: Any, slugs: bool) -> str:
+    """What is wrong with a value that should be a list of strings (of slugs), or ""."""
     if type(raw) is not list:
-        return bad(f"must be a list of {field.shape}, not {_type_name(raw)}")
-    if field.shorthand:
-        raw = [{field.shorthand: item} if type(item) is str else item for item in raw]
-    if not all(type(item) is dict for item in raw):
-        return bad(f"must be a list of {field.shape}, not {_type_name(raw)}")
-    if len(raw) < field.min_items:
-        return bad(field.too_few or f"needs at least {field.min_items} tables")
-    built = [_build(declared.of, item, place, problems, refs, f"{path}[{n}].") for n, item in enumerate(raw)]
-    return tuple(item for item in built if item is not None)
+        return f"must be a list of strings, not {_type_name(raw)}"
+    for item in raw:
+        if type(item) is not str:
+            return f"must be a list of strings, but holds {_type_name(item)}"
+        if not item or item.isspace():
+            return "must not contain empty strings"
+    if slugs:
+        match = id_pattern().fullmatch
+        for item in raw:
+            if not match(item):
+                return _slug_fault(item)
+    return ""
 
 
-_ONE_STRING = frozenset({Kind.TEXT, Kind.ID, Kind.REF, Kind.DATE, Kind.CHOICE})
 _STRINGS = frozenset({Kind.TEXTS, Kind.SLUGS, Kind.REFS})
 _EMPTY: dict[Kind, Any] = {holds: () if holds in _STRINGS or holds is Kind.TABLES else None for holds in Kind}
 
