@@ -75,6 +75,11 @@ class Problems:
             self.found.append(Found(place, field, message, severity, first))
 
     @property
+    def room(self) -> bool:
+        """Whether another problem would be kept."""
+        return len(self.found) < PROBLEM_LIMIT
+
+    @property
     def more(self) -> int:
         """How many problems were counted but not kept."""
         return self.total - len(self.found)
@@ -100,8 +105,9 @@ def _build(
         expected = ", ".join(step.name for step in steps if step.name in known)
         for name in table:
             if name not in known:
-                message = f"unknown field{suggest(name, known)} (expected one of: {expected})"
-                problems.add(place, prefix + name, message)
+                # The closest known name is looked for only while problems are still being kept.
+                close = suggest(name, known) if problems.room else ""
+                problems.add(place, prefix + name, f"unknown field{close} (expected one of: {expected})")
     values = []
     complete = True
     for name, read, required, empty in steps:

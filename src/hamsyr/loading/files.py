@@ -101,10 +101,10 @@ def read_bytes(path: Path, environ: Mapping[str, str] = os.environ) -> bytes:
     limit = max_megabytes(environ) * 1_000_000
     try:
         if path == STDIN:
-            data = sys.stdin.buffer.read(limit + 1)
+            data = _read_up_to(sys.stdin.buffer, limit + 1)
         else:
             with _open_regular(path) as file:
-                data = file.read(limit + 1)
+                data = _read_up_to(file, limit + 1)
     except (OSError, RuntimeError) as error:
         raise _unreadable(path, error) from None
     if len(data) > limit:
@@ -116,6 +116,19 @@ def read_bytes(path: Path, environ: Mapping[str, str] = os.environ) -> bytes:
             f"several files, or set {MAX_MB_VAR} to a larger number of megabytes",
         )
     return data
+
+
+def _read_up_to(file: BinaryIO, most: int) -> bytes:
+    """At most `most` bytes of a file, read a chunk at a time (one read of `most` bytes would set aside that
+    much memory first, however small the file)."""
+    chunks, size = [], 0
+    while size < most and (chunk := file.read(min(_CHUNK, most - size))):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+_CHUNK = 1 << 24
 
 
 def _size(path: Path) -> int:
