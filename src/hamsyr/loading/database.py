@@ -24,6 +24,7 @@ from typing import Any, NamedTuple, TypeVar
 from hamsyr.errors import Problem
 from hamsyr.loading.build import (
     PLURALS,
+    PROBLEM_LIMIT,
     Place,
     Problems,
     an,
@@ -34,7 +35,7 @@ from hamsyr.loading.build import (
     wrong_kind_message,
 )
 from hamsyr.records.dates import FuzzyDate
-from hamsyr.records.model import Actor, Event, Source
+from hamsyr.records.model import Actor, Event, Source, record_date
 from hamsyr.records.store import ANY_EVENT, Narrowing, Term
 
 _T = TypeVar("_T")
@@ -43,31 +44,37 @@ LAYOUT = 1  # the version of the tables below: a change makes every cached datab
 _TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value);
 CREATE TABLE files (number INTEGER PRIMARY KEY, position INTEGER NOT NULL, path TEXT NOT NULL,
-    stat TEXT NOT NULL, digest TEXT NOT NULL, builds_on BLOB NOT NULL, verified INTEGER NOT NULL);
+    stat TEXT NOT NULL, digest TEXT NOT NULL, builds_on BLOB NOT NULL, verified INTEGER NOT NULL,
+    worded INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE records (rowid INTEGER PRIMARY KEY, file INTEGER NOT NULL, kind TEXT NOT NULL,
-    position INTEGER NOT NULL, id TEXT NOT NULL, listed_in TEXT, body BLOB NOT NULL);
-CREATE TABLE events (record INTEGER PRIMARY KEY, id TEXT NOT NULL, first_day INTEGER, last_day INTEGER,
-    sort_start INTEGER, sort_end INTEGER);
+    position INTEGER NOT NULL, id TEXT NOT NULL, listed_in TEXT, sort_start INTEGER, sort_end INTEGER,
+    body BLOB NOT NULL);
+CREATE TABLE events (record INTEGER PRIMARY KEY, first_day INTEGER, last_day INTEGER);
 CREATE TABLE event_links (record INTEGER NOT NULL, link TEXT NOT NULL, value TEXT NOT NULL);
 CREATE TABLE refs (file INTEGER NOT NULL, line INTEGER, place TEXT NOT NULL, field TEXT NOT NULL,
     target TEXT NOT NULL, value TEXT NOT NULL);
-CREATE VIRTUAL TABLE texts USING fts5(words, shapes, actors, content='',
+CREATE TABLE terms (rowid INTEGER PRIMARY KEY, heaviest, others, actors);
+CREATE VIRTUAL TABLE texts USING fts5(heaviest, others, actors, content='terms', content_rowid='rowid',
     tokenize="unicode61 remove_diacritics 0 tokenchars '-'");
+CREATE TABLE vocabulary (word TEXT PRIMARY KEY, shape TEXT NOT NULL) WITHOUT ROWID;
 """
 # Made after a new database is filled (quicker than keeping them up to date row by row).
 _INDEXES = """
 CREATE INDEX records_in_order ON records (kind, file, position);
+CREATE INDEX records_by_date ON records (kind, sort_start IS NULL, sort_start, sort_end, id);
 CREATE INDEX records_by_id ON records (id);
 CREATE INDEX records_by_file ON records (file);
-CREATE INDEX events_in_order ON events (sort_start IS NULL, sort_start, sort_end, id);
 CREATE INDEX events_by_first_day ON events (first_day);
 CREATE INDEX events_by_last_day ON events (last_day);
 CREATE INDEX event_links_by_value ON event_links (link, value, record);
 CREATE INDEX event_links_by_record ON event_links (record);
 CREATE INDEX refs_by_value ON refs (value);
 CREATE INDEX refs_by_file ON refs (file);
+CREATE INDEX vocabulary_by_shape ON vocabulary (shape);
 """
+_TEXT_COLUMNS = "heaviest, others, actors"  # as hamsyr.records.text.index_terms gives them
 _LINKS = (("actor", lambda e: e.actors), ("tag", lambda e: e.tags), ("source", lambda e: [c.source for c in e.sources]))
+_BATCH = 2000  # records written at once
 # What reading a damaged database can raise: SQLite's errors, bad marshal data, rows that do not fit.
 DAMAGE = (sqlite3.Error, ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError, OverflowError)
 
@@ -92,12 +99,6 @@ class StoredFile(NamedTuple):
     verified: int  # when that identity was last found to go with this content (ns since the epoch)
 
 
-def _terms(record: Any) -> tuple[str, str, str]:
-    from hamsyr.records.text import index_terms
-
-    return index_terms(record)
-
-
 class Database:
     """One connection, and what the loader does through it: read what is stored, replace a file's records,
     and check the references between files."""
@@ -106,6 +107,12 @@ class Database:
         self.connection = connection
         self.path = path  # None: in memory
         connection.isolation_level = None  # transactions are begun and ended here, explicitly
+        # Rows not yet written (see `flush`), and the rowid of the next record.
+        self._records: list[tuple[Any, ...]] = []
+        self._events: list[tuple[Any, ...]] = []
+        self._links: list[tuple[Any, ...]] = []
+        self._next: int | None = None
+        self.more = 0  # problems between files counted beyond those kept
 
     @classmethod
     def in_memory(cls) -> Database:
@@ -130,6 +137,7 @@ class Database:
 
     def index(self) -> None:
         """Make the indexes of a database just filled."""
+        self.flush()
         self._script(_INDEXES)
 
     def _script(self, script: str) -> None:
@@ -155,22 +163,22 @@ class Database:
 
     def remove_file(self, number: int) -> dict[str, tuple[str, str | None]]:
         """Delete a file's records and everything derived from them; what its ids were (-> kind, listed_in)."""
+        self.flush()
         execute = self.connection.execute
-        rows = execute("SELECT rowid, kind, id, listed_in, body FROM records WHERE file = ?", (number,)).fetchall()
-        problems = Problems()
-        for rowid, kind, _, _, body in rows:
-            record = _made(kind, body, problems)
-            # A contentless full-text index forgets a row only when told exactly what it held.
-            execute(
-                "INSERT INTO texts(texts, rowid, words, shapes, actors) VALUES ('delete', ?, ?, ?, ?)",
-                (rowid, *_terms(record)),
-            )
-        execute("DELETE FROM event_links WHERE record IN (SELECT rowid FROM records WHERE file = ?)", (number,))
-        execute("DELETE FROM events WHERE record IN (SELECT rowid FROM records WHERE file = ?)", (number,))
+        rows = execute("SELECT id, kind, listed_in FROM records WHERE file = ?", (number,)).fetchall()
+        mine = "(SELECT rowid FROM records WHERE file = ?)"
+        # A full-text index over another table forgets a row only when told what it held: read from that table.
+        execute(
+            f"INSERT INTO texts(texts, rowid, {_TEXT_COLUMNS}) SELECT 'delete', rowid, {_TEXT_COLUMNS} FROM terms "
+            f"WHERE rowid IN {mine}",
+            (number,),
+        )
+        for table, key in (("terms", "rowid"), ("event_links", "record"), ("events", "record")):
+            execute(f"DELETE FROM {table} WHERE {key} IN {mine}", (number,))
         execute("DELETE FROM refs WHERE file = ?", (number,))
         execute("DELETE FROM records WHERE file = ?", (number,))
         execute("DELETE FROM files WHERE number = ?", (number,))
-        return {record_id: (kind, listed_in) for _, kind, record_id, listed_in, _ in rows}
+        return {record_id: (kind, listed_in) for record_id, kind, listed_in in rows}
 
     def add_file(self, position: int, path: str, stat: str, digest: str, builds_on: Sequence[str], now: int) -> int:
         cursor = self.connection.execute(
@@ -186,23 +194,52 @@ class Database:
         )
 
     def add_record(self, file: int, plural: str, position: int, record: Any, table: dict[str, Any]) -> None:
-        execute = self.connection.execute
-        listed_in = record.listed_in if plural == "sources" else None
-        body = marshal.dumps(table)
-        rowid = execute(
-            "INSERT INTO records (file, kind, position, id, listed_in, body) VALUES (?, ?, ?, ?, ?, ?)",
-            (file, plural, position, record.id, listed_in, body),
-        ).lastrowid
+        """Store a record (with what it is indexed by); rows are written in batches, by `flush`."""
+        if self._next is None:
+            self._next = int(self.connection.execute("SELECT coalesce(max(rowid), 0) + 1 FROM records").fetchone()[0])
+        rowid, self._next = self._next, self._next + 1
+        listed = record.listed_in if plural == "sources" else None
+        when: FuzzyDate | None = record_date(record)
+        order = (when.start.toordinal(), when.end.toordinal()) if when is not None else (None, None)
+        self._records.append((rowid, file, plural, position, record.id, listed, *order, marshal.dumps(table)))
         if plural == "events":
-            when: FuzzyDate | None = record.date
-            days = (when.first_day, when.last_day, when.start, when.end) if when is not None else (None,) * 4
-            execute(
-                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
-                (rowid, record.id, *(day.toordinal() if day is not None else None for day in days)),
-            )
-            links = [(rowid, link, value) for link, values in _LINKS for value in dict.fromkeys(values(record))]
-            self.connection.executemany("INSERT INTO event_links VALUES (?, ?, ?)", links)
-        execute("INSERT INTO texts(rowid, words, shapes, actors) VALUES (?, ?, ?, ?)", (rowid, *_terms(record)))
+            days = (when.first_day.toordinal(), when.last_day.toordinal()) if when is not None else (None, None)
+            self._events.append((rowid, *days))
+            self._links += [(rowid, link, value) for link, values in _LINKS for value in dict.fromkeys(values(record))]
+        if len(self._records) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the rows of the records added since the last flush."""
+        if not self._records:
+            return
+        many = self.connection.executemany
+        many("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self._records)
+        many("INSERT INTO events VALUES (?, ?, ?)", self._events)
+        many("INSERT INTO event_links VALUES (?, ?, ?)", self._links)
+        self._records, self._events, self._links = [], [], []
+
+    def index_words(self) -> None:
+        """Index the words of the records of every file not yet indexed: done the first time a query looks for
+        words, not when a file is read, as most queries never do (a large file is read in half the time)."""
+        from hamsyr.records.text import index_terms, shapes
+
+        execute = self.connection.execute
+        files = [row[0] for row in execute("SELECT number FROM files WHERE worded = 0")]
+        problems = Problems()
+        for number in files:
+            rows = execute("SELECT rowid, kind, body FROM records WHERE file = ?", (number,))
+            terms = [(rowid, *index_terms(_made(kind, body, problems))) for rowid, kind, body in rows]
+            self.connection.executemany(f"INSERT INTO terms (rowid, {_TEXT_COLUMNS}) VALUES (?, ?, ?, ?)", terms)
+            self.connection.executemany(f"INSERT INTO texts (rowid, {_TEXT_COLUMNS}) VALUES (?, ?, ?, ?)", terms)
+            words = {word for row in terms for column in row[1:3] for word in column.split(" ")}
+            self.connection.executemany("INSERT OR IGNORE INTO vocabulary VALUES (?, ?)", shapes(words))
+            execute("UPDATE files SET worded = 1 WHERE number = ?", (number,))
+
+    def forget(self) -> None:
+        """Let go of the rows not yet written (the transaction they belong to is rolled back)."""
+        self._records, self._events, self._links = [], [], []
+        self._next = None
 
     def add_references(self, file: int, references: Iterable[tuple[int | None, str, str, str, str]]) -> None:
         """The references a file leaves to others: (line, record, field, target, id) each."""
@@ -215,10 +252,21 @@ class Database:
         been without problems before: ids defined in two files, the references of the changed files, and
         the references of the others to ids that are `gone` (removed, or now another kind of record, or a
         source now only listed). `paths` names each file by number."""
+        self.flush()
         execute = self.connection.execute
-        problems = []
+        execute("CREATE TEMP TABLE IF NOT EXISTS changed (file INTEGER PRIMARY KEY)")
+        execute("CREATE TEMP TABLE IF NOT EXISTS gone (id TEXT PRIMARY KEY)")
+        execute("DELETE FROM temp.changed")
+        execute("DELETE FROM temp.gone")
+        self.connection.executemany("INSERT INTO temp.changed VALUES (?)", ((number,) for number in changed))
+        self.connection.executemany("INSERT OR IGNORE INTO temp.gone VALUES (?)", ((i,) for i in gone))
+        found: list[Problem] = []
+        total = 0  # every problem found, also those past PROBLEM_LIMIT
         # Ids used twice inside one file are that file's own problem (hamsyr.loading.build).
-        twice = execute("SELECT id FROM records GROUP BY id HAVING count(DISTINCT file) > 1").fetchall()
+        twice = execute(
+            "SELECT DISTINCT a.id FROM records a JOIN records b ON b.id = a.id AND b.file != a.file "
+            "WHERE a.file IN (SELECT file FROM temp.changed)"
+        ).fetchall()
         for (record_id,) in twice:
             rows = execute(
                 "SELECT r.file, r.kind, r.position FROM records r JOIN files f ON f.number = r.file "
@@ -226,45 +274,53 @@ class Database:
                 (record_id,),
             ).fetchall()
             first_file, first_kind, first_position = rows[0]
-            first_line = line_in(paths[first_file], Place(first_kind, first_position, ""))
-            at = f"{paths[first_file]}:{first_line}" if first_line else str(paths[first_file])
             for file, kind, position in rows[1:]:
                 if file == first_file:
                     continue
+                total += 1
+                if len(found) >= PROBLEM_LIMIT:
+                    continue
+                first_line = line_in(paths[first_file], Place(first_kind, first_position, ""))
+                at = f"{paths[first_file]}:{first_line}" if first_line else str(paths[first_file])
                 where = f"{PLURALS[kind].singular} '{record_id}'"
-                twice_message = (
+                message = (
                     f"field 'id': duplicate id, already used by {an(PLURALS[first_kind].singular)} at {at}; ids "
                     "must be unique across the files of a base"
                 )
                 line = line_in(paths[file], Place(kind, position, where), "id")
-                problems.append(Problem(str(paths[file]), line, where, twice_message))
-        references = []
-        if changed:
-            marks = ",".join("?" * len(changed))
-            references += execute(f"SELECT * FROM refs WHERE file IN ({marks})", tuple(changed)).fetchall()
-        if gone:
-            execute("CREATE TEMP TABLE IF NOT EXISTS gone (id TEXT PRIMARY KEY)")
-            execute("DELETE FROM temp.gone")
-            self.connection.executemany("INSERT OR IGNORE INTO temp.gone VALUES (?)", ((i,) for i in gone))
-            references += execute(
-                "SELECT * FROM refs WHERE value IN (SELECT id FROM temp.gone)"
-                + (f" AND file NOT IN ({','.join('?' * len(changed))})" if changed else ""),
-                tuple(changed),
-            ).fetchall()
-        for file, line, where, field, target, value in references:
-            found = execute("SELECT kind, listed_in FROM records WHERE id = ? LIMIT 1", (value,)).fetchone()
-            message: str | None = None
-            if found is None:
-                kinds = target.split("|")
-                known = execute(f"SELECT id FROM records WHERE kind IN ({','.join('?' * len(kinds))})", kinds)
-                message = unknown_message(value, target, [row[0] for row in known])
-            elif found[0] not in target.split("|"):
-                message = wrong_kind_message(value, found[0], target)
-            elif found[1] is not None and field.endswith(".source"):
-                message = listed_message(value, found[1])
-            if message is not None:
-                problems.append(Problem(str(paths[file]), line, where, f"field '{field}': {message}"))
-        return problems
+                found.append(Problem(str(paths[file]), line, where, message))
+        references = execute(
+            "SELECT f.file, f.line, f.place, f.field, f.target, f.value, r.kind, r.listed_in "
+            "FROM refs f LEFT JOIN records r ON r.id = f.value "
+            "WHERE f.file IN (SELECT file FROM temp.changed) "
+            "OR (f.value IN (SELECT id FROM temp.gone) AND f.file NOT IN (SELECT file FROM temp.changed))"
+        )
+        known: dict[str, list[str]] = {}  # for suggestions: the ids of each kind wanted
+        seen = set()
+        for file, line, where, field, target, value, kind, listed_in in references:
+            wanted = target.split("|")
+            if kind is not None and kind in wanted and not (listed_in is not None and field.endswith(".source")):
+                continue
+            if (file, where, field, value) in seen:
+                continue  # the same reference, found against two records of one id (itself a problem)
+            seen.add((file, where, field, value))
+            total += 1
+            if len(found) >= PROBLEM_LIMIT:
+                continue
+            if kind is None:
+                if target not in known:
+                    marks = ",".join("?" * len(wanted))
+                    known[target] = [
+                        row[0] for row in execute(f"SELECT id FROM records WHERE kind IN ({marks})", wanted)
+                    ]
+                message = unknown_message(value, target, known[target])
+            elif kind not in wanted:
+                message = wrong_kind_message(value, kind, target)
+            else:
+                message = listed_message(value, listed_in)
+            found.append(Problem(str(paths[file]), line, where, f"field '{field}': {message}"))
+        self.more = total - len(found)
+        return found
 
 
 def remove_database(path: Path) -> None:
@@ -307,6 +363,7 @@ class DatabaseStore:
         self._kinds: dict[str, tuple[Any, ...]] = {}
         self._marks: dict[str, tuple[str, ...]] | None = None
         self._problems = Problems()
+        self._worded: bool | None = None  # whether the word index can be used (None: not yet asked)
         # Changes whenever another process commits to the database: the records read must all be of the state
         # the files were found in, so a change from then on sends the query to the files.
         self._version = self._data_version()
@@ -376,63 +433,58 @@ class DatabaseStore:
     def candidates(self, narrowing: Narrowing) -> Iterable[Event]:
         if "events" in self._kinds and not narrowing.terms:
             return self._kinds["events"]
-        where, parameters = _narrowed(narrowing)
-        query = f"SELECT 'events', r.body FROM events e JOIN records r ON r.rowid = e.record WHERE {where}"
-        return self._guarded(
-            lambda: tuple(self._derived("events", self._read(query, parameters))),
-            lambda other: other.candidates(narrowing),
-        )
+
+        def read() -> tuple[Event, ...]:
+            where, parameters = self._narrowed(narrowing)
+            query = f"SELECT 'events', r.body FROM events e JOIN records r ON r.rowid = e.record WHERE {where}"
+            return tuple(self._derived("events", self._read(query, parameters)))
+
+        return self._guarded(read, lambda other: other.candidates(narrowing))
 
     def ordered(self, dated: bool, reverse: bool, narrowing: Narrowing = ANY_EVENT) -> Iterator[Event]:
-        where, parameters = _narrowed(narrowing)
-        if dated:
-            way = "DESC" if reverse else ""
-            where += " AND e.sort_start IS NOT NULL"
-            order = f"e.sort_start {way}, e.sort_end {way}, e.id {way}"
-        else:
-            where += " AND e.sort_start IS NULL"
-            order = "e.id"
-        query = (
-            f"SELECT 'events', r.body FROM events e JOIN records r ON r.rowid = e.record WHERE {where} ORDER BY {order}"
-        )
-        given = 0
-        if self._fallback is None:
-            try:
-                for event in self._derived("events", self._read(query, parameters, stream=True)):
-                    yield event
-                    given += 1
-                return
-            except _Changed:
-                self._fall_back(damaged=False)
-            except DAMAGE:
-                self._fall_back()
-        assert self._fallback is not None
-        yield from islice(self._fallback.ordered(dated, reverse, narrowing), given, None)
+        def read() -> Iterator[Event]:
+            where, parameters = self._narrowed(narrowing)
+            if dated:
+                way = "DESC" if reverse else ""
+                where += " AND r.sort_start IS NOT NULL"
+                order = f"r.sort_start {way}, r.sort_end {way}, r.id {way}"
+            else:
+                where += " AND r.sort_start IS NULL"
+                order = "r.id"
+            query = f"SELECT 'events', r.body FROM events e JOIN records r ON r.rowid = e.record WHERE {where}"
+            return self._derived("events", self._read(f"{query} ORDER BY {order}", parameters, stream=True))
+
+        return self._stream(read, lambda other: other.ordered(dated, reverse, narrowing))
 
     def matching(self, plurals: Sequence[str], terms: Sequence[Term]) -> Iterator[Any]:
-        match = _match(terms)
+        def read() -> Iterator[Any]:
+            match = self._match(terms)
+            query = f"SELECT kind, body FROM records WHERE kind IN ({','.join('?' * len(plurals))})"
+            if match is None:
+                return self._derived_any(self._read(query, plurals, stream=True))
+            query += " AND rowid IN (SELECT rowid FROM texts WHERE texts MATCH ?)"
+            return self._derived_any(self._read(query, (*plurals, match), stream=True))
+
+        return self._stream(read, lambda other: other.matching(plurals, terms))
+
+    def best_first(self, plurals: Sequence[str], terms: Sequence[Term]) -> Iterator[Any] | None:
+        """Records of these kinds holding every term in their heaviest parts (a title, a name), in the order a
+        search lists hits of equal rank: by kind (as `plurals` are given), date (undated last) and id. None
+        when the base has no word index to find them by."""
+        if not terms or not all(_indexed(term.prefix) for term in terms) or not self._words_ready():
+            return None
+        match = " AND ".join(f"heaviest : {_quoted(term.prefix)} *" for term in terms)
         kinds = ",".join("?" * len(plurals))
-        if match is None:
-            query, parameters = f"SELECT kind, body FROM records WHERE kind IN ({kinds})", tuple(plurals)
-        else:
-            query = (
-                f"SELECT kind, body FROM records WHERE kind IN ({kinds}) "
-                "AND rowid IN (SELECT rowid FROM texts WHERE texts MATCH ?)"
-            )
-            parameters = (*plurals, match)
-        given = 0
-        if self._fallback is None:
-            try:
-                for record in self._derived_any(self._read(query, parameters, stream=True)):
-                    yield record
-                    given += 1
-                return
-            except _Changed:
-                self._fall_back(damaged=False)
-            except DAMAGE:
-                self._fall_back()
-        assert self._fallback is not None
-        yield from islice(self._fallback.matching(plurals, terms), given, None)
+        rank = " ".join(f"WHEN {_quoted_sql(plural)} THEN {number}" for number, plural in enumerate(plurals))
+        query = (
+            f"SELECT kind, body FROM records WHERE kind IN ({kinds}) "
+            "AND rowid IN (SELECT rowid FROM texts WHERE texts MATCH ?) "
+            f"ORDER BY CASE kind {rank} END, sort_start IS NULL, sort_start, sort_end, id"
+        )
+        return self._stream(
+            lambda: self._derived_any(self._read(query, (*plurals, match), stream=True)),
+            lambda other: other.matching(plurals, terms),  # not in that order: the caller ranks every one
+        )
 
     # --- how ---
 
@@ -462,6 +514,77 @@ class DatabaseStore:
         for kind, record in rows:
             yield from self._derived(kind, [(kind, record)])
 
+    def _words_ready(self) -> bool:
+        """Whether the word index can narrow what a query looks at: only in the cache (a database made in memory
+        for one query is quicker searched record by record), where it is made the first time it is needed."""
+        if self._worded is None:
+            self._worded = self._database.path is not None and self._index_words()
+        return self._worded
+
+    def _index_words(self) -> bool:
+        connection = self._database.connection
+        if connection.execute("SELECT 1 FROM files WHERE worded = 0 LIMIT 1").fetchone() is None:
+            return True
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            if self._data_version() != self._version:
+                connection.execute("ROLLBACK")
+                raise _Changed
+            self._database.index_words()
+            connection.execute("COMMIT")
+            return True
+        except sqlite3.Error:  # the cache cannot be written now: queries look at every record instead
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            return False
+
+    def _narrowed(self, narrowing: Narrowing) -> tuple[str, list[Any]]:
+        """The WHERE clause (over `events e` and `records r`) and its parameters that keep the events a
+        narrowing may admit."""
+        clauses: list[str] = ["r.kind = 'events'"]
+        parameters: list[Any] = []
+        for link, values in (("actor", narrowing.actors), ("tag", narrowing.tags), ("source", [narrowing.source])):
+            for value in dict.fromkeys(values):
+                if value is not None:
+                    clauses.append("e.record IN (SELECT record FROM event_links WHERE link = ? AND value = ?)")
+                    parameters += [link, value]
+        if narrowing.since is not None:
+            clauses.append("e.last_day >= ?")
+            parameters.append(narrowing.since.toordinal())
+        if narrowing.until is not None:
+            clauses.append("e.first_day <= ?")
+            parameters.append(narrowing.until.toordinal())
+        match = self._match(narrowing.terms)
+        if match is not None:
+            clauses.append("e.record IN (SELECT rowid FROM texts WHERE texts MATCH ?)")
+            parameters.append(match)
+        return " AND ".join(clauses), parameters
+
+    def _match(self, terms: Sequence[Term]) -> str | None:
+        """The full-text query that finds every record holding all the terms (and maybe more), or None when
+        the word index cannot narrow them.
+
+        A term the index cannot look for exactly is left out, which only widens the answer: a word with no
+        letter or digit (the index keeps none of it), or one with too many ways to match to list them.
+        """
+        if not terms or not self._words_ready():
+            return None
+        execute = self._database.connection.execute
+        clauses = []
+        for term in terms:
+            shape = (term.shape,)
+            spelled = (
+                [row[0] for row in execute("SELECT word FROM vocabulary WHERE shape = ?", shape)] if term.shape else []
+            )
+            if not _indexed(term.prefix) or len(term.actors) + len(spelled) > _MOST_ALTERNATIVES:
+                continue
+            ways = [f"{{heaviest others}} : {_quoted(term.prefix)} *"]
+            ways += [f"{{heaviest others}} : {_quoted(word)}" for word in spelled]
+            if term.actors:
+                ways.append(f"actors : ({' OR '.join(map(_quoted, term.actors))})")
+            clauses.append(f"({' OR '.join(ways)})")
+        return " AND ".join(clauses) if clauses else None
+
     @property
     def marks(self) -> dict[str, tuple[str, ...]]:
         """The ids of the disputes that name each event or quote."""
@@ -476,6 +599,22 @@ class DatabaseStore:
     def _unchanged(self) -> None:
         if self._database.path is not None and self._data_version() != self._version:
             raise _Changed
+
+    def _stream(self, read: Callable[[], Iterator[_T]], other: Callable[[DatabaseStore], Iterator[_T]]) -> Iterator[_T]:
+        """What `read` yields; should the database fail part-way, the rest from the files, where it stopped."""
+        given = 0
+        if self._fallback is None:
+            try:
+                for item in read():
+                    yield item
+                    given += 1
+                return
+            except _Changed:
+                self._fall_back(damaged=False)
+            except DAMAGE:
+                self._fall_back()
+        assert self._fallback is not None
+        yield from islice(other(self._fallback), given, None)
 
     def _guarded(self, read: Callable[[], _T], other: Callable[[DatabaseStore], _T]) -> _T:
         if self._fallback is None:
@@ -499,52 +638,21 @@ class DatabaseStore:
         self._fallback = self._reread()
 
 
-def _narrowed(narrowing: Narrowing) -> tuple[str, list[Any]]:
-    """The WHERE clause (over `events e`) and its parameters that keep the events a narrowing may admit."""
-    clauses: list[str] = ["1"]
-    parameters: list[Any] = []
-    for link, values in (("actor", narrowing.actors), ("tag", narrowing.tags), ("source", [narrowing.source])):
-        for value in dict.fromkeys(values):
-            if value is not None:
-                clauses.append("e.record IN (SELECT record FROM event_links WHERE link = ? AND value = ?)")
-                parameters += [link, value]
-    if narrowing.since is not None:
-        clauses.append("e.last_day >= ?")
-        parameters.append(narrowing.since.toordinal())
-    if narrowing.until is not None:
-        clauses.append("e.first_day <= ?")
-        parameters.append(narrowing.until.toordinal())
-    match = _match(narrowing.terms)
-    if match is not None:
-        clauses.append("e.record IN (SELECT rowid FROM texts WHERE texts MATCH ?)")
-        parameters.append(match)
-    return " AND ".join(clauses), parameters
+def _indexed(word: str) -> bool:
+    """Whether the word index keeps anything of a word (it keeps letters and digits only)."""
+    return any(char.isalnum() for char in word)
 
 
-_MOST_ACTORS = 200  # a word found in more actors' names than this narrows by its own words only... or not at all
-
-
-def _match(terms: Sequence[Term]) -> str | None:
-    """The full-text query that finds every record holding all the terms (and maybe more), or None for none.
-
-    A term the index cannot look for exactly is left out, which only widens the answer: a word with no letter
-    or digit (the index keeps none of it), or one found in too many actors' names to list them.
-    """
-    clauses = []
-    for term in terms:
-        if not any(char.isalnum() for char in term.prefix) or len(term.actors) > _MOST_ACTORS:
-            continue
-        ways = [f"words : {_quoted(term.prefix)} *"]
-        if term.shape:
-            ways.append(f"shapes : {_quoted(term.shape)}")
-        if term.actors:
-            ways.append(f"actors : ({' OR '.join(map(_quoted, term.actors))})")
-        clauses.append(f"({' OR '.join(ways)})")
-    return " AND ".join(clauses) if clauses else None
+_MOST_ALTERNATIVES = 200  # a term with more ways to match than this is not narrowed by (only widening)
 
 
 def _quoted(text: str) -> str:
+    """A string of a full-text query."""
     return '"' + text.replace('"', '""') + '"'
+
+
+def _quoted_sql(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def attested(actors: Sequence[Actor], sources: Sequence[Source]) -> tuple[Actor, ...]:

@@ -304,13 +304,16 @@ class _Walk:
                 for document in documents(path, text, done=done):
                     builder.take(document)
             except Unsplittable:  # a piece did not mean what the whole file means: start the file again, whole
+                database.forget()
                 connection.execute("ROLLBACK TO file")
                 builder = FileBuilder(path, keep, self.warnings)
                 builder.take(parse(path, text))
         except FactBaseError as error:
+            database.flush()
             connection.execute("RELEASE file")
             self._problems(error)
             return None
+        database.flush()
         connection.execute("RELEASE file")
         report = builder.finish(text)
         self.problems += report.problems
@@ -333,6 +336,7 @@ class _Walk:
         if self.changed or gone:
             paths = {number: path for path, number in self.numbers.items()}
             self.problems += self.database.problems_between(self.changed, gone, paths)
+            self.more += self.database.more
         order = {str(path): position for position, path in enumerate(self.order)}
         self.problems.sort(key=lambda problem: (order.get(problem.file, -1), problem.line or 0))
 

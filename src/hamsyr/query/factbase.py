@@ -453,12 +453,21 @@ class FactBase:
         query = TextQuery.of(text)
         if not query.words:
             raise QueryError("search needs at least one word")
-        # One record at a time, only those the base's word index finds: a large base is never held whole.
         kinds = [plural for plural, singular in _SEARCHED if not types or singular in types]
-        records: Iterable[Record] = self.store.matching(kinds, self._terms(text))
-        if not dates.is_open:
-            records = (record for record in records if _record_in(record, dates))
-        return self._text.search(records, query, limit)
+        terms = self._terms(text)
+        # The first few: the best a hit can be is every word in a title or name, and hits that good are listed
+        # in an order the word index can give; take them in that order while there are enough of them.
+        ranked = self.store.best_first(kinds, terms) if limit else None
+        if ranked is not None and limit:
+            hits = self._text.best_scoring(self._in(ranked, dates), query, limit)
+            if hits is not None:
+                return hits
+        # Else rank them all, one record at a time, only those the word index finds (never the whole base).
+        return self._text.search(self._in(self.store.matching(kinds, terms), dates), query, limit)
+
+    @staticmethod
+    def _in(records: Iterable[Record], dates: DateRange) -> Iterable[Record]:
+        return records if dates.is_open else (record for record in records if _record_in(record, dates))
 
     # --- about the base --------------------------------------------------------------------------------
 

@@ -14,7 +14,17 @@ from typing import NamedTuple
 from hamsyr.query.results import SEARCH_ORDER, Hit
 from hamsyr.records.dates import sort_key
 from hamsyr.records.model import Record, record_date, record_type
-from hamsyr.records.text import Part, Words, fold, searchable, skeleton, word_match, word_spans, words
+from hamsyr.records.text import (
+    TITLE_WEIGHT,
+    Part,
+    Words,
+    fold,
+    searchable,
+    skeleton,
+    word_match,
+    word_spans,
+    words,
+)
 
 _SNIPPET_CHARS = 120
 
@@ -97,36 +107,39 @@ class TextIndex:
     def matches(self, record: Record, query: TextQuery) -> bool:
         return not query.words or query.found_in([part.words for part in self.parts(record)])
 
-    def search(self, records: Iterable[Record], query: TextQuery, limit: int | None = None) -> list[Hit]:
-        """The records containing every word of the query, best first.
+    def scored(self, record: Record, query: TextQuery) -> tuple[float, _Part] | None:
+        """How well a record answers the query, and the part of it to show; None when it does not hold every
+        word of the query.
 
         Each word counts the weight of the heaviest part it is found in (a title or name most, an excerpt
         least), less when found only by its transliteration skeleton; the whole phrase together adds the
-        weight of the part that holds it.
+        weight of the part that holds it. So no record scores more than `best_score`.
         """
-        phrase = " ".join(query.words)
+        per_part = [(part, query.scores(part)) for part in self.parts(record, query)]
+        if not per_part:
+            return None
+        scores = [max(part.weight * found[n] for part, found in per_part) for n in range(len(query.words))]
+        if not all(scores):
+            return None
+        phrase = f" {' '.join(query.words)}"
+        # The passage shown: the part holding the phrase, else the one matching most words, heaviest first.
+        best, _ = max(
+            per_part,
+            key=lambda item: (phrase in f" {item[0].folded}", sum(1 for x in item[1] if x), item[0].weight),
+        )
+        bonus = best.weight if phrase in f" {best.folded}" else 0.0
+        return sum(scores) + bonus, best
+
+    def search(self, records: Iterable[Record], query: TextQuery, limit: int | None = None) -> list[Hit]:
+        """The records containing every word of the query, best first (see `scored`); hits of equal score in
+        the order of SEARCH_ORDER, then by date (undated last), then by id."""
         order = {name: rank for rank, name in enumerate(SEARCH_ORDER)}
 
         def found() -> Iterator[tuple[float, Record, _Part]]:
-            """(score, record, the part to show) for each record holding every word of the query."""
             for record in records:
-                per_part = [(part, query.scores(part)) for part in self.parts(record, query)]
-                if not per_part:
-                    continue
-                scores = [max(part.weight * found[n] for part, found in per_part) for n in range(len(query.words))]
-                if not all(scores):
-                    continue
-                # The passage shown: the part holding the phrase, else the one matching most words, heaviest first.
-                best, _ = max(
-                    per_part,
-                    key=lambda item: (
-                        f" {phrase}" in f" {item[0].folded}",
-                        sum(1 for x in item[1] if x),
-                        item[0].weight,
-                    ),
-                )
-                bonus = best.weight if f" {phrase}" in f" {best.folded}" else 0.0
-                yield sum(scores) + bonus, record, best
+                scored = self.scored(record, query)
+                if scored is not None:
+                    yield scored[0], record, scored[1]
 
         def rank(hit: tuple[float, Record, _Part]) -> tuple[float, int, tuple[int, date, date], str]:
             score, record, _ = hit
@@ -134,7 +147,29 @@ class TextIndex:
 
         # Only the best few are kept as the records go by; only their passages are cut.
         chosen = heapq.nsmallest(limit, found(), key=rank) if limit is not None else sorted(found(), key=rank)
-        return [Hit(record, score, best.field, *_passage(best.text, query.words)) for score, record, best in chosen]
+        return [hit(record, score, best, query) for score, record, best in chosen]
+
+    def best_scoring(self, ranked: Iterable[Record], query: TextQuery, limit: int) -> list[Hit] | None:
+        """The first `limit` records of `ranked` (given in the order hits of equal score are listed) that score
+        `best_score`: the hits of a search, when there are that many; else None."""
+        best = best_score(query)
+        hits = []
+        for record in ranked:
+            scored = self.scored(record, query)
+            if scored is not None and scored[0] == best:
+                hits.append(hit(record, best, scored[1], query))
+                if len(hits) == limit:
+                    return hits
+        return None
+
+
+def best_score(query: TextQuery) -> float:
+    """What a record scores when every word and the whole phrase are in its heaviest part."""
+    return (len(query.words) + 1) * TITLE_WEIGHT
+
+
+def hit(record: Record, score: float, best: _Part, query: TextQuery) -> Hit:
+    return Hit(record, score, best.field, *_passage(best.text, query.words))
 
 
 def _passage(text: str, query_words: Sequence[str]) -> tuple[str, tuple[tuple[int, int], ...]]:

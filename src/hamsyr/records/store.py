@@ -71,6 +71,11 @@ class RecordStore(Protocol):
     def matching(self, plurals: Sequence[str], terms: Sequence[Term]) -> Iterator[Any]:
         """Records of these kinds that may hold every term (a superset), one at a time."""
 
+    def best_first(self, plurals: Sequence[str], terms: Sequence[Term]) -> Iterator[Any] | None:
+        """Records of these kinds that may hold every term in their heaviest parts (a title, a name), in the
+        order a search lists hits of equal rank: by kind (as `plurals` are given), date (undated last) and id;
+        None when the store cannot narrow them so."""
+
 
 class MemoryStore:
     """Records held in memory, as made in code (a selection of a base)."""
@@ -103,6 +108,9 @@ class MemoryStore:
 
     def matching(self, plurals: Sequence[str], terms: Sequence[Term]) -> Iterator[Any]:
         return (record for plural in plurals for record in self.records(plural))
+
+    def best_first(self, plurals: Sequence[str], terms: Sequence[Term]) -> Iterator[Any] | None:
+        return None
 
 
 def in_order(events: Iterable[Event], dated: bool, reverse: bool) -> Iterator[Event]:

@@ -14,7 +14,7 @@ Searching (hamsyr.query.search), finding a name (hamsyr.query.names) and the cac
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cached_property, lru_cache
 
 from hamsyr.records.model import Actor, Dispute, Event, Phase, Quote, Record, Source
@@ -237,11 +237,17 @@ def searchable(record: Record) -> tuple[list[Part], list[Part]]:
 
 
 def index_terms(record: Record) -> tuple[str, str, str]:
-    """What the cache's word index holds of a record: its own folded words, the transliteration skeletons of
-    those a skeleton can match, and the ids of the actors it names (hamsyr.loading.database)."""
+    """What the cache's word index holds of a record (hamsyr.loading.database): its own folded words in its
+    heaviest parts (a title or name), and in the others, and the ids of the actors it names."""
     own, actors = searchable(record)
-    folded = " ".join(fold(text) for _, _, text in own)
-    shapes = " ".join(
-        dict.fromkeys(skeleton(word) for word in folded.split() if len(word) >= _MIN_SKELETON_WORD and word.isascii())
-    )
-    return folded, shapes, " ".join(dict.fromkeys(actor for _, _, actor in actors))
+    heaviest = fold(" ".join(text for _, weight, text in own if weight == TITLE_WEIGHT))
+    others = fold(" ".join(text for _, weight, text in own if weight != TITLE_WEIGHT))
+    return heaviest, others, " ".join(dict.fromkeys(actor for _, _, actor in actors))
+
+
+def shapes(words: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """(word, skeleton) for each of these folded words that a transliteration skeleton can match."""
+    match = _RE.latin.fullmatch
+    for word in words:
+        if len(word) >= _MIN_SKELETON_WORD and match(word):
+            yield word, skeleton(word)
