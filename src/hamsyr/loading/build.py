@@ -50,9 +50,7 @@ class Found(NamedTuple):
 class Reference(NamedTuple):
     """A reference a file leaves to another file: an id it does not define itself."""
 
-    file: str
-    line: int | None
-    where: str  # the record holding it ("event 'x'")
+    place: Place  # the record holding it
     field: str  # the field's path ("sources[0].source")
     target: str  # the plural(s) it must name ("actors", "events|quotes")
     value: str
@@ -425,16 +423,17 @@ class FileBuilder:
     def finish(self, text: str | None) -> FileReport:
         """Check the references the records left open, and place every problem on its line (`text` is the
         file's text, or None when it is gone: problems are then placed on no line)."""
-        outbound: list[tuple[Place, str, str, str]] = []
+        outbound: list[Reference] = []
         for place, field, target, value in self.deferred:
             if value in self.listed and field.endswith(".source"):
                 self.problems.add(place, field, listed_message(value, self.listed[value]))
             found = self.defined.get(value)
             if found is None:
-                outbound.append((place, field, target, value))
+                outbound.append(Reference(place, field, target, value))
             elif found[0] not in target.split("|"):
                 self.problems.add(place, field, wrong_kind_message(value, found[0], target))
-        lines = Lines(text) if text is not None and (self.problems.found or outbound) else None
+        # Lines are found only for problems: those of references to other files, when one turns out broken.
+        lines = Lines(text) if text is not None and self.problems.found else None
         file = str(self.path)
         problems = []
         for problem in self.problems.found:
@@ -446,13 +445,7 @@ class FileBuilder:
             where = problem.place.where if problem.place is not None else ""
             problems.append(Problem(file, line, where, message, severity=problem.severity))
         problems.sort(key=lambda problem: problem.line or 0)
-        references = [
-            Reference(file, lines.line(place, field) if lines else None, place.where, field, target, value)
-            for place, field, target, value in outbound
-        ]
-        return FileReport(
-            self.path, problems, self.problems.more, self.builds_on, self.defined, self.listed, references
-        )
+        return FileReport(self.path, problems, self.problems.more, self.builds_on, self.defined, self.listed, outbound)
 
 
 # --- where things are written ----------------------------------------------------------------------------
@@ -561,13 +554,24 @@ def _still_open(line: str, closing: str) -> str:
     return closing if end == -1 else _opens(line[end + 3 :])
 
 
-def line_in(path: Path, place: Place, field: str = "") -> int | None:
-    """The line of a record (or of a field in it) in a file read again, for messages about a file read earlier
-    (None for standard input, or a file that can no longer be read)."""
+class LinesOf:
+    """The lines of records in files read earlier, for messages about them: each file read again once, when
+    the first problem in it is placed (no line for standard input, or a file that can no longer be read)."""
+
+    def __init__(self) -> None:
+        self._files: dict[Path, Lines | None] = {}
+
+    def line(self, path: Path, place: Place, field: str = "") -> int | None:
+        if path not in self._files:
+            self._files[path] = _lines_of(path)
+        lines = self._files[path]
+        return lines.line(place, field) if lines is not None else None
+
+
+def _lines_of(path: Path) -> Lines | None:
     if path == Path("-"):
         return None
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return Lines(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, RuntimeError):
         return None
-    return Lines(text).line(place, field)

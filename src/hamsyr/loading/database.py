@@ -25,11 +25,12 @@ from hamsyr.errors import Problem
 from hamsyr.loading.build import (
     PLURALS,
     PROBLEM_LIMIT,
+    LinesOf,
     Place,
     Problems,
+    Reference,
     an,
     build,
-    line_in,
     listed_message,
     unknown_message,
     wrong_kind_message,
@@ -50,9 +51,10 @@ CREATE TABLE records (rowid INTEGER PRIMARY KEY, file INTEGER NOT NULL, kind TEX
     position INTEGER NOT NULL, id TEXT NOT NULL, listed_in TEXT, sort_start INTEGER, sort_end INTEGER,
     body BLOB NOT NULL);
 CREATE TABLE events (record INTEGER PRIMARY KEY, first_day INTEGER, last_day INTEGER);
-CREATE TABLE event_links (record INTEGER NOT NULL, link TEXT NOT NULL, value TEXT NOT NULL);
-CREATE TABLE refs (file INTEGER NOT NULL, line INTEGER, place TEXT NOT NULL, field TEXT NOT NULL,
-    target TEXT NOT NULL, value TEXT NOT NULL);
+CREATE TABLE event_links (record INTEGER NOT NULL, link TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY (record, link, value)) WITHOUT ROWID;
+CREATE TABLE refs (file INTEGER NOT NULL, kind TEXT NOT NULL, position INTEGER NOT NULL, place TEXT NOT NULL,
+    field TEXT NOT NULL, target TEXT NOT NULL, value TEXT NOT NULL);
 CREATE TABLE terms (rowid INTEGER PRIMARY KEY, heaviest, others, actors);
 CREATE VIRTUAL TABLE texts USING fts5(heaviest, others, actors, content='terms', content_rowid='rowid',
     tokenize="unicode61 remove_diacritics 0 tokenchars '-'");
@@ -60,14 +62,12 @@ CREATE TABLE vocabulary (word TEXT PRIMARY KEY, shape TEXT NOT NULL) WITHOUT ROW
 """
 # Made after a new database is filled (quicker than keeping them up to date row by row).
 _INDEXES = """
-CREATE INDEX records_in_order ON records (kind, file, position);
-CREATE INDEX records_by_date ON records (kind, sort_start IS NULL, sort_start, sort_end, id);
+CREATE INDEX records_in_order ON records (file, kind, position);
+CREATE INDEX records_by_date ON records (kind, sort_start, sort_end, id);
 CREATE INDEX records_by_id ON records (id);
-CREATE INDEX records_by_file ON records (file);
 CREATE INDEX events_by_first_day ON events (first_day);
 CREATE INDEX events_by_last_day ON events (last_day);
 CREATE INDEX event_links_by_value ON event_links (link, value, record);
-CREATE INDEX event_links_by_record ON event_links (record);
 CREATE INDEX refs_by_value ON refs (value);
 CREATE INDEX refs_by_file ON refs (file);
 CREATE INDEX vocabulary_by_shape ON vocabulary (shape);
@@ -136,9 +136,12 @@ class Database:
         return True
 
     def index(self) -> None:
-        """Make the indexes of a database just filled."""
+        """Make the indexes of a database just filled, and the statistics SQLite plans queries by (from a
+        sample: a thousand rows of each index are enough to tell a selective one from the rest)."""
         self.flush()
         self._script(_INDEXES)
+        self.connection.execute("PRAGMA analysis_limit = 1000")
+        self.connection.execute("ANALYZE")
 
     def _script(self, script: str) -> None:
         # executescript would commit the open transaction: run each statement on its own instead.
@@ -241,9 +244,12 @@ class Database:
         self._records, self._events, self._links = [], [], []
         self._next = None
 
-    def add_references(self, file: int, references: Iterable[tuple[int | None, str, str, str, str]]) -> None:
-        """The references a file leaves to others: (line, record, field, target, id) each."""
-        self.connection.executemany("INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?)", ((file, *r) for r in references))
+    def add_references(self, file: int, references: Iterable[Reference]) -> None:
+        """The references a file leaves to others."""
+        self.connection.executemany(
+            "INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ((file, *r.place, r.field, r.target, r.value) for r in references),
+        )
 
     def problems_between(
         self, changed: Sequence[int], gone: Mapping[str, tuple[str, str | None]], paths: Mapping[int, Path]
@@ -262,6 +268,7 @@ class Database:
         self.connection.executemany("INSERT OR IGNORE INTO temp.gone VALUES (?)", ((i,) for i in gone))
         found: list[Problem] = []
         total = 0  # every problem found, also those past PROBLEM_LIMIT
+        lines = LinesOf()
         # Ids used twice inside one file are that file's own problem (hamsyr.loading.build).
         twice = execute(
             "SELECT DISTINCT a.id FROM records a JOIN records b ON b.id = a.id AND b.file != a.file "
@@ -280,24 +287,24 @@ class Database:
                 total += 1
                 if len(found) >= PROBLEM_LIMIT:
                     continue
-                first_line = line_in(paths[first_file], Place(first_kind, first_position, ""))
+                first_line = lines.line(paths[first_file], Place(first_kind, first_position, ""))
                 at = f"{paths[first_file]}:{first_line}" if first_line else str(paths[first_file])
                 where = f"{PLURALS[kind].singular} '{record_id}'"
                 message = (
                     f"field 'id': duplicate id, already used by {an(PLURALS[first_kind].singular)} at {at}; ids "
                     "must be unique across the files of a base"
                 )
-                line = line_in(paths[file], Place(kind, position, where), "id")
+                line = lines.line(paths[file], Place(kind, position, where), "id")
                 found.append(Problem(str(paths[file]), line, where, message))
         references = execute(
-            "SELECT f.file, f.line, f.place, f.field, f.target, f.value, r.kind, r.listed_in "
+            "SELECT f.file, f.kind, f.position, f.place, f.field, f.target, f.value, r.kind, r.listed_in "
             "FROM refs f LEFT JOIN records r ON r.id = f.value "
             "WHERE f.file IN (SELECT file FROM temp.changed) "
             "OR (f.value IN (SELECT id FROM temp.gone) AND f.file NOT IN (SELECT file FROM temp.changed))"
         )
         known: dict[str, list[str]] = {}  # for suggestions: the ids of each kind wanted
         seen = set()
-        for file, line, where, field, target, value, kind, listed_in in references:
+        for file, plural, position, where, field, target, value, kind, listed_in in references:
             wanted = target.split("|")
             if kind is not None and kind in wanted and not (listed_in is not None and field.endswith(".source")):
                 continue
@@ -318,6 +325,7 @@ class Database:
                 message = wrong_kind_message(value, kind, target)
             else:
                 message = listed_message(value, listed_in)
+            line = lines.line(paths[file], Place(plural, position, where), field)
             found.append(Problem(str(paths[file]), line, where, f"field '{field}': {message}"))
         self.more = total - len(found)
         return found

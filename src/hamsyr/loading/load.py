@@ -320,7 +320,7 @@ class _Walk:
         self.more += report.more
         for record_id, (plural, _) in report.defined.items():
             self.made[record_id] = (plural, report.listed.get(record_id))
-        database.add_references(number, ((r.line, r.where, r.field, r.target, r.value) for r in report.outbound))
+        database.add_references(number, report.outbound)
         connection.execute("UPDATE files SET builds_on = ? WHERE number = ?", (_marshalled(report.builds_on), number))
         return report.builds_on
 
