@@ -41,7 +41,7 @@ from hamsyr.cli.options import (
     complete_source,
     on_option,
 )
-from hamsyr.errors import BAD_DATA, CANNOT_WRITE, OK, HamsyrError, LookupFailed, WriteFailed
+from hamsyr.errors import ExitCode, HamsyrError, LookupFailed, ProblemsFound, WriteFailed
 from hamsyr.loading.load import ENV_VAR, resolve_paths
 from hamsyr.output.formats import Format, render
 from hamsyr.query import views
@@ -66,12 +66,6 @@ app = typer.Typer(
 
 
 STDOUT = Path("-")  # as --output, --svg or --html: standard output
-
-
-class ProblemsFound(HamsyrError):
-    """`validate` found problems (they are the command's output; this is its exit)."""
-
-    exit_code = BAD_DATA
 
 
 def _fail(error: HamsyrError, ctx: typer.Context | None = None, data: list[Path] | None = None) -> typer.Exit:
@@ -150,7 +144,7 @@ def _for_people(ctx: typer.Context, data: list[Path] | None) -> Iterator[None]:
         raise _fail(error, ctx, data) from None
     except BrokenPipeError:  # the reader stopped early (`| head`): nothing is wrong
         _silence_stdout()
-        raise typer.Exit(OK) from None
+        raise typer.Exit(ExitCode.OK) from None
     except UnicodeEncodeError as error:
         message = f"the output cannot show some characters ({error.encoding}); use --json, or PYTHONIOENCODING=utf-8"
         raise _fail(WriteFailed(message), ctx, data) from None
@@ -657,7 +651,7 @@ def run() -> None:
     """Run the command named on the command line, and make sure its output was written."""
     if sys.stdout is None:  # started with standard output closed (`>&-`)
         os.write(2, b"hamsyr: standard output is closed; give the command somewhere to write\n")
-        sys.exit(CANNOT_WRITE)
+        sys.exit(ExitCode.CANNOT_WRITE)
     if hasattr(signal, "SIGPIPE"):
         # A reader that stops early (`| head`) ends us quietly, as it would any Unix filter.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
@@ -690,7 +684,7 @@ def run() -> None:
 def _cannot_write(error: OSError) -> int:
     _silence_stdout()
     sys.stderr.write(f"hamsyr: cannot write the output ({error.strerror or error})\n")
-    return CANNOT_WRITE
+    return ExitCode.CANNOT_WRITE
 
 
 def _terminated(signum: int, frame: object) -> None:
