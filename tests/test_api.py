@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 import hamsyr
 import hamsyr.cli.commands
-from hamsyr.output.rows import HitRow
 from hamsyr.records.codec import to_dict as record_dict
+from hamsyr.views.listings import HitList
 
 from .conftest import SMALL
 
@@ -37,7 +37,7 @@ CASES: list[tuple[list[str], Callable[[], object]]] = [
     (["quotes", "--about", "bashar"], lambda: [record_dict(q) for q in base.find_quotes(about="bashar")]),
     (["actors", "assad"], lambda: [record_dict(a) for a in base.find_actors("assad")]),
     (["actors", "--on", "2016"], lambda: [record_dict(a) for a in base.find_actors(dates=span(d("2016"), d("2016")))]),
-    (["search", "hamas", "syria"], lambda: [HitRow.of(h)._asdict() for h in base.search("hamas syria")]),
+    (["search", "hamas", "syria"], lambda: HitList(base.search("hamas syria")).data()),
     (["phases", "--on", "2015"], lambda: [record_dict(p) | {"events": [record_dict(e) for e in base.events_in(p)]}
                                           for p in base.find_phases(span(d("2015"), d("2015")))]),
     (["disputes"], lambda: [record_dict(x) for x in base.find_disputes()]),

@@ -24,6 +24,7 @@ LAYERS = (
     "loading",
     "query",
     "hamsyr",
+    "views",
     "output",
     "export",
     "cli",
@@ -33,7 +34,7 @@ LAYERS = (
 INTERFACE = {
     "typer": ("cli",),
     "click": (),
-    "rich": ("output.tables", "output.screen", "output._widths", "output.chart", "cli"),
+    "rich": ("output.tables", "output.screen", "output._widths", "cli"),
 }
 
 

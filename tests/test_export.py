@@ -16,7 +16,8 @@ from hamsyr import FactBase, load
 from hamsyr.cli.commands import app
 from hamsyr.export.graph import to_dot, to_mermaid
 from hamsyr.output.rows import LIST_SEPARATOR
-from hamsyr.query.views import Asked, EventFilters, selection
+from hamsyr.views.build import selection
+from hamsyr.views.typed import EventFilters
 
 from .conftest import SMALL
 
@@ -44,7 +45,7 @@ def test_jsonl_is_one_typed_record_a_line() -> None:
 
 
 def test_a_filtered_export_keeps_what_the_selection_refers_to(small: FactBase) -> None:
-    part = selection(Asked(small), EventFilters(actors=["hafez"]))
+    part = selection(small, [], EventFilters(actors=["hafez"]))
     assert [e.id for e in part.events] == ["yassin-visit"]
     assert {a.id for a in part.actors} == {"hamas", "hafez", "syria"}
     assert [s.id for s in part.sources] == ["doc-a", "doc-b"]  # doc-b: cited by a phase, kept as context

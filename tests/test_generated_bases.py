@@ -11,9 +11,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 
 from hamsyr import FactBase, load
-from hamsyr.output.formats import Format, render
-from hamsyr.query.views import Listing
+from hamsyr.output.render import Format, render
 from hamsyr.records.codec import from_dict, to_dict
+from hamsyr.views.build import events_view
+from hamsyr.views.listings import ActorList, SourceList
+from hamsyr.views.typed import EventFilters
 
 from .strategies import fact_bases
 
@@ -33,8 +35,8 @@ def test_generated_bases_round_trip_and_render_inert(tmp_path: Path, toml: str) 
         assert from_dict(type(record), through_json) == record
     assert everything(load(path)) == everything(parsed)  # the second load may come from the cache
     for fmt in (Format.TABLE, Format.TSV, Format.CSV, Format.JSON):
-        for kind, items in (("event", parsed.find_events()), ("actor", parsed.actors), ("source", parsed.sources)):
+        for view in (events_view(parsed, [], EventFilters()), ActorList(parsed.actors), SourceList(parsed.sources)):
             out = io.StringIO()
-            render(Listing(kind, items), fmt, out, parsed)
+            render(view, fmt, out)
             shown = out.getvalue()
             assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", shown.replace("\r\n", "\n"))

@@ -350,14 +350,14 @@ def test_laying_out_a_long_title_grows_linearly(write_base: Callable[[str, str],
     import io
     import pstats
 
-    from hamsyr.output.formats import Format, render
-    from hamsyr.query.views import Listing
+    from hamsyr.output.render import Format, render
+    from hamsyr.views.listings import SourceList
 
     def calls(words: int) -> int:
         path = write_base(f'[[sources]]\nid = "doc"\ntitle = "{"word " * words}"\n', f"long-{words}.toml")
         base = load(path)
         profile = cProfile.Profile()
-        profile.runcall(render, Listing("source", base.sources), Format.TABLE, io.StringIO(), base, environ={})
+        profile.runcall(render, SourceList(base.sources), Format.TABLE, io.StringIO(), environ={})
         return pstats.Stats(profile).total_calls  # type: ignore[attr-defined,no-any-return]
 
     assert calls(40_000) / calls(10_000) < 4 * 1.5

@@ -10,8 +10,9 @@ from typer.testing import CliRunner
 
 from hamsyr import DateRange, FactBase, load, parse_date
 from hamsyr.cli.commands import app
-from hamsyr.output.chart import ASCII, draw
-from hamsyr.query.views import Lane, span_of
+from hamsyr.views.build import span_of
+from hamsyr.views.chart import ASCII, Line, draw
+from hamsyr.views.pages import Lane
 
 from .conftest import SMALL
 
@@ -167,7 +168,11 @@ def picture(base: FactBase, width: int, glyphs: object = None) -> str:
     since, until = span_of(base.phases, events)  # type: ignore[misc]
     lanes = [Lane("Bashar al-Assad", base.find_events(actors=["bashar"]))]
     lines = draw(base.phases, events, lanes, since, until, width, *([glyphs] if glyphs else []))  # type: ignore[arg-type]
-    return "\n".join(line.plain for line in lines)
+    return "\n".join(map(plain, lines))
+
+
+def plain(line: Line) -> str:
+    return "".join(text for text, _ in line)
 
 
 @pytest.mark.parametrize(("width", "expected"), [(40, EXPECTED_40), (80, EXPECTED_80)])
@@ -185,7 +190,7 @@ def test_timeline_fits_the_width_and_keeps_its_rows(small: FactBase, width: int)
 def test_a_zoomed_timeline_labels_months_and_places_vague_dates_mid_interval(small: FactBase) -> None:
     events = small.find_events(dates=DateRange.of(parse_date("2022-01"), parse_date("2022-12")))
     lines = draw(small.phases, events, [], parse_date("2022-01").start, parse_date("2022-12").end, 60)
-    text = [line.plain for line in lines]
+    text = [plain(line) for line in lines]
     assert "2022-01" in text[0] and "2022-07" in text[0]
     assert text[-1].index("•") > 40  # 2022-09-15 is three quarters along the axis
 

@@ -36,7 +36,7 @@ from hamsyr import FactBase, load
 from hamsyr.cli.commands import app
 from hamsyr.export.html import CSP, SCRIPT, timeline_page, to_html
 from hamsyr.export.svg import WIDTH, to_svg
-from hamsyr.query.views import Asked, timeline_view
+from hamsyr.views.build import timeline_view
 
 runner = CliRunner()
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -279,7 +279,7 @@ def test_the_export_covers_a_selection() -> None:
 
 def test_hostile_text_stays_text_in_the_svg(write_base: Callable[[str], Path]) -> None:
     base = hostile_base(write_base)
-    svg = to_svg(timeline_view(Asked(base), ["x"]), base)  # with a lane named in Arabic, with controls
+    svg = to_svg(timeline_view(base, [], ["x"]), base)  # with a lane named in Arabic, with controls
     root = ET.fromstring(svg)  # still well-formed
     tags = {element.tag.removeprefix(SVG_NS) for element in root.iter()}
     assert tags <= {"svg", "title", "desc", "defs", "pattern", "rect", "g", "text", "line", "circle", "path"}
@@ -632,8 +632,8 @@ def test_hostile_text_stays_inert_in_the_browser(
 ) -> None:
     base = hostile_base(write_base)
     folder = shipped.folder  # the folder the server serves
-    (folder / "hostile.html").write_text(timeline_page(timeline_view(Asked(base)), base), encoding="utf-8")
-    (folder / "hostile.svg").write_text(to_svg(timeline_view(Asked(base)), base), encoding="utf-8")
+    (folder / "hostile.html").write_text(timeline_page(timeline_view(base, []), base), encoding="utf-8")
+    (folder / "hostile.svg").write_text(to_svg(timeline_view(base, []), base), encoding="utf-8")
     for name in ("hostile.html", "hostile.svg"):
         tab = opened(browser, server, name)
         assert tab.run("window.__pwned") is None

@@ -43,10 +43,12 @@ from hamsyr.cli.options import (
 )
 from hamsyr.errors import ExitCode, HamsyrError, LookupFailed, ProblemsFound, WriteFailed
 from hamsyr.loading.load import ENV_VAR, resolve_paths
-from hamsyr.output.formats import Format, render
-from hamsyr.query import views
+from hamsyr.output.render import Format, render
 from hamsyr.query.factbase import FactBase
-from hamsyr.query.views import Asked, EventFilters, View
+from hamsyr.views import build as views
+from hamsyr.views.pages import TimelineView
+from hamsyr.views.typed import EventFilters
+from hamsyr.views.view import View
 
 if TYPE_CHECKING:
     from hamsyr.output.screen import LoadProgress
@@ -117,7 +119,7 @@ def _answer(
     ctx: typer.Context,
     data: list[Path] | None,
     output: Output,
-    build: Callable[[Asked], View],
+    build: Callable[[FactBase, list[str]], View],
     then: Callable[[View, FactBase], bool] | None = None,
 ) -> None:
     """Load the base, build the view, do `then` with it, and render it unless `then` answered on stdout
@@ -125,14 +127,14 @@ def _answer(
     with _for_people(ctx, data):
         fmt, fields = output.chosen(sys.stdout.isatty())
         base = _load(ctx, data)
-        asked = Asked(base)
-        view = build(asked)
-        for note in asked.notes:
+        notes: list[str] = []
+        view = build(base, notes)
+        for note in notes:
             sys.stderr.write(f"hamsyr: {visible(_in_context(note, ctx, data))}\n")
         if then is not None and then(view, base):
             return
         paged = not (output.no_pager or ctx.meta.get("no_pager", False))
-        render(view, fmt, sys.stdout, base, fields, page=paged, environ=os.environ)
+        render(view, fmt, sys.stdout, fields, page=paged, environ=os.environ)
 
 
 @contextlib.contextmanager
@@ -228,7 +230,7 @@ def events(
     """Events in date order, by actor, date, tag, source or words."""
     filters = EventFilters(actor or (), since, until, on, tag or (), source, text, kind or ())
     output = Output(fmt, as_json, fields, no_pager)
-    _answer(ctx, data, output, lambda asked: views.events_view(asked, filters, limit, reverse))
+    _answer(ctx, data, output, lambda base, notes: views.events_view(base, notes, filters, limit, reverse))
 
 
 @command("hamsyr event offices-sealed-2012", "hamsyr event statement-restoring-relations --json")
@@ -243,7 +245,7 @@ def event(
 ) -> None:
     """One event: every citation, its disputes, phases and relations."""
     output = Output(fmt, as_json, fields, no_pager)
-    _answer(ctx, data, output, lambda asked: views.record_view(asked, event_id, "event"))
+    _answer(ctx, data, output, lambda base, notes: views.record_view(base, notes, event_id, "event"))
 
 
 @command("hamsyr actors assad --kind person", 'hamsyr actors --on 2016 --role "head of the political bureau"')
@@ -269,7 +271,7 @@ def actors(
 ) -> None:
     """People, organizations and states, by name; or who held a role."""
     output = Output(fmt, as_json, fields, no_pager)
-    _answer(ctx, data, output, lambda asked: views.actors_view(asked, name, kind, on, role, limit))
+    _answer(ctx, data, output, lambda base, notes: views.actors_view(base, notes, name, kind, on, role, limit))
 
 
 @command("hamsyr actor haniyeh", "hamsyr actor Meshaal --on 2012", "hamsyr actor hamas --json")
@@ -291,7 +293,9 @@ def actor(
     data: Data = None,
 ) -> None:
     """One actor: roles, events, quotes, and who holds roles in it."""
-    _answer(ctx, data, Output(fmt, as_json, fields, no_pager), lambda asked: views.actor_view(asked, name, on))
+    _answer(
+        ctx, data, Output(fmt, as_json, fields, no_pager), lambda base, notes: views.actor_view(base, notes, name, on)
+    )
 
 
 @command(
@@ -328,8 +332,8 @@ def quotes(
 ) -> None:
     """Quotations, by speaker, subject, date or words."""
 
-    def build(asked: Asked) -> View:
-        return views.quotes_view(asked, speaker, about, since, until, on, text, limit, reverse, actor)
+    def build(base: FactBase, notes: list[str]) -> View:
+        return views.quotes_view(base, notes, speaker, about, since, until, on, text, limit, reverse, actor)
 
     _answer(ctx, data, Output(fmt, as_json, fields, no_pager), build)
 
@@ -346,7 +350,7 @@ def quote(
 ) -> None:
     """One quote: every citation, its disputes, phases and relations."""
     output = Output(fmt, as_json, fields, no_pager)
-    _answer(ctx, data, output, lambda asked: views.record_view(asked, quote_id, "quote"))
+    _answer(ctx, data, output, lambda base, notes: views.record_view(base, notes, quote_id, "quote"))
 
 
 @command("hamsyr sources", "hamsyr sources --json")
@@ -360,7 +364,9 @@ def sources(
     data: Data = None,
 ) -> None:
     """The documents the facts are drawn from."""
-    _answer(ctx, data, Output(fmt, as_json, fields, no_pager), lambda asked: views.sources_view(asked, limit))
+    _answer(
+        ctx, data, Output(fmt, as_json, fields, no_pager), lambda base, notes: views.sources_view(base, notes, limit)
+    )
 
 
 @command("hamsyr source mena-2022", "hamsyr source mena-2022 | grep -i wax")
@@ -380,7 +386,7 @@ def source(
 ) -> None:
     """One source, and every event and quote it supports."""
     output = Output(fmt, as_json, fields, no_pager)
-    _answer(ctx, data, output, lambda asked: views.source_view(asked, source_id))
+    _answer(ctx, data, output, lambda base, notes: views.source_view(base, notes, source_id))
 
 
 @command("hamsyr phases", "hamsyr phases --on 2015", "hamsyr phases --since 2011 --until 2013 --json")
@@ -399,7 +405,7 @@ def phases(
 ) -> None:
     """Phases of the relationship; with --on, those then in force."""
     output = Output(fmt, as_json, fields, no_pager)
-    _answer(ctx, data, output, lambda asked: views.phases_view(asked, on, since, until, limit, reverse))
+    _answer(ctx, data, output, lambda base, notes: views.phases_view(base, notes, on, since, until, limit, reverse))
 
 
 @command("hamsyr disputes", "hamsyr disputes --record offices-sealed-2012", "hamsyr disputes --since 2012 --json")
@@ -424,8 +430,8 @@ def disputes(
 ) -> None:
     """Where the sources disagree, each claim with its sources."""
 
-    def build(asked: Asked) -> View:
-        return views.disputes_view(asked, record, source, since, until, on, limit)
+    def build(base: FactBase, notes: list[str]) -> View:
+        return views.disputes_view(base, notes, record, source, since, until, on, limit)
 
     _answer(ctx, data, Output(fmt, as_json, fields, no_pager), build)
 
@@ -455,8 +461,8 @@ def search(
 ) -> None:
     """Ranked search across every kind of record."""
 
-    def build(asked: Asked) -> View:
-        return views.search_view(asked, words, record_type or (), limit, since, until, on)
+    def build(base: FactBase, notes: list[str]) -> View:
+        return views.search_view(base, notes, words, record_type or (), limit, since, until, on)
 
     _answer(ctx, data, Output(fmt, as_json, fields, no_pager), build)
 
@@ -497,7 +503,7 @@ def timeline(
 ) -> None:
     """The phases and events drawn on a time axis, then listed."""
 
-    build = lambda asked: views.timeline_view(asked, actor or (), since, until, on)  # noqa: E731
+    build = lambda base, notes: views.timeline_view(base, notes, actor or (), since, until, on)  # noqa: E731
     _answer(ctx, data, Output(fmt, as_json, fields, no_pager), build, _pictures(svg, html, force))
 
 
@@ -510,6 +516,8 @@ def _pictures(svg: Path | None, html: Path | None, force: bool) -> Callable[[Vie
 
     def save(view: View, base: FactBase) -> bool:
         from hamsyr.export.pictures import save_timeline, timeline_picture
+
+        assert isinstance(view, TimelineView)
 
         for target, kind in ((svg, "svg"), (html, "html")):
             if target == STDOUT:
@@ -574,11 +582,11 @@ def export(
     with _for_people(ctx, data):
         from hamsyr.export.formats import export_base
 
-        asked = Asked(_load(ctx, data))
+        notes: list[str] = []
         target = None if output == STDOUT else output
-        selection = views.selection(asked, filters)
+        selection = views.selection(_load(ctx, data), notes, filters)
         written = export_base(selection, fmt.value, target, force, sys.stdout, bom=bom, raw_csv=raw_csv)
-        for note in asked.notes:
+        for note in notes:
             sys.stderr.write(f"hamsyr: {visible(_in_context(note, ctx, data))}\n")
         if written:
             sys.stderr.write(f"hamsyr: wrote {visible(written)}\n")
@@ -594,7 +602,9 @@ def info(
     data: Data = None,
 ) -> None:
     """The fact base in use: version, counts, period covered."""
-    _answer(ctx, data, Output(fmt, as_json, fields, no_pager), lambda asked: views.info_view(asked, version()))
+    _answer(
+        ctx, data, Output(fmt, as_json, fields, no_pager), lambda base, notes: views.info_view(base, notes, version())
+    )
 
 
 @command("hamsyr schema > facts.schema.json", "hamsyr schema | jq '.[\"$defs\"].event.required'")
@@ -615,11 +625,12 @@ def validate(
 ) -> None:
     """Check the fact base and list every problem (exit 3 if any)."""
     from hamsyr.loading.load import check_base
+    from hamsyr.views.pages import ValidationView
 
     with _for_people(ctx, data):
         with _progress() as progress:
             files, problems = check_base(_data_paths(ctx, data), progress=progress)
-        render(views.ValidationView(tuple(files), problems), Format.JSON if as_json else Format.TSV, sys.stdout)
+        render(ValidationView(tuple(files), problems), Format.JSON if as_json else Format.TSV, sys.stdout)
         warnings = sum(1 for problem in problems if problem.severity == "warning")
         of_them = f", {warnings} of them warnings" if warnings and warnings < len(problems) else ""
         named = ", ".join(str(file) for file in files) or "the fact base"

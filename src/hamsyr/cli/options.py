@@ -12,7 +12,7 @@ import typer
 
 from hamsyr._values import Value
 from hamsyr.errors import HamsyrError, QueryError
-from hamsyr.output.formats import Format
+from hamsyr.output.render import Format
 from hamsyr.records.dates import DateError, FuzzyDate, parse_date
 from hamsyr.records.model import EventKind
 

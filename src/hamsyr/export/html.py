@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 from hamsyr.export.svg import attribution, base_name, child, clean, date_words, headline, timeline_svg
 from hamsyr.query.factbase import FactBase
-from hamsyr.query.views import TimelineView
 from hamsyr.records.model import Actor, Citation, Dispute, Event, Phase, Source
+from hamsyr.views.pages import TimelineView
 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", "Liberation Sans",
@@ -137,9 +137,9 @@ CSP = (
 
 def to_html(base: FactBase) -> str:
     """`hamsyr export --format html`: the page for the whole base (or the selection `base` is)."""
-    from hamsyr.query.views import Asked, timeline_view
+    from hamsyr.views.build import timeline_view
 
-    return timeline_page(timeline_view(Asked(base)), base)
+    return timeline_page(timeline_view(base, []), base)
 
 
 def timeline_page(view: TimelineView, base: FactBase) -> str:

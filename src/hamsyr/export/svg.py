@@ -18,9 +18,9 @@ from typing import NamedTuple
 
 from hamsyr._inert import visible
 from hamsyr.query.factbase import FactBase
-from hamsyr.query.views import Lane, TimelineView
 from hamsyr.records.dates import FuzzyDate, Precision
 from hamsyr.records.model import Citation, Event, Phase
+from hamsyr.views.pages import Lane, TimelineView
 
 WIDTH = 1200
 LEFT = 210  # the label column: phase and lane names
