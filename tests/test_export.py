@@ -102,7 +102,9 @@ def test_timelinejs_has_the_shape_timelinejs_reads() -> None:
     assert events["yassin-visit"]["start_date"] == {"year": "1998", "month": "5"}
     assert events["offices-sealed"]["start_date"] == {"year": "2012", "month": "10"}
     assert events["offices-sealed"]["end_date"] == {"year": "2012", "month": "12"}
-    assert events["offices-sealed"]["display_date"] == "late 2012"
+    # The date as every other view says it: its qualifiers in words, then the source's phrase for it.
+    assert events["offices-sealed"]["display_date"] == "2012-10~/2012-12 (approx.) · “late 2012”"
+    assert events["statement"]["display_date"] == "2022?-09-15 (year inferred)"
     assert events["statement"]["text"]["headline"] == "Statement restoring relations"
     assert {e["text"]["headline"] for e in document["eras"]} == {"Damascus years", "The break"}
 

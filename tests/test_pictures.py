@@ -37,6 +37,7 @@ from hamsyr.cli.commands import app
 from hamsyr.export.html import CSP, SCRIPT, timeline_page, to_html
 from hamsyr.export.svg import WIDTH, to_svg
 from hamsyr.views.build import timeline_view
+from hamsyr.views.voice import qualifiers
 
 runner = CliRunner()
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -215,8 +216,8 @@ def test_each_mark_says_what_the_sources_say(shipped: Drawn) -> None:
         assert lines[0] == event.title and lines[1].startswith(event.date.text)
         if event.date_text:
             assert lines[1].endswith(f"“{event.date_text}”")  # the date as the source gives it
-        if event.date.qualifiers():
-            assert f"({event.date.qualifiers()})" in lines[1]
+        if qualifiers(event.date):
+            assert f"({qualifiers(event.date)})" in lines[1]
         for who in {c.attributed_to for c in event.sources if c.attributed_to}:
             assert f"per {who}" in lines[2]
             checked.add("attributed")
