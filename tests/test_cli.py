@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -260,3 +261,28 @@ def test_a_query_on_a_small_base_does_not_open_sqlite() -> None:
     # The shipped base is cached as a marshal snapshot: importing and opening SQLite would cost more (~3 ms).
     modules_imported("events", "--json")  # writes the cache if this machine has none yet
     assert modules_imported("events", "--json", prefix="sqlite3") == []
+
+
+# --- the options every command shares -----------------------------------------------------------------
+
+ANSWERING = ["events", "event", "actors", "actor", "quotes", "quote", "sources", "source", "phases", "disputes"]
+ANSWERING += ["search", "timeline", "info"]
+
+
+def test_the_shared_options_reach_typer_as_real_annotations() -> None:
+    # commands.py postpones its annotations: the signature Typer reads must hold the objects themselves.
+    import inspect
+
+    for info in app.registered_commands:
+        params = inspect.signature(info.callback).parameters.values()  # type: ignore[arg-type]
+        assert not [param.name for param in params if isinstance(param.annotation, str)], info.callback
+
+
+@pytest.mark.parametrize("command", [*ANSWERING, "export", "validate", "schema"])
+def test_every_command_declares_each_shared_option_once_after_its_own(command: str) -> None:
+    declared = re.findall(r"^  (?:-\w, )?(--[\w-]+)", run(command, "--help")[1], re.MULTILINE)
+    shared = ["--fields", "--format", "--json", "--no-pager", "--data"] if command in ANSWERING else ["--data"]
+    if command == "schema":
+        shared = []
+    assert declared[len(declared) - len(shared) - 1 :] == [*shared, "--help"], command
+    assert len(declared) == len(set(declared)), command

@@ -233,7 +233,7 @@ def test_text_filter_uses_the_same_matching(shipped: FactBase) -> None:
 
 def test_every_alias_of_the_shipped_base_resolves_through_the_cli(monkeypatch: pytest.MonkeyPatch) -> None:
     # The base is loaded once and handed to every run, so that the CLI's own path is what is tested.
-    monkeypatch.setattr("hamsyr.cli.commands.load", lambda paths, progress=None: _SHIPPED)
+    monkeypatch.setattr("hamsyr.cli.answer.load", lambda paths, progress=None: _SHIPPED)
     runner = CliRunner()
     for actor in _SHIPPED.actors:
         for name in (actor.id, actor.name, *(alias.name for alias in actor.aliases if not alias.is_descriptor)):

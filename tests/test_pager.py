@@ -59,7 +59,7 @@ def test_a_pager_that_fails_gives_way_to_the_terminal(
 
 def test_the_cli_passes_no_pager(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[bool] = []
-    monkeypatch.setattr("hamsyr.cli.commands.render", lambda *args, page, **kw: calls.append(page))
+    monkeypatch.setattr("hamsyr.cli.answer.render", lambda *args, page, **kw: calls.append(page))
     runner = CliRunner()
     runner.invoke(app, ["--data", str(SMALL), "events"])
     runner.invoke(app, ["--no-pager", "--data", str(SMALL), "events"])

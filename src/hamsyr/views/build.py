@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from hamsyr.errors import QueryError
+from hamsyr.errors import Problem, QueryError
 from hamsyr.query.factbase import FactBase
 from hamsyr.query.results import SEARCH_ORDER, DateRange
 from hamsyr.records.dates import FuzzyDate
@@ -27,7 +28,16 @@ from hamsyr.views.listings import (
     RoleHolderList,
     SourceList,
 )
-from hamsyr.views.pages import ActorView, InfoView, Lane, PhasesView, RecordView, SourceView, TimelineView
+from hamsyr.views.pages import (
+    ActorView,
+    InfoView,
+    Lane,
+    PhasesView,
+    RecordView,
+    SourceView,
+    TimelineView,
+    ValidationView,
+)
 from hamsyr.views.typed import EventFilters, dates_of
 
 Notes = list[str]  # what to tell the person beside the answer, one line each
@@ -309,6 +319,12 @@ def info_view(base: FactBase, notes: Notes, version: str) -> InfoView:
             "documents_published_until": latest.text if latest else None,
         }
     )
+
+
+def validation_view(checked: tuple[Sequence[Path], Sequence[Problem]], notes: Notes) -> ValidationView:
+    """The files of a base and their problems, as hamsyr.loading.load.check_base found them."""
+    files, problems = checked
+    return ValidationView(tuple(files), problems)
 
 
 def selection(base: FactBase, notes: Notes, filters: EventFilters) -> FactBase:
