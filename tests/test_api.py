@@ -6,14 +6,13 @@ import json
 from collections.abc import Callable
 
 import pytest
-from typer.testing import CliRunner
 
 import hamsyr
 import hamsyr.cli.commands
 from hamsyr.records.codec import to_dict as record_dict
 from hamsyr.views.listings import HitList
 
-from .conftest import SMALL
+from .conftest import SMALL, CommandLine
 
 base = hamsyr.load(SMALL)
 span = hamsyr.DateRange.of
@@ -45,10 +44,10 @@ CASES: list[tuple[list[str], Callable[[], object]]] = [
 
 
 @pytest.mark.parametrize(("args", "library"), CASES, ids=[" ".join(args) for args, _ in CASES])
-def test_the_library_and_the_cli_agree(args: list[str], library: Callable[[], object]) -> None:
-    result = CliRunner().invoke(hamsyr.cli.commands.app, ["--data", str(SMALL), *args, "--json"])
-    assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout) == library()
+def test_the_library_and_the_cli_agree(cli: CommandLine, args: list[str], library: Callable[[], object]) -> None:
+    result = cli(*args, "--json", data=SMALL)
+    assert result.code == 0, result.err
+    assert json.loads(result.out) == library()
 
 
 def test_the_readme_example_runs() -> None:

@@ -7,14 +7,12 @@ import io
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from hamsyr import FactBase
-from hamsyr.cli.commands import app
 from hamsyr.output.render import Format, render
 from hamsyr.views.listings import EventList, SourceList
 
-from .conftest import SMALL
+from .conftest import SMALL, CommandLine
 
 
 class Terminal(io.StringIO):
@@ -57,12 +55,11 @@ def test_a_pager_that_fails_gives_way_to_the_terminal(
     assert f"hamsyr: the pager '{pager}' {why}" in capsys.readouterr().err
 
 
-def test_the_cli_passes_no_pager(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cli_passes_no_pager(cli: CommandLine, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[bool] = []
     monkeypatch.setattr("hamsyr.cli.answer.render", lambda *args, page, **kw: calls.append(page))
-    runner = CliRunner()
-    runner.invoke(app, ["--data", str(SMALL), "events"])
-    runner.invoke(app, ["--no-pager", "--data", str(SMALL), "events"])
-    runner.invoke(app, ["--data", str(SMALL), "events", "--no-pager"])
-    runner.invoke(app, ["--data", str(SMALL), "events"], env={"HAMSYR_NO_PAGER": "1"})
+    cli("events", data=SMALL)
+    cli("--no-pager", "--data", str(SMALL), "events")
+    cli("events", "--no-pager", data=SMALL)
+    cli("events", data=SMALL, env={"HAMSYR_NO_PAGER": "1"})
     assert calls == [True, False, False, False]
