@@ -14,8 +14,7 @@ import pytest
 from hamsyr import FactBase, load
 from hamsyr.export.graph import to_dot, to_mermaid
 from hamsyr.output.rows import LIST_SEPARATOR
-from hamsyr.views.build import selection
-from hamsyr.views.typed import EventFilters
+from hamsyr.views.build import EventFilters, selection
 
 from .conftest import SMALL, CommandLine
 

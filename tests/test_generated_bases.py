@@ -13,9 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hamsyr import FactBase, load
 from hamsyr.output.render import Format, render
 from hamsyr.records.codec import from_dict, to_dict
-from hamsyr.views.build import events_view
+from hamsyr.views.build import EventFilters, events_view
 from hamsyr.views.listings import ActorList, SourceList
-from hamsyr.views.typed import EventFilters
 
 from .strategies import fact_bases
 

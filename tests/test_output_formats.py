@@ -15,10 +15,9 @@ from hypothesis import strategies as st
 from hamsyr import FactBase, load
 from hamsyr._inert import field, visible
 from hamsyr.output.render import Format, render
-from hamsyr.views.build import events_view, names_of, span_of
+from hamsyr.views.build import EventFilters, events_view, names_of, span_of
 from hamsyr.views.listings import ActorList, DisputeList, EventList, HitList, QuoteList, RoleHolderList, SourceList
 from hamsyr.views.pages import ActorView, Lane, PhasesView, SourceView, TimelineView
-from hamsyr.views.typed import EventFilters
 from hamsyr.views.view import View
 
 # The JSON contract for events, as the README documents it (TSV uses the same columns).

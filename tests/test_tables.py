@@ -18,10 +18,9 @@ from hamsyr.output.screen import MAX_WIDTH, console_for
 from hamsyr.output.tables import THEME
 from hamsyr.records.dates import parse_date
 from hamsyr.records.model import Citation, Event
-from hamsyr.views.build import events_view
+from hamsyr.views.build import EventFilters, events_view
 from hamsyr.views.listings import EventList
 from hamsyr.views.pages import InfoView
-from hamsyr.views.typed import EventFilters
 from hamsyr.views.view import View
 
 from .strategies import WORD

@@ -43,7 +43,7 @@ from hamsyr.output.render import Format
 from hamsyr.records.dates import FuzzyDate
 from hamsyr.records.model import ActorKind
 from hamsyr.views import build
-from hamsyr.views.typed import EventFilters
+from hamsyr.views.build import EventFilters
 
 if TYPE_CHECKING:
     from hamsyr.query.factbase import FactBase

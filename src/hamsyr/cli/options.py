@@ -20,7 +20,7 @@ from hamsyr.errors import HamsyrError, QueryError
 from hamsyr.output.render import Format
 from hamsyr.records.dates import DateError, FuzzyDate, parse_date
 from hamsyr.records.model import EventKind
-from hamsyr.views.typed import EventFilters
+from hamsyr.views.build import EventFilters
 
 if TYPE_CHECKING:
     from hamsyr.query.factbase import FactBase

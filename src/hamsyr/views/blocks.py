@@ -9,7 +9,8 @@ draws; "" is no style. The text is fact base text as it is: the drawer makes it 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import NamedTuple
+
+from hamsyr._values import Value
 
 Span = tuple[str, str]  # a piece of text and the name of its style ("" for none)
 Line = Sequence[Span]
@@ -25,7 +26,7 @@ class Cell(list[Span]):
         self.style = style
 
 
-class Column(NamedTuple):
+class Column(Value):
     """A column of a table: its header, and how it takes the width."""
 
     header: str
@@ -37,12 +38,12 @@ def kept_whole(header: str) -> Column:
     return Column(header, None)
 
 
-class Row(NamedTuple):
+class Row(Value):
     cells: Sequence[Cell]
     ends_section: bool = False  # a rule (or, stacked, a blank line) after it
 
 
-class Table(NamedTuple):
+class Table(Value):
     """Rows under a header, a title above (None: none). Drawn as columns where they fit, else stacked: one
     record a block of header/value lines."""
 
@@ -58,21 +59,21 @@ def table(title: str | None, *columns: Column) -> Table:
     return Table(title, columns, [])
 
 
-class Fields(NamedTuple):
+class Fields(Value):
     """Labels and values without a header (the top of a page); a pair with no value is left out."""
 
     title: str | None
     pairs: Sequence[tuple[str, str | None]]
 
 
-class Note(NamedTuple):
+class Note(Value):
     """A line of text said about the view ("No event or quote cites this source yet.")."""
 
     text: str
     style: str = "dim"
 
 
-class Picture(NamedTuple):
+class Picture(Value):
     """Lines laid out for a width: `draw(width, ascii_only)` gives them, each a sequence of spans, never
     wrapped (what does not fit is cut)."""
 
