@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hamsyr._values import Value
 from hamsyr.errors import Problem, QueryError
@@ -20,25 +20,26 @@ from hamsyr.query.factbase import FactBase
 from hamsyr.query.results import SEARCH_ORDER, DateRange
 from hamsyr.records.dates import FuzzyDate
 from hamsyr.records.model import Actor, ActorKind, Event, EventKind, Phase, Quote
-from hamsyr.views.listings import (
-    ActorList,
-    DisputeList,
-    EventList,
-    HitList,
-    QuoteList,
-    RoleHolderList,
-    SourceList,
-)
-from hamsyr.views.pages import (
-    ActorView,
-    InfoView,
-    Lane,
-    PhasesView,
-    RecordView,
-    SourceView,
-    TimelineView,
-    ValidationView,
-)
+
+if TYPE_CHECKING:
+    from hamsyr.views.listings import (
+        ActorList,
+        DisputeList,
+        EventList,
+        HitList,
+        QuoteList,
+        RoleHolderList,
+        SourceList,
+    )
+    from hamsyr.views.pages import (
+        ActorView,
+        InfoView,
+        PhasesView,
+        RecordView,
+        SourceView,
+        TimelineView,
+        ValidationView,
+    )
 
 Notes = list[str]  # what to tell the person beside the answer, one line each
 
@@ -112,6 +113,9 @@ class ActorNames(Mapping[str, str]):
     def __getitem__(self, actor_id: str) -> str:
         return self._looked_up()[actor_id]
 
+    def get(self, actor_id: str, default: Any = None) -> Any:  # a name a cell, without Mapping's own get
+        return self._looked_up().get(actor_id, default)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._looked_up())
 
@@ -139,6 +143,8 @@ def _actors_of(records: Iterable[Event | Quote]) -> Iterable[str]:
 def events_view(
     base: FactBase, notes: Notes, filters: EventFilters, limit: int | None = None, reverse: bool = False
 ) -> EventList:
+    from hamsyr.views.listings import EventList
+
     chosen = filters.resolved(base, notes)
     events = base.find_events(**chosen, limit=limit, reverse=reverse)
     if not chosen["dates"].is_open:
@@ -186,6 +192,8 @@ def actors_view(
     role: str | None = None,
     limit: int | None = None,
 ) -> ActorList | RoleHolderList:
+    from hamsyr.views.listings import ActorList, RoleHolderList
+
     if on is None and role is None:
         return ActorList(base.find_actors(name, kind)[:limit])
     holders = base.find_actors(name, kind, dates_of(on=on), role)
@@ -205,6 +213,8 @@ def _note_horizon(base: FactBase, notes: Notes, role: str | None, on: FuzzyDate)
 
 
 def actor_view(base: FactBase, notes: Notes, name: str, on: FuzzyDate | None = None) -> ActorView:
+    from hamsyr.views.pages import ActorView
+
     actor = resolve_actor(base, notes, name)
     dates = dates_of(on=on)
     if on is not None:
@@ -242,6 +252,8 @@ def quotes_view(
     reverse: bool = False,
     actor: str | None = None,
 ) -> QuoteList:
+    from hamsyr.views.listings import QuoteList
+
     speaker_id = resolve_actor(base, notes, speaker).id if speaker else None
     about_id = resolve_actor(base, notes, about).id if about else None
     actor_id = resolve_actor(base, notes, actor).id if actor else None
@@ -286,10 +298,14 @@ def _explain_no_quotes(base: FactBase, notes: Notes, speaker: str | None, about:
 
 
 def sources_view(base: FactBase, notes: Notes, limit: int | None = None) -> SourceList:
+    from hamsyr.views.listings import SourceList
+
     return SourceList(base.sources[:limit])
 
 
 def source_view(base: FactBase, notes: Notes, wanted: str) -> SourceView:
+    from hamsyr.views.pages import SourceView
+
     source = base.source(wanted)
     return SourceView(source, base.supports(source.id))
 
@@ -304,6 +320,8 @@ def phases_view(
     reverse: bool = False,
 ) -> PhasesView:
     """The phases overlapping the dates; as of one date (`on`), with the events inside each."""
+    from hamsyr.views.pages import PhasesView
+
     phases = base.find_phases(dates_of(since, until, on))
     phases = (phases[::-1] if reverse else phases)[:limit]
     if on is None:
@@ -322,6 +340,8 @@ def disputes_view(
     on: FuzzyDate | None = None,
     limit: int | None = None,
 ) -> DisputeList:
+    from hamsyr.views.listings import DisputeList
+
     if record is not None:
         record = base.record(record, ("event", "quote")).id
     dates = dates_of(since, until, on)
@@ -338,6 +358,8 @@ def search_view(
     until: FuzzyDate | None = None,
     on: FuzzyDate | None = None,
 ) -> HitList:
+    from hamsyr.views.listings import HitList
+
     wanted = [name.lower().rstrip("s") for name in types]
     unknown = [name for name in wanted if name not in SEARCH_ORDER]
     if unknown:
@@ -347,6 +369,8 @@ def search_view(
 
 def record_view(base: FactBase, notes: Notes, wanted: str, kind: str) -> RecordView:
     """One event or quote (`kind`), with its disputes, the phases it falls in and its nearest relations."""
+    from hamsyr.views.pages import RecordView
+
     record = base.record(wanted, (kind,))
     assert isinstance(record, Event | Quote)
     disputes = base.find_disputes(record_id=record.id)
@@ -362,6 +386,8 @@ def timeline_view(
     until: FuzzyDate | None = None,
     on: FuzzyDate | None = None,
 ) -> TimelineView:
+    from hamsyr.views.pages import Lane, TimelineView
+
     found = [resolve_actor(base, notes, name) for name in actors]
     dates = dates_of(since, until, on)
     groups = base.timeline([actor.id for actor in found], dates)
@@ -383,6 +409,8 @@ def span_of(phases: Sequence[Phase], events: Sequence[Event]) -> tuple[date, dat
 
 
 def info_view(base: FactBase, notes: Notes, version: str) -> InfoView:
+    from hamsyr.views.pages import InfoView
+
     span = base.date_span()
     published = [s.published for s in base.sources if s.published is not None and not s.listed_in]
     latest = max(published, key=lambda day: day.last_day, default=None)
@@ -402,6 +430,8 @@ def info_view(base: FactBase, notes: Notes, version: str) -> InfoView:
 
 def validation_view(checked: tuple[Sequence[Path], Sequence[Problem]], notes: Notes) -> ValidationView:
     """The files of a base and their problems, as hamsyr.loading.load.check_base found them."""
+    from hamsyr.views.pages import ValidationView
+
     files, problems = checked
     return ValidationView(tuple(files), problems)
 

@@ -10,14 +10,13 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from hamsyr.records.codec import date_text, to_dict
 from hamsyr.records.model import Actor, Dispute, Event, Quote, Source, record_date, record_label, record_type
-from hamsyr.views.view import View, record_columns
+from hamsyr.views.view import NO_NAMES, View, record_columns
 
 if TYPE_CHECKING:
-    from hamsyr.query.results import Hit, Support
+    from hamsyr.query.results import Hit
     from hamsyr.views.blocks import Block, Table
 
 Item = TypeVar("Item")
-NO_NAMES: Mapping[str, str] = {}
 
 
 class Listing(View, Generic[Item]):
@@ -141,13 +140,3 @@ class HitList(Listing["Hit"]):
         from hamsyr.views import tables
 
         return tables.hits(self.items)
-
-
-SUPPORT_COLUMNS = ("type", "id", "date", "title", "excerpt", "attributed_to")
-
-
-def support_data(support: Support) -> dict[str, Any]:
-    """An event or quote a source supports, with the excerpt that ties them."""
-    record, citation = support.record, support.citation
-    values = (record_type(record), record.id, date_text(record.date), record_label(record))
-    return dict(zip(SUPPORT_COLUMNS, (*values, citation.excerpt, citation.attributed_to), strict=True))

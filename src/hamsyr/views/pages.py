@@ -8,8 +8,6 @@ Pages carry the names of the actors they show by id, so that nothing needs the f
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hamsyr._values import Value
@@ -28,10 +26,12 @@ from hamsyr.records.model import (
     record_label,
     record_type,
 )
-from hamsyr.views.listings import NO_NAMES, SUPPORT_COLUMNS, support_data
-from hamsyr.views.view import Section, View, chosen, record_columns
+from hamsyr.views.view import NO_NAMES, Section, View, chosen, record_columns
 
 if TYPE_CHECKING:
+    from datetime import date
+    from pathlib import Path
+
     from hamsyr.query.results import Support, YearGroup
     from hamsyr.views.blocks import Block, Cell
 
@@ -195,6 +195,16 @@ class SourceView(View, Value):
             return [Fields(source.title, pairs), Note("No event or quote cites this source yet.")]
         title = f"What it supports ({len(self.supports)})"
         return [Fields(source.title, pairs), tables.supports(self.supports, title)]
+
+
+SUPPORT_COLUMNS = ("type", "id", "date", "title", "excerpt", "attributed_to")
+
+
+def support_data(support: Support) -> dict[str, Any]:
+    """An event or quote a source supports, with the excerpt that ties them."""
+    record, citation = support.record, support.citation
+    values = (record_type(record), record.id, date_text(record.date), record_label(record))
+    return dict(zip(SUPPORT_COLUMNS, (*values, citation.excerpt, citation.attributed_to), strict=True))
 
 
 class RecordView(View, Value):

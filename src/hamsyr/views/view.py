@@ -6,7 +6,7 @@ Records become data through hamsyr.records.codec, so keys and columns follow the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from hamsyr.errors import QueryError
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 # A section of a page written as TSV: its title, its columns and its rows.
 Section = tuple[str, Sequence[str], list[dict[str, Any]]]
+NO_NAMES: Mapping[str, str] = {}  # a view that shows no actor's name, or shows their ids
 
 
 class View:
