@@ -18,7 +18,7 @@ import typer
 from hamsyr import load
 from hamsyr._inert import visible
 from hamsyr.errors import ExitCode, HamsyrError, LookupFailed, Problem, WriteFailed
-from hamsyr.loading.load import ENV_VAR, resolve_paths
+from hamsyr.loading.load import ENV_VAR, check_base, resolve_paths
 from hamsyr.output.render import Format, render
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from hamsyr.views.build import Notes
     from hamsyr.views.view import View
 
-Asked = ParamSpec("Asked")  # what a builder takes besides the base and the notes: what the person asked
+Typed = ParamSpec("Typed")  # what a builder takes besides the base and the notes: what the person typed
 Read = TypeVar("Read")
 Built = TypeVar("Built")
 
@@ -42,17 +42,17 @@ class Answer:
         self.ctx, self.data, self.format, self.fields, self.page = ctx, data, fmt, fields, page
 
     def __call__(
-        self, build: Callable[Concatenate[FactBase, Notes, Asked], View], *args: Asked.args, **kwargs: Asked.kwargs
+        self, build: Callable[Concatenate[FactBase, Notes, Typed], View], *args: Typed.args, **kwargs: Typed.kwargs
     ) -> None:
         """Load the base, build the view (`build(base, notes, *args, **kwargs)`), tell the notes, render it."""
-        self.through(self.load, lambda base, notes: build(base, notes, *args, **kwargs), self.render)
+        self.shown(lambda view, _: self.render(view), build, *args, **kwargs)
 
     def shown(
         self,
         show: Callable[[Built, FactBase], object],
-        build: Callable[Concatenate[FactBase, Notes, Asked], Built],
-        *args: Asked.args,
-        **kwargs: Asked.kwargs,
+        build: Callable[Concatenate[FactBase, Notes, Typed], Built],
+        *args: Typed.args,
+        **kwargs: Typed.kwargs,
     ) -> None:
         """As answering, but `show(built, base)` shows what was built instead of rendering it."""
         self.through(self.load, lambda base, notes: build(base, notes, *args, **kwargs), show)
@@ -88,14 +88,12 @@ class Answer:
 
     def check(self) -> tuple[list[Path], list[Problem]]:
         """The files of the base and every problem in them, as `hamsyr validate` lists them."""
-        from hamsyr.loading.load import check_base
-
         with _progress() as progress:
             return check_base(self.paths(), progress=progress)
 
     # --- showing --------------------------------------------------------------------------------------
 
-    def render(self, view: View, _: object = None) -> None:
+    def render(self, view: View) -> None:
         paged = self.page and not self.ctx.meta.get("no_pager", False)
         render(view, self.format, sys.stdout, self.fields, page=paged, environ=os.environ)
 

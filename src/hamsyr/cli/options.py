@@ -256,8 +256,8 @@ class Command(typer.core.TyperCommand):
 
 # --- the options as groups -----------------------------------------------------------------------------
 
-# The options of every command that prints an answer, after its own, in this order; `data` alone for the
-# commands that print no view (export, validate).
+# The options of every command that prints a view, after its own, in this order; of the others, export and
+# validate take `data` alone (each its own --format or --json), schema none.
 OUTPUT_OPTIONS = {"fields": Fields, "fmt": FormatChoice, "as_json": Json, "no_pager": NoPager, "data": Data}
 # The events filters, in this order, where a command takes an EventFilters (events, export).
 FILTER_OPTIONS = {
