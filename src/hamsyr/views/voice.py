@@ -1,9 +1,10 @@
 """How hamsyr says what the sources make certain or not: a date and its qualifiers, a span of dates, an open
 end, who says so, what an event is, that the sources disagree, what was last attested, what is undated.
 
-Every phrase of that kind that people read is written here once, and the tables, the TSV page sections, the
-SVG and HTML pictures, TimelineJS and the notes on stderr all take it from here, so that wording changes in
-one place. Plain strings only: where a phrase is drawn, and in which style, is for whoever draws it.
+Every phrase of that kind that people read is written here once, and the tables, the SVG and HTML pictures,
+TimelineJS, the Datasette description and the notes on stderr all take it from here, so that wording
+changes in one place (TSV and CSV carry the fields themselves, and say nothing in words). Plain strings
+only: where a phrase is drawn, and in which style, is for whoever draws it.
 """
 
 from __future__ import annotations
