@@ -4,6 +4,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple, Protocol
 
 import pytest
 
@@ -57,3 +58,39 @@ def write_base(tmp_path: Path) -> Callable[[str], Path]:
         return path
 
     return write
+
+
+class Ran(NamedTuple):
+    """What one run of the command line gave."""
+
+    code: int
+    out: str
+    err: str
+
+
+class CommandLine(Protocol):
+    def __call__(
+        self, *args: str | Path, data: Path | str | None = None, env: dict[str, str] | None = None, input: str = ""
+    ) -> Ran: ...
+
+
+@pytest.fixture(scope="session")
+def cli() -> CommandLine:
+    """`hamsyr ARGS` run in this process through Typer's runner: `cli("events", "--json", data=SMALL)` runs
+    `hamsyr --data SMALL events --json`. A run that ends in anything but an exit fails the test: every error
+    must leave as a message and an exit code."""
+    from typer.testing import CliRunner
+
+    from hamsyr.cli.commands import app
+
+    runner = CliRunner()
+
+    def run(
+        *args: str | Path, data: Path | str | None = None, env: dict[str, str] | None = None, input: str = ""
+    ) -> Ran:
+        given = ["--data", str(data)] if data is not None else []
+        result = runner.invoke(app, [*given, *map(str, args)], env=env, input=input or None)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
+        return Ran(result.exit_code, result.stdout, result.stderr)
+
+    return run

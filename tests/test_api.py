@@ -6,14 +6,13 @@ import json
 from collections.abc import Callable
 
 import pytest
-from typer.testing import CliRunner
 
 import hamsyr
 import hamsyr.cli.commands
-from hamsyr.output.rows import HitRow
 from hamsyr.records.codec import to_dict as record_dict
+from hamsyr.views.listings import HitList
 
-from .conftest import SMALL
+from .conftest import SMALL, CommandLine
 
 base = hamsyr.load(SMALL)
 span = hamsyr.DateRange.of
@@ -37,7 +36,7 @@ CASES: list[tuple[list[str], Callable[[], object]]] = [
     (["quotes", "--about", "bashar"], lambda: [record_dict(q) for q in base.find_quotes(about="bashar")]),
     (["actors", "assad"], lambda: [record_dict(a) for a in base.find_actors("assad")]),
     (["actors", "--on", "2016"], lambda: [record_dict(a) for a in base.find_actors(dates=span(d("2016"), d("2016")))]),
-    (["search", "hamas", "syria"], lambda: [HitRow.of(h)._asdict() for h in base.search("hamas syria")]),
+    (["search", "hamas", "syria"], lambda: HitList(base.search("hamas syria")).data()),
     (["phases", "--on", "2015"], lambda: [record_dict(p) | {"events": [record_dict(e) for e in base.events_in(p)]}
                                           for p in base.find_phases(span(d("2015"), d("2015")))]),
     (["disputes"], lambda: [record_dict(x) for x in base.find_disputes()]),
@@ -45,10 +44,10 @@ CASES: list[tuple[list[str], Callable[[], object]]] = [
 
 
 @pytest.mark.parametrize(("args", "library"), CASES, ids=[" ".join(args) for args, _ in CASES])
-def test_the_library_and_the_cli_agree(args: list[str], library: Callable[[], object]) -> None:
-    result = CliRunner().invoke(hamsyr.cli.commands.app, ["--data", str(SMALL), *args, "--json"])
-    assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout) == library()
+def test_the_library_and_the_cli_agree(cli: CommandLine, args: list[str], library: Callable[[], object]) -> None:
+    result = cli(*args, "--json", data=SMALL)
+    assert result.code == 0, result.err
+    assert json.loads(result.out) == library()
 
 
 def test_the_readme_example_runs() -> None:

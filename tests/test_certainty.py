@@ -9,22 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from hamsyr import FactBase, check, load, parse_date
-from hamsyr.cli.commands import app
 from hamsyr.query.results import DateRange
 from hamsyr.records.codec import date_details
 
-from .conftest import SMALL
-
-runner = CliRunner()
-
-
-def cli(*args: str, data: Path = SMALL) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["--data", str(data), *args], env={"COLUMNS": "120"})
-    return result.exit_code, result.stdout, result.stderr
-
+from .conftest import SMALL, CommandLine
 
 # --- dates -------------------------------------------------------------------------------------------------
 
@@ -58,8 +48,10 @@ def test_json_date_bounds_at_every_precision(
     )
 
 
-def test_the_cli_json_gives_the_bounds_and_nulls_for_undated_events() -> None:
-    events = {event["id"]: event for event in json.loads(cli("events", "--json")[1])}
+def test_the_cli_json_gives_the_bounds_and_nulls_for_undated_events(cli: CommandLine) -> None:
+    events = {
+        event["id"]: event for event in json.loads(cli("events", "--json", data=SMALL, env={"COLUMNS": "120"})[1])
+    }
     assert (events["statement"]["date"], events["statement"]["date_uncertain"]) == ("2022?-09-15", True)
     assert events["offices-sealed"]["date_start"] == "2012-09-01"  # "2012-10~": an approximate month widens
     assert {key: value for key, value in events["mediation"].items() if key.startswith("date_")} == {
@@ -93,16 +85,16 @@ def test_an_approximate_date_is_widened_by_one_unit_for_matching(
     assert bool(base.find_events(dates=DateRange.on(parse_date(on)))) is matched
 
 
-def test_qualifiers_are_said_in_words_in_tables() -> None:
-    out = cli("events", "--format", "table")[1]
+def test_qualifiers_are_said_in_words_in_tables(cli: CommandLine) -> None:
+    out = cli("events", "--format", "table", data=SMALL, env={"COLUMNS": "120"})[1]
     assert "2022?-09-15 (year inferred)" in out
     assert "2012-10~/2012-12 (approx.)" in out
 
 
-def test_a_date_filter_says_how_many_undated_records_it_left_out() -> None:
-    code, _, err = cli("events", "--since", "2000", "--json")
+def test_a_date_filter_says_how_many_undated_records_it_left_out(cli: CommandLine) -> None:
+    code, _, err = cli("events", "--since", "2000", "--json", data=SMALL, env={"COLUMNS": "120"})
     assert code == 0 and "the date filter left out 1 undated event," in err
-    assert "left out" not in cli("events", "--json")[2]
+    assert "left out" not in cli("events", "--json", data=SMALL, env={"COLUMNS": "120"})[2]
 
 
 # --- roles: unknown is not ongoing ------------------------------------------------------------------------
@@ -116,19 +108,28 @@ def test_a_role_with_no_end_is_held_only_as_far_as_it_is_attested(small: FactBas
     assert not small.roles_on(haniyeh, DateRange.on(parse_date("2025-06-01")))
 
 
-def test_past_the_horizon_the_cli_says_who_was_last_attested() -> None:
-    code, out, err = cli("actors", "--on", "2025-06-01", "--role", "head of the political bureau", "--json")
+def test_past_the_horizon_the_cli_says_who_was_last_attested(cli: CommandLine) -> None:
+    code, out, err = cli(
+        "actors",
+        "--on",
+        "2025-06-01",
+        "--role",
+        "head of the political bureau",
+        "--json",
+        data=SMALL,
+        env={"COLUMNS": "120"},
+    )
     assert (code, json.loads(out)) == (0, [])
     assert (
         "no attested holder on 2025-06-01; last attested: Ismail Haniyeh (Head of the Political Bureau), 2022-09~"
         in err
     )
-    _, _, err = cli("actor", "haniyeh", "--on", "2025-06-01", "--json")
+    _, _, err = cli("actor", "haniyeh", "--on", "2025-06-01", "--json", data=SMALL, env={"COLUMNS": "120"})
     assert "Head of the Political Bureau is last attested 2022-09~" in err
 
 
-def test_a_role_shows_until_when_it_is_attested_and_its_sources() -> None:
-    out = cli("actor", "haniyeh", "--format", "table")[1]
+def test_a_role_shows_until_when_it_is_attested_and_its_sources(cli: CommandLine) -> None:
+    out = cli("actor", "haniyeh", "--format", "table", data=SMALL, env={"COLUMNS": "120"})[1]
     assert "last attested 2022-09~" in out and "doc-a" in out
 
 
@@ -146,20 +147,27 @@ def test_a_role_shows_until_when_it_is_attested_and_its_sources() -> None:
         ["phases", "--on", "2012-11"],
     ],
 )
-def test_attribution_is_shown_wherever_the_record_is(args: list[str]) -> None:
-    code, out, _ = cli(*args, "--format", "table")
+def test_attribution_is_shown_wherever_the_record_is(cli: CommandLine, args: list[str]) -> None:
+    code, out, _ = cli(*args, "--format", "table", data=SMALL, env={"COLUMNS": "120"})
     assert code == 0 and "per Syrian sources" in out
 
 
-def test_events_by_kind() -> None:
-    reports = json.loads(cli("events", "--kind", "report", "--json")[1])
+def test_events_by_kind(cli: CommandLine) -> None:
+    reports = json.loads(cli("events", "--kind", "report", "--json", data=SMALL, env={"COLUMNS": "120"})[1])
     assert [event["id"] for event in reports] == ["offices-sealed", "mediation"]
-    assert [e["kind"] for e in json.loads(cli("events", "--kind", "statement", "--kind", "report", "--json")[1])] == [
+    assert [
+        e["kind"]
+        for e in json.loads(
+            cli("events", "--kind", "statement", "--kind", "report", "--json", data=SMALL, env={"COLUMNS": "120"})[1]
+        )
+    ] == [
         "report",
         "statement",
         "report",
     ]
-    assert "report" in cli("events", "--format", "table")[1]  # the kind, beside who says so
+    assert (
+        "report" in cli("events", "--format", "table", data=SMALL, env={"COLUMNS": "120"})[1]
+    )  # the kind, beside who says so
 
 
 # --- sources --------------------------------------------------------------------------------------------
@@ -182,26 +190,29 @@ sources = [{ source = "listed", excerpt = "x" }]
 """
 
 
-def test_a_listed_title_is_no_evidence(write_base: Callable[[str], Path]) -> None:
+def test_a_listed_title_is_no_evidence(cli: CommandLine, write_base: Callable[[str], Path]) -> None:
     path = write_base(LISTED)
     messages = [str(problem) for problem in check(path)]
     assert any("'listed' is only listed in 'read' as further reading" in m for m in messages), messages
     fixed = write_base(LISTED.replace('source = "listed"', 'source = "read"'), "fixed.toml")
-    out = cli("sources", "--format", "table", data=fixed)[1]
+    out = cli("sources", "--format", "table", data=fixed, env={"COLUMNS": "120"})[1]
     assert out.index("A document that was read") < out.index("Listed as further reading in read")
     assert out.index("Listed as further reading in read") < out.index("A title the first document lists")
-    assert [s["listed_in"] for s in json.loads(cli("sources", "--json", data=fixed)[1])] == [None, "read"]
+    assert [s["listed_in"] for s in json.loads(cli("sources", "--json", data=fixed, env={"COLUMNS": "120"})[1])] == [
+        None,
+        "read",
+    ]
 
 
-def test_info_says_how_far_the_documents_go() -> None:
-    info = json.loads(cli("info", "--json")[1])
+def test_info_says_how_far_the_documents_go(cli: CommandLine) -> None:
+    info = json.loads(cli("info", "--json", data=SMALL, env={"COLUMNS": "120"})[1])
     assert (info["first_date"], info["documents_published_until"]) == ("1987", "2022-09~")
 
 
 # --- names with kinds ---------------------------------------------------------------------------------------
 
 
-def test_a_descriptor_resolves_but_ranks_below_real_names(write_base: Callable[[str], Path]) -> None:
+def test_a_descriptor_resolves_but_ranks_below_real_names(cli: CommandLine, write_base: Callable[[str], Path]) -> None:
     path = write_base(
         '[[actors]]\nid = "a"\nname = "Alpha"\nkind = "person"\n'
         'aliases = [{ name = "the leader", kind = "descriptor" }]\n'
@@ -212,10 +223,10 @@ def test_a_descriptor_resolves_but_ranks_below_real_names(write_base: Callable[[
     base = load(path)
     assert base.actor("the leader").id == "b"  # a real name wins over a descriptor
     assert base.actor("the old guard").id == "c"
-    data = json.loads(cli("actor", "c", "--json", data=path)[1])
+    data = json.loads(cli("actor", "c", "--json", data=path, env={"COLUMNS": "120"})[1])
     assert data["aliases"] == ["the old guard", "Gama"]  # the names, as in format 1
     assert data["names"][0] == {"name": "the old guard", "lang": None, "kind": "descriptor", "sources": []}
-    out = cli("actor", "c", "--format", "table", data=path)[1]
+    out = cli("actor", "c", "--format", "table", data=path, env={"COLUMNS": "120"})[1]
     assert "also referred to as  “the old guard”" in out and "aliases              Gama" in out
 
 
@@ -223,6 +234,7 @@ def test_a_descriptor_resolves_but_ranks_below_real_names(write_base: Callable[[
 
 
 def test_a_format_1_file_still_loads_and_validate_warns_about_uncited_statements(
+    cli: CommandLine,
     write_base: Callable[[str], Path],
 ) -> None:
     path = write_base(
@@ -233,8 +245,8 @@ def test_a_format_1_file_still_loads_and_validate_warns_about_uncited_statements
     (chair,) = base.actor("Alf").roles
     assert chair.horizon == chair.start  # nothing attests it after its start
     assert not base.roles_on(base.actor("Alf"), DateRange.on(parse_date("2011")))
-    code, out, err = cli("validate", data=path)
+    code, out, err = cli("validate", data=path, env={"COLUMNS": "120"})
     assert code == 0 and out.count("warning:") == 2 and "is valid, with 2 warning(s)" in err
-    assert cli("validate", "--strict", data=path)[0] == 3
-    problems = json.loads(cli("validate", "--json", data=path)[1])
+    assert cli("validate", "--strict", data=path, env={"COLUMNS": "120"})[0] == 3
+    problems = json.loads(cli("validate", "--json", data=path, env={"COLUMNS": "120"})[1])
     assert [problem["severity"] for problem in problems] == ["warning", "warning"]

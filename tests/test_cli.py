@@ -5,28 +5,17 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from hamsyr.cli.commands import app
 
-from .conftest import SMALL
-
-runner = CliRunner()
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args), env=env)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def small(*args: str) -> tuple[int, str, str]:
-    return run("--data", str(SMALL), *args)
+from .conftest import SMALL, CommandLine
 
 
 @pytest.mark.parametrize(
@@ -75,8 +64,8 @@ def small(*args: str) -> tuple[int, str, str]:
     ],
 )
 @pytest.mark.parametrize("fmt", ["table", "tsv", "json", "jsonl", "csv"])
-def test_every_command_in_every_format(command: list[str], fmt: str) -> None:
-    code, out, err = small(*command, "--format", fmt)
+def test_every_command_in_every_format(cli: CommandLine, command: list[str], fmt: str) -> None:
+    code, out, err = cli(*command, "--format", fmt, data=SMALL)
     assert code == 0, err
     assert out.strip()
     if fmt == "json":
@@ -86,52 +75,49 @@ def test_every_command_in_every_format(command: list[str], fmt: str) -> None:
             json.loads(line)
 
 
-def test_json_shorthand_and_default_tsv_when_not_a_terminal() -> None:
-    code, out, _ = small("events", "--json", "--limit", "1")
+def test_json_shorthand_and_default_tsv_when_not_a_terminal(cli: CommandLine) -> None:
+    code, out, _ = cli("events", "--json", "--limit", "1", data=SMALL)
     assert code == 0 and [e["id"] for e in json.loads(out)] == ["founded"]
-    code, out, _ = small("events", "--limit", "1")
+    code, out, _ = cli("events", "--limit", "1", data=SMALL)
     assert out.splitlines()[0].startswith("id\tdate\tdate_text\ttitle")
 
 
-def test_actor_json_is_one_object_with_its_events_and_quotes() -> None:
-    code, out, _ = small("actor", "khaled meshaal", "--json")
+def test_actor_json_is_one_object_with_its_events_and_quotes(cli: CommandLine) -> None:
+    code, out, _ = cli("actor", "khaled meshaal", "--json", data=SMALL)
     data = json.loads(out)
     assert code == 0 and data["id"] == "mashaal"
     assert [e["id"] for e in data["events"]] == ["offices-sealed"]
     assert [q["id"] for q in data["quotes"]] == ["opened-the-world"]
 
 
-def test_source_json_lists_what_it_supports() -> None:
-    data = json.loads(small("source", "doc-b", "--json")[1])
+def test_source_json_lists_what_it_supports(cli: CommandLine) -> None:
+    data = json.loads(cli("source", "doc-b", "--json", data=SMALL)[1])
     assert [(s["type"], s["id"], s["attributed_to"]) for s in data["supports"]] == [
         ("event", "offices-sealed", "Syrian sources"),
         ("event", "mediation", None),
     ]
 
 
-def test_data_option_before_or_after_the_command_and_from_the_environment(tmp_path: Path) -> None:
+def test_data_option_before_or_after_the_command_and_from_the_environment(cli: CommandLine, tmp_path: Path) -> None:
     other = tmp_path / "other.toml"
     other.write_text('[[sources]]\nid = "only"\ntitle = "Only source"\n', encoding="utf-8")
-    assert json.loads(run("--data", str(SMALL), "sources", "--json")[1])[0]["id"] == "doc-a"
-    assert json.loads(run("sources", "--data", str(SMALL), "--json")[1])[0]["id"] == "doc-a"
-    assert json.loads(run("sources", "--json", env={"HAMSYR_DATA": str(other)})[1])[0]["id"] == "only"
+    assert json.loads(cli("sources", "--json", data=SMALL)[1])[0]["id"] == "doc-a"
+    assert json.loads(cli("sources", "--data", str(SMALL), "--json")[1])[0]["id"] == "doc-a"
+    assert json.loads(cli("sources", "--json", env={"HAMSYR_DATA": str(other)})[1])[0]["id"] == "only"
     # After the command name wins over before it, which wins over the environment.
-    assert json.loads(run("--data", str(other), "sources", "--data", str(SMALL), "--json")[1])[0]["id"] == "doc-a"
-    assert (
-        json.loads(run("--data", str(SMALL), "sources", "--json", env={"HAMSYR_DATA": str(other)})[1])[0]["id"]
-        == "doc-a"
-    )
+    assert json.loads(cli("sources", "--data", str(SMALL), "--json", data=other)[1])[0]["id"] == "doc-a"
+    assert json.loads(cli("sources", "--json", data=SMALL, env={"HAMSYR_DATA": str(other)})[1])[0]["id"] == "doc-a"
 
 
-def test_exit_1_for_unknown_or_ambiguous_names() -> None:
-    code, out, err = small("actor", "assad")
+def test_exit_1_for_unknown_or_ambiguous_names(cli: CommandLine) -> None:
+    code, out, err = cli("actor", "assad", data=SMALL)
     assert (code, out) == (1, "")
     assert "could be 2 actors" in err and "bashar (Bashar al-Assad, person)" in err and "hafez" in err
-    code, _, err = small("events", "--actor", "Mashrak")
+    code, _, err = cli("events", "--actor", "Mashrak", data=SMALL)
     assert code == 1 and "did you mean" in err and "mashaal" in err
-    assert small("source", "nope")[0] == 1
-    assert small("events", "--source", "nope")[0] == 1
-    assert small("events", "--tag", "nope")[0] == 1
+    assert cli("source", "nope", data=SMALL)[0] == 1
+    assert cli("events", "--source", "nope", data=SMALL)[0] == 1
+    assert cli("events", "--tag", "nope", data=SMALL)[0] == 1
 
 
 @pytest.mark.parametrize(
@@ -146,17 +132,17 @@ def test_exit_1_for_unknown_or_ambiguous_names() -> None:
         (["nosuchcommand"], "No such command"),
     ],
 )
-def test_exit_2_for_usage_errors(args: list[str], message: str) -> None:
-    code, out, err = small(*args)
+def test_exit_2_for_usage_errors(cli: CommandLine, args: list[str], message: str) -> None:
+    code, out, err = cli(*args, data=SMALL)
     assert code == 2 and out == ""
     assert message in err
     assert "Traceback" not in err
 
 
-def test_exit_3_for_a_broken_or_missing_base(tmp_path: Path) -> None:
+def test_exit_3_for_a_broken_or_missing_base(cli: CommandLine, tmp_path: Path) -> None:
     broken = tmp_path / "broken.toml"
     broken.write_text('[[events]]\nid = "e"\ndate = "2022-02-30"\ntitle = "t"\nsummary = "s"\n', encoding="utf-8")
-    code, out, err = run("--data", str(broken), "events")
+    code, out, err = cli("events", data=broken)
     assert code == 3 and out == ""
     assert err.count("\n") == 1
     # The hint repeats the --data in use, so that it can be run as it is.
@@ -164,33 +150,33 @@ def test_exit_3_for_a_broken_or_missing_base(tmp_path: Path) -> None:
         f"{broken}:1: event 'e': missing required field 'sources' (and 1 more; run `hamsyr --data {broken} validate`"
         in err
     )
-    code, out, err = run("--data", str(broken), "validate")
+    code, out, err = cli("validate", data=broken)
     assert code == 3
     assert [line.split(": ", 1)[1] for line in out.splitlines()] == [
         "event 'e': missing required field 'sources'",
         "event 'e': field 'date': impossible date '2022-02-30': February 2022 has 28 days",
     ]
-    problems = json.loads(run("--data", str(broken), "validate", "--json")[1])
+    problems = json.loads(cli("validate", "--json", data=broken)[1])
     assert [p["line"] for p in problems] == [1, 3]
-    code, _, err = run("--data", str(tmp_path / "absent.toml"), "info")
+    code, _, err = cli("info", data=tmp_path / "absent.toml")
     assert code == 3 and "no such file" in err and "Traceback" not in err
 
 
-def test_validate_passes_on_a_good_base() -> None:
-    code, out, err = small("validate")
+def test_validate_passes_on_a_good_base(cli: CommandLine) -> None:
+    code, out, err = cli("validate", data=SMALL)
     assert (code, out) == (0, "") and "is valid" in err
 
 
-def test_version_comes_from_package_metadata() -> None:
+def test_version_comes_from_package_metadata(cli: CommandLine) -> None:
     from importlib.metadata import version
 
-    code, out, _ = run("--version")
+    code, out, _ = cli("--version")
     assert (code, out) == (0, f"hamsyr {version('hamsyr')}\n")
 
 
-def test_no_color_and_dumb_terminal_give_plain_tables() -> None:
+def test_no_color_and_dumb_terminal_give_plain_tables(cli: CommandLine) -> None:
     for env in ({"NO_COLOR": "1"}, {"TERM": "dumb"}):
-        code, out, _ = run("--data", str(SMALL), "events", "--format", "table", env=env)
+        code, out, _ = cli("events", "--format", "table", data=SMALL, env=env)
         assert code == 0 and "\x1b" not in out
 
 
@@ -254,3 +240,28 @@ def test_json_query_does_not_import_rich() -> None:
 def test_a_table_is_drawn_by_rich_table_and_json_needs_no_rich() -> None:
     assert "rich.table" in modules_imported("events", "--format", "table")
     assert modules_imported("events", "--format", "tsv") == modules_imported("events", "--format", "csv") == []
+
+
+# --- the options every command shares -----------------------------------------------------------------
+
+ANSWERING = ["events", "event", "actors", "actor", "quotes", "quote", "sources", "source", "phases", "disputes"]
+ANSWERING += ["search", "timeline", "info"]
+
+
+def test_the_shared_options_reach_typer_as_real_annotations() -> None:
+    # commands.py postpones its annotations: the signature Typer reads must hold the objects themselves.
+    import inspect
+
+    for info in app.registered_commands:
+        params = inspect.signature(info.callback).parameters.values()  # type: ignore[arg-type]
+        assert not [param.name for param in params if isinstance(param.annotation, str)], info.callback
+
+
+@pytest.mark.parametrize("command", [*ANSWERING, "export", "validate", "schema"])
+def test_every_command_declares_each_shared_option_once_after_its_own(cli: CommandLine, command: str) -> None:
+    declared = re.findall(r"^  (?:-\w, )?(--[\w-]+)", cli(command, "--help")[1], re.MULTILINE)
+    shared = ["--fields", "--format", "--json", "--no-pager", "--data"] if command in ANSWERING else ["--data"]
+    if command == "schema":
+        shared = []
+    assert declared[len(declared) - len(shared) - 1 :] == [*shared, "--help"], command
+    assert len(declared) == len(set(declared)), command

@@ -14,15 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from hamsyr import load
-from hamsyr.cli.commands import app
 from hamsyr.export.datasette import SIGNATURE, metadata_path, write_database
 
-from .conftest import SMALL
+from .conftest import SMALL, CommandLine
 
-runner = CliRunner()
 SHADOW = ("_config", "_content", "_data", "_docsize", "_idx")  # what FTS5 keeps for each index
 
 
@@ -151,40 +148,38 @@ def test_the_indexes_answer_with_the_right_records(tmp_path: Path) -> None:
     assert db.execute("SELECT record FROM search WHERE search MATCH 'wax'").fetchall() == [("offices-sealed",)]
 
 
-def export(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, ["--data", str(SMALL), "export", "--format", "sqlite", *args])
-    return result.exit_code, result.stderr
-
-
-def test_the_metadata_is_written_and_replaced_by_the_rules_of_every_output(tmp_path: Path) -> None:
+def test_the_metadata_is_written_and_replaced_by_the_rules_of_every_output(cli: CommandLine, tmp_path: Path) -> None:
     database, beside = tmp_path / "facts.db", tmp_path / "facts.metadata.json"
-    code, err = export("--output", str(database))
+    code, _, err = cli("export", "--format", "sqlite", "--output", str(database), data=SMALL)
     assert code == 0 and f"wrote {database} and {beside}" in err
     assert beside.read_bytes().startswith(SIGNATURE)
     assert list(json.loads(beside.read_text(encoding="utf-8"))["databases"]) == ["facts"]
     written = beside.read_bytes()
     # Without --force nothing is replaced; with it, both are.
-    code, err = export("--output", str(database))
+    code, _, err = cli("export", "--format", "sqlite", "--output", str(database), data=SMALL)
     assert code == 2 and "pass --force" in err and beside.read_bytes() == written
     database.unlink()
-    code, err = export("--output", str(database))
+    code, _, err = cli("export", "--format", "sqlite", "--output", str(database), data=SMALL)
     assert code == 2 and f"{beside} already exists" in err and not database.exists()
-    assert export("--output", str(database), "--force")[0] == 0 and database.exists()
+    assert (
+        cli("export", "--format", "sqlite", "--output", str(database), "--force", data=SMALL)[0] == 0
+        and database.exists()
+    )
     # A file of that name hamsyr did not write is never replaced, even with --force, and then nothing is.
     beside.write_text('{"title": "my own notes"}', encoding="utf-8")
     before = database.read_bytes()
-    code, err = export("--output", str(database), "--force")
+    code, _, err = cli("export", "--format", "sqlite", "--output", str(database), "--force", data=SMALL)
     assert code == 2 and "hamsyr did not write" in err
     assert beside.read_text(encoding="utf-8") == '{"title": "my own notes"}' and database.read_bytes() == before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["facts.db", "facts.metadata.json"]
 
 
-def test_a_database_is_never_written_into_a_device(tmp_path: Path) -> None:
-    code, err = export("--output", "/dev/null")
+def test_a_database_is_never_written_into_a_device(cli: CommandLine, tmp_path: Path) -> None:
+    code, _, err = cli("export", "--format", "sqlite", "--output", "/dev/null", data=SMALL)
     assert code == 2 and "cannot hold a database" in err
 
 
-def test_a_filtered_export_keeps_every_source_it_cites(tmp_path: Path) -> None:
+def test_a_filtered_export_keeps_every_source_it_cites(cli: CommandLine, tmp_path: Path) -> None:
     base = tmp_path / "base.toml"
     base.write_text(
         'format = 2\n[[sources]]\nid = "doc-a"\ntitle = "A"\n[[sources]]\nid = "doc-c"\ntitle = "C"\n'
@@ -195,6 +190,6 @@ def test_a_filtered_export_keeps_every_source_it_cites(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     database = tmp_path / "part.db"
-    result = runner.invoke(app, ["--data", str(base), "export", "-f", "sqlite", "-o", str(database), "--on", "2000"])
-    assert result.exit_code == 0, result.stderr
+    result = cli("export", "-f", "sqlite", "-o", str(database), "--on", "2000", data=base)
+    assert result.code == 0, result.err
     assert connect(database).execute("PRAGMA foreign_key_check").fetchall() == []

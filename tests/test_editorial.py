@@ -11,9 +11,10 @@ import pytest
 
 from hamsyr import FactBase, check, load
 from hamsyr.loading.files import shipped_path
-from hamsyr.output.formats import Format, render
-from hamsyr.query.views import Listing, RecordView
+from hamsyr.output.render import Format, render
 from hamsyr.records.model import Event, EventKind, Quote
+from hamsyr.views.listings import EventList
+from hamsyr.views.pages import RecordView
 
 SEEDS = {"ben-menachem-2022": "000_abdbf1e4c0dee406.txt", "mena-2022": "002_94d96c86cc60ce9a.txt"}
 COVERAGE = Path(__file__).resolve().parent.parent / "data" / "coverage.md"
@@ -66,12 +67,12 @@ def test_who_says_so_is_shown_with_every_attributed_record(shipped: FactBase) ->
     assert attributed
     for event in attributed:
         out = io.StringIO()
-        render(Listing("event", [event]), Format.TABLE, out, shipped, environ={"COLUMNS": "200"})
+        render(EventList([event]), Format.TABLE, out, environ={"COLUMNS": "200"})
         for citation in event.sources:
             if citation.attributed_to:
                 assert f"per {citation.attributed_to}" in " ".join(out.getvalue().split()), event.id
         page = io.StringIO()  # wide enough that no attribution is folded across lines
-        render(RecordView(event), Format.TABLE, page, shipped, environ={"COLUMNS": "1000"})
+        render(RecordView(event), Format.TABLE, page, environ={"COLUMNS": "1000"})
         shown = " ".join(page.getvalue().split())
         assert all(c.attributed_to in shown for c in event.sources if c.attributed_to), event.id
 

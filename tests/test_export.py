@@ -10,26 +10,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from hamsyr import FactBase, load
-from hamsyr.cli.commands import app
 from hamsyr.export.graph import to_dot, to_mermaid
 from hamsyr.output.rows import LIST_SEPARATOR
-from hamsyr.query.views import Asked, EventFilters, selection
+from hamsyr.views.build import EventFilters, selection
 
-from .conftest import SMALL
-
-runner = CliRunner()
+from .conftest import SMALL, CommandLine
 
 
-def export(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["--data", str(SMALL), "export", *args])
-    return result.exit_code, result.stdout, result.stderr
-
-
-def test_json_is_one_document_with_every_record_type(small: FactBase) -> None:
-    code, out, _ = export("--format", "json")
+def test_json_is_one_document_with_every_record_type(cli: CommandLine, small: FactBase) -> None:
+    code, out, _ = cli("export", "--format", "json", data=SMALL)
     document = json.loads(out)
     assert code == 0 and (document["format"], document["version"]) == ("hamsyr", 1)
     assert {key: len(value) for key, value in document.items() if isinstance(value, list)} == {
@@ -37,24 +28,26 @@ def test_json_is_one_document_with_every_record_type(small: FactBase) -> None:
     }  # fmt: skip
 
 
-def test_jsonl_is_one_typed_record_a_line() -> None:
-    lines = [json.loads(line) for line in export("--format", "jsonl")[1].splitlines()]
+def test_jsonl_is_one_typed_record_a_line(cli: CommandLine) -> None:
+    lines = [json.loads(line) for line in cli("export", "--format", "jsonl", data=SMALL)[1].splitlines()]
     assert [line["type"] for line in lines].count("event") == 5
-    assert lines[0] == {"type": "source", **json.loads(export("--format", "json")[1])["sources"][0]}
+    assert lines[0] == {"type": "source", **json.loads(cli("export", "--format", "json", data=SMALL)[1])["sources"][0]}
 
 
-def test_a_filtered_export_keeps_what_the_selection_refers_to(small: FactBase) -> None:
-    part = selection(Asked(small), EventFilters(actors=["hafez"]))
+def test_a_filtered_export_keeps_what_the_selection_refers_to(cli: CommandLine, small: FactBase) -> None:
+    part = selection(small, [], EventFilters(actors=["hafez"]))
     assert [e.id for e in part.events] == ["yassin-visit"]
     assert {a.id for a in part.actors} == {"hamas", "hafez", "syria"}
     assert [s.id for s in part.sources] == ["doc-a", "doc-b"]  # doc-b: cited by a phase, kept as context
-    lines = [json.loads(line) for line in export("--format", "jsonl", "--actor", "hafez")[1].splitlines()]
+    lines = [
+        json.loads(line) for line in cli("export", "--format", "jsonl", "--actor", "hafez", data=SMALL)[1].splitlines()
+    ]
     assert [line["id"] for line in lines if line["type"] == "event"] == ["yassin-visit"]
 
 
-def test_csv_folder_parses_back(tmp_path: Path, small: FactBase) -> None:
+def test_csv_folder_parses_back(cli: CommandLine, tmp_path: Path, small: FactBase) -> None:
     folder = tmp_path / "csv"
-    code, _, err = export("--format", "csv", "--output", str(folder))
+    code, _, err = cli("export", "--format", "csv", "--output", str(folder), data=SMALL)
     assert code == 0 and "wrote" in err
     assert sorted(p.name for p in folder.iterdir()) == [
         ".hamsyr-export",  # what marks a folder that `export --force` may replace
@@ -74,9 +67,9 @@ def test_csv_folder_parses_back(tmp_path: Path, small: FactBase) -> None:
     assert not list(tmp_path.glob(".*"))  # no temporary folder left
 
 
-def test_sqlite_opens_with_sqlite3_and_searches(tmp_path: Path) -> None:
+def test_sqlite_opens_with_sqlite3_and_searches(cli: CommandLine, tmp_path: Path) -> None:
     path = tmp_path / "facts.sqlite"
-    assert export("--format", "sqlite", "--output", str(path))[0] == 0
+    assert cli("export", "--format", "sqlite", "--output", str(path), data=SMALL)[0] == 0
     db = sqlite3.connect(path)
     assert db.execute("SELECT count(*) FROM events").fetchone() == (5,)
     assert db.execute(
@@ -94,14 +87,16 @@ def test_sqlite_opens_with_sqlite3_and_searches(tmp_path: Path) -> None:
         assert result.stdout.strip() == "ok"
 
 
-def test_timelinejs_has_the_shape_timelinejs_reads() -> None:
-    document = json.loads(export("--format", "timelinejs")[1])
+def test_timelinejs_has_the_shape_timelinejs_reads(cli: CommandLine) -> None:
+    document = json.loads(cli("export", "--format", "timelinejs", data=SMALL)[1])
     events = {e["unique_id"]: e for e in document["events"]}
     assert "mediation" not in events  # undated: TimelineJS needs a start date
     assert events["yassin-visit"]["start_date"] == {"year": "1998", "month": "5"}
     assert events["offices-sealed"]["start_date"] == {"year": "2012", "month": "10"}
     assert events["offices-sealed"]["end_date"] == {"year": "2012", "month": "12"}
-    assert events["offices-sealed"]["display_date"] == "late 2012"
+    # The date as every other view says it: its qualifiers in words, then the source's phrase for it.
+    assert events["offices-sealed"]["display_date"] == "2012-10~/2012-12 (approx.) · “late 2012”"
+    assert events["statement"]["display_date"] == "2022?-09-15 (year inferred)"
     assert events["statement"]["text"]["headline"] == "Statement restoring relations"
     assert {e["text"]["headline"] for e in document["eras"]} == {"Damascus years", "The break"}
 
@@ -122,38 +117,38 @@ def test_graphviz_accepts_the_dot_file(small: FactBase) -> None:
     assert "<svg" in result.stdout
 
 
-def test_file_formats_need_an_output_and_never_overwrite_silently(tmp_path: Path) -> None:
-    code, _, err = export("--format", "sqlite")
+def test_file_formats_need_an_output_and_never_overwrite_silently(cli: CommandLine, tmp_path: Path) -> None:
+    code, _, err = cli("export", "--format", "sqlite", data=SMALL)
     assert code == 2 and "give --output" in err
     target = tmp_path / "out.json"
     target.write_text("keep me")
-    code, _, err = export("--format", "json", "--output", str(target))
+    code, _, err = cli("export", "--format", "json", "--output", str(target), data=SMALL)
     assert code == 2 and "pass --force" in err and target.read_text() == "keep me"
-    assert export("--format", "json", "--output", str(target), "--force")[0] == 0
+    assert cli("export", "--format", "json", "--output", str(target), "--force", data=SMALL)[0] == 0
     assert json.loads(target.read_text())["format"] == "hamsyr"
     # --force replaces a folder only when hamsyr wrote it: never a folder of the user's own.
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("keep me")
-    code, _, err = export("--format", "csv", "--output", str(mine), "--force")
+    code, _, err = cli("export", "--format", "csv", "--output", str(mine), "--force", data=SMALL)
     assert code == 2 and "is a folder hamsyr did not write" in err and (mine / "notes.txt").read_text() == "keep me"
-    assert export("--format", "sqlite", "--output", str(mine), "--force")[0] == 2 and mine.is_dir()
+    assert cli("export", "--format", "sqlite", "--output", str(mine), "--force", data=SMALL)[0] == 2 and mine.is_dir()
     folder = tmp_path / "csv"
-    assert export("--format", "csv", "--output", str(folder))[0] == 0
+    assert cli("export", "--format", "csv", "--output", str(folder), data=SMALL)[0] == 0
     (folder / "old.csv").write_text("old")
-    assert export("--format", "csv", "--output", str(folder))[0] == 2
-    assert export("--format", "csv", "--output", str(folder), "--force")[0] == 0
+    assert cli("export", "--format", "csv", "--output", str(folder), data=SMALL)[0] == 2
+    assert cli("export", "--format", "csv", "--output", str(folder), "--force", data=SMALL)[0] == 0
     assert not (folder / "old.csv").exists() and (folder / "events.csv").exists()
 
 
-def test_both_csv_paths_share_one_writer_that_shows_controls_escaped(tmp_path: Path) -> None:
+def test_both_csv_paths_share_one_writer_that_shows_controls_escaped(cli: CommandLine, tmp_path: Path) -> None:
     hostile = tmp_path / "hostile.toml"
     hostile.write_text('[[sources]]\nid = "doc"\ntitle = "T \\u001b[31mred \\u202egnp"\n', encoding="utf-8")
     folder = tmp_path / "csv"
-    result = runner.invoke(app, ["--data", str(hostile), "export", "--format", "csv", "--output", str(folder)])
-    assert result.exit_code == 0, result.stderr
+    result = cli("export", "--format", "csv", "--output", str(folder), data=hostile)
+    assert result.code == 0, result.err
     exported = (folder / "sources.csv").read_text(encoding="utf-8")
-    printed = runner.invoke(app, ["--data", str(hostile), "sources", "--format", "csv"]).stdout
+    printed = cli("sources", "--format", "csv", data=hostile).out
     for text in (exported, printed):
         assert "\x1b" not in text and "\u202e" not in text and "\\x1b[31mred \\u202egnp" in text
     assert exported.splitlines()[1] == printed.splitlines()[1]

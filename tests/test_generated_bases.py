@@ -12,9 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from hamsyr import FactBase, load
-from hamsyr.output.formats import Format, render
-from hamsyr.query.views import Listing
+from hamsyr.output.render import Format, render
 from hamsyr.records.codec import to_dict
+from hamsyr.views.build import EventFilters, events_view
+from hamsyr.views.listings import ActorList, SourceList
 
 from .strategies import fact_bases
 
@@ -36,8 +37,8 @@ def test_generated_bases_round_trip_and_render_inert(tmp_path: Path, toml: str) 
     as_json = [json.dumps(to_dict(record), ensure_ascii=False) for record in everything(parsed)]
     assert [json.dumps(to_dict(record), ensure_ascii=False) for record in everything(uncached)] == as_json
     for fmt in (Format.TABLE, Format.TSV, Format.CSV, Format.JSON):
-        for kind, items in (("event", parsed.find_events()), ("actor", parsed.actors), ("source", parsed.sources)):
+        for view in (events_view(parsed, [], EventFilters()), ActorList(parsed.actors), SourceList(parsed.sources)):
             out = io.StringIO()
-            render(Listing(kind, items), fmt, out, parsed)
+            render(view, fmt, out)
             shown = out.getvalue()
             assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", shown.replace("\r\n", "\n"))

@@ -17,18 +17,15 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 from hamsyr import load
 from hamsyr._files import atomic_path, write_atomic
-from hamsyr.cli.commands import app
 from hamsyr.errors import OutputRefused
 from hamsyr.export.graph import to_dot, to_mermaid
 
-from .conftest import SMALL
+from .conftest import SMALL, CommandLine
 from .strategies import toml_string
 
-runner = CliRunner()
 # What must never reach a terminal raw: C0 controls but tab and newline, DEL, C1, bidi controls, separators,
 # and the invisible format characters.
 RAW = re.compile(
@@ -37,12 +34,6 @@ RAW = re.compile(
 )
 OSC52 = "\x1b]52;c;cm0gLXJmIH4K\x07"  # writes the clipboard
 HOSTILE = f"Same Name{OSC52}\x1b[2J\x1b]0;title\x07\u202eevil\u200b\U000e0041"
-
-
-def run(*args: str, data: Path | None = SMALL, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    result = runner.invoke(app, [*(["--data", str(data)] if data else []), *args], env=env)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 def hostile_base(write_base: Callable[[str, str], Path], text: str = HOSTILE) -> Path:
@@ -102,14 +93,16 @@ sources = [{{ source = "doc", excerpt = {value}, attributed_to = {value} }}]
     ],
 )
 def test_every_path_to_the_terminal_shows_controls_escaped(
-    write_base: Callable[[str, str], Path], args: list[str]
+    cli: CommandLine, write_base: Callable[[str, str], Path], args: list[str]
 ) -> None:
     path = hostile_base(write_base)
-    _, out, err = run(*args, data=path, env={"COLUMNS": "200"})
+    _, out, err = cli(*args, data=path, env={"COLUMNS": "200"})
     assert not RAW.search(out) and not RAW.search(err), (out, err)
 
 
-def test_validate_reports_hostile_keys_ids_and_references_escaped(write_base: Callable[[str, str], Path]) -> None:
+def test_validate_reports_hostile_keys_ids_and_references_escaped(
+    cli: CommandLine, write_base: Callable[[str, str], Path]
+) -> None:
     evil = toml_string(HOSTILE)
     path = write_base(
         f'{evil} = 1\n[[sources]]\nid = {evil}\ntitle = "T"\n{evil} = "x"\n'
@@ -118,21 +111,21 @@ def test_validate_reports_hostile_keys_ids_and_references_escaped(write_base: Ca
         "keys.toml",
     )
     for args in (["validate"], ["validate", "--json"], ["events"]):
-        code, out, err = run(*args, data=path)
+        code, out, err = cli(*args, data=path)
         assert code == 3 and not RAW.search(out) and not RAW.search(err)
         assert "\\x1b" in out + err
 
 
-def test_a_file_name_is_shown_escaped(tmp_path: Path) -> None:
+def test_a_file_name_is_shown_escaped(cli: CommandLine, tmp_path: Path) -> None:
     evil = tmp_path / "a\x1b]0;x\x07.toml"
-    code, _, err = run("events", data=evil)
+    code, _, err = cli("events", data=evil)
     assert code == 3 and "\\x1b]0;x\\x07" in err and not RAW.search(err)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40).filter(str.strip))
 def test_generated_hostile_text_is_inert_in_every_format_and_error(
-    write_base: Callable[[str, str], Path], text: str
+    cli: CommandLine, write_base: Callable[[str, str], Path], text: str
 ) -> None:
     path = hostile_base(write_base, f"{text}\x1b[31m{text}")
     for args in (
@@ -145,34 +138,34 @@ def test_generated_hostile_text_is_inert_in_every_format_and_error(
         ["actor", text],
         ["events", "--tag", text],
     ):
-        _, out, err = run(*args, data=path, env={"COLUMNS": "120"})
+        _, out, err = cli(*args, data=path, env={"COLUMNS": "120"})
         assert not RAW.search(out) and not RAW.search(err), args
     for fmt in ("json", "jsonl"):
-        out = run("events", "--format", fmt, data=path)[1]
+        out = cli("events", "--format", fmt, data=path)[1]
         assert not RAW.search(out)
 
 
 # --- 2, 3. overwrites that cannot destroy --------------------------------------------------------------------
 
 
-def test_force_replaces_neither_a_users_folder_nor_a_link(tmp_path: Path) -> None:
+def test_force_replaces_neither_a_users_folder_nor_a_link(cli: CommandLine, tmp_path: Path) -> None:
     folder = tmp_path / "src"
     folder.mkdir()
     (folder / "main.py").write_text("print()")
     for fmt in ("csv", "sqlite"):
-        code, _, err = run("export", "--format", fmt, "--output", str(folder), "--force")
+        code, _, err = cli("export", "--format", fmt, "--output", str(folder), "--force", data=SMALL)
         assert code == 2 and "hamsyr did not write" in err
     assert (folder / "main.py").read_text() == "print()"
     link = tmp_path / "link.json"
     link.symlink_to(folder / "main.py")
-    code, _, err = run("export", "--output", str(link), "--force")
+    code, _, err = cli("export", "--output", str(link), "--force", data=SMALL)
     assert code == 2 and "symbolic link" in err and link.is_symlink()
-    code, _, err = run("export", "--format", "csv", "--output", ".", "--force")
+    code, _, err = cli("export", "--format", "csv", "--output", ".", "--force", data=SMALL)
     assert code == 2
 
 
-def test_a_device_is_written_through_never_replaced() -> None:
-    code, _, err = run("export", "--output", os.devnull, "--force")
+def test_a_device_is_written_through_never_replaced(cli: CommandLine) -> None:
+    code, _, err = cli("export", "--output", os.devnull, "--force", data=SMALL)
     assert code == 0, err
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
     with pytest.raises(OutputRefused), atomic_path(Path(os.devnull), folder=True):
@@ -199,12 +192,12 @@ def test_outputs_follow_the_umask_and_long_names(tmp_path: Path) -> None:
     assert long_name.read_text() == "{}"
 
 
-def test_a_write_failure_is_its_own_exit_code(tmp_path: Path) -> None:
+def test_a_write_failure_is_its_own_exit_code(cli: CommandLine, tmp_path: Path) -> None:
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o500)
     if os.access(locked, os.W_OK):
         pytest.skip("running as a user who can write anywhere")
-    code, _, err = run("export", "--output", str(locked / "out.json"))
+    code, _, err = cli("export", "--output", str(locked / "out.json"), data=SMALL)
     assert code == 4 and "cannot write" in err and "None" not in err
 
 
@@ -213,17 +206,17 @@ def test_a_write_failure_is_its_own_exit_code(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("cell", ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)"])
 def test_csv_cells_that_would_be_formulas_are_written_as_text(
-    write_base: Callable[[str, str], Path], cell: str
+    cli: CommandLine, write_base: Callable[[str, str], Path], cell: str
 ) -> None:
     path = write_base(f'[[sources]]\nid = "doc"\ntitle = {toml_string(cell)}\n', "formula.toml")
-    printed = run("sources", "--format", "csv", data=path)[1]
+    printed = cli("sources", "--format", "csv", data=path)[1]
     assert f"'{cell}" in printed.replace('""', '"')
-    raw = run("sources", "--format", "csv", data=path, env={"HAMSYR_RAW_CSV": "1"})[1]
+    raw = cli("sources", "--format", "csv", data=path, env={"HAMSYR_RAW_CSV": "1"})[1]
     assert f"'{cell}" not in raw.replace('""', '"')
-    switched_off = run("sources", "--format", "csv", data=path, env={"HAMSYR_RAW_CSV": "0"})[1]
+    switched_off = cli("sources", "--format", "csv", data=path, env={"HAMSYR_RAW_CSV": "0"})[1]
     assert f"'{cell}" in switched_off.replace('""', '"')
     folder = path.parent / f"export-{abs(hash(cell))}"
-    runner.invoke(app, ["--data", str(path), "export", "-f", "csv", "-o", str(folder)], env={"HAMSYR_RAW_CSV": "0"})
+    cli("export", "-f", "csv", "-o", str(folder), data=path, env={"HAMSYR_RAW_CSV": "0"})
     assert f"'{cell}" in (folder / "sources.csv").read_text(encoding="utf-8").replace('""', '"')
 
 
@@ -246,15 +239,17 @@ def test_the_actor_graph_is_inert_in_dot_and_mermaid(write_base: Callable[[str, 
         xml.dom.minidom.parseString(svg)  # well-formed
 
 
-def test_timelinejs_text_is_escaped_html_and_years_are_ascii(write_base: Callable[[str, str], Path]) -> None:
+def test_timelinejs_text_is_escaped_html_and_years_are_ascii(
+    cli: CommandLine, write_base: Callable[[str, str], Path]
+) -> None:
     path = write_base(
         '[[sources]]\nid = "d"\ntitle = "D"\n[[events]]\nid = "e"\ndate = "2012"\n'
         'title = "</script><script>alert(1)</script>"\nsummary = "S"\nsources = [{ source = "d", excerpt = "x" }]\n',
         "tl.toml",
     )
-    document = json.loads(run("export", "--format", "timelinejs", data=path)[1])
+    document = json.loads(cli("export", "--format", "timelinejs", data=path)[1])
     assert "<script>" not in json.dumps(document) and document["events"][0]["start_date"]["year"] == "2012"
-    code, _, err = run("events", "--since", "٢٠١٢")  # Arabic-Indic digits are no date
+    code, _, err = cli("events", "--since", "٢٠١٢", data=SMALL)  # Arabic-Indic digits are no date
     assert code == 2 and "malformed date" in err
 
 
@@ -262,27 +257,27 @@ def test_timelinejs_text_is_escaped_html_and_years_are_ascii(write_base: Callabl
 
 
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
-def test_only_regular_files_are_read_by_path(device: str) -> None:
+def test_only_regular_files_are_read_by_path(cli: CommandLine, device: str) -> None:
     for command in (["events"], ["validate"]):
-        code, _, err = run(*command, data=Path(device))
-        assert code == 3 and "is not a regular file" in err + run(*command, data=Path(device))[1]
+        code, _, err = cli(*command, data=Path(device))
+        assert code == 3 and "is not a regular file" in err + cli(*command, data=Path(device))[1]
 
 
-def test_a_named_pipe_is_refused_without_waiting(tmp_path: Path) -> None:
+def test_a_named_pipe_is_refused_without_waiting(cli: CommandLine, tmp_path: Path) -> None:
     pipe = tmp_path / "pipe"
     os.mkfifo(pipe)
-    code, _, err = run("events", data=pipe)
+    code, _, err = cli("events", data=pipe)
     assert code == 3 and "is not a regular file" in err
 
 
-def test_standard_input_is_read_once_when_asked_for() -> None:
-    result = runner.invoke(app, ["--data", "-", "events", "--json"], input=SMALL.read_text(encoding="utf-8"))
-    assert result.exit_code == 0 and len(json.loads(result.stdout)) == 5
+def test_standard_input_is_read_once_when_asked_for(cli: CommandLine) -> None:
+    result = cli("events", "--json", data="-", input=SMALL.read_text(encoding="utf-8"))
+    assert result.code == 0 and len(json.loads(result.out)) == 5
 
 
 @pytest.mark.parametrize("value", ["-1", "0", "ten"])
-def test_the_size_limit_must_be_a_positive_number(value: str) -> None:
-    code, _, err = run("events", env={"HAMSYR_MAX_MB": value, "HAMSYR_NO_CACHE": "1"})
+def test_the_size_limit_must_be_a_positive_number(cli: CommandLine, value: str) -> None:
+    code, _, err = cli("events", data=SMALL, env={"HAMSYR_MAX_MB": value, "HAMSYR_NO_CACHE": "1"})
     assert code == 3 and "whole, positive number" in err
 
 
@@ -350,23 +345,23 @@ def test_laying_out_a_long_title_grows_linearly(write_base: Callable[[str, str],
     import io
     import pstats
 
-    from hamsyr.output.formats import Format, render
-    from hamsyr.query.views import Listing
+    from hamsyr.output.render import Format, render
+    from hamsyr.views.listings import SourceList
 
     def calls(words: int) -> int:
         path = write_base(f'[[sources]]\nid = "doc"\ntitle = "{"word " * words}"\n', f"long-{words}.toml")
         base = load(path)
         profile = cProfile.Profile()
-        profile.runcall(render, Listing("source", base.sources), Format.TABLE, io.StringIO(), base, environ={})
+        profile.runcall(render, SourceList(base.sources), Format.TABLE, io.StringIO(), environ={})
         return pstats.Stats(profile).total_calls  # type: ignore[attr-defined,no-any-return]
 
     assert calls(40_000) / calls(10_000) < 4 * 1.5
 
 
 @pytest.mark.parametrize("columns", ["abc", "-5", "0", "99999999"])
-def test_any_columns_value_gives_a_bounded_table(columns: str) -> None:
+def test_any_columns_value_gives_a_bounded_table(cli: CommandLine, columns: str) -> None:
     from hamsyr.output.screen import MAX_WIDTH
 
-    result = runner.invoke(app, ["--data", str(SMALL), "timeline", "--format", "table"], env={"COLUMNS": columns})
-    assert result.exit_code == 0, result.output
-    assert max(len(line) for line in result.stdout.splitlines()) <= MAX_WIDTH
+    result = cli("timeline", "--format", "table", data=SMALL, env={"COLUMNS": columns})
+    assert result.code == 0, result.out + result.err
+    assert max(len(line) for line in result.out.splitlines()) <= MAX_WIDTH

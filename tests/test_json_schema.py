@@ -9,19 +9,17 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from typer.testing import CliRunner
 
-from hamsyr.cli.commands import app
 from hamsyr.loading.files import shipped_path
 
-from .conftest import SMALL
+from .conftest import SMALL, CommandLine
 
 
 @pytest.fixture(scope="module")
-def validator() -> jsonschema.Draft202012Validator:
-    result = CliRunner().invoke(app, ["schema"])
-    assert result.exit_code == 0
-    schema = json.loads(result.stdout)
+def validator(cli: CommandLine) -> jsonschema.Draft202012Validator:
+    result = cli("schema")
+    assert result.code == 0
+    schema = json.loads(result.out)
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
 

@@ -8,11 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from hamsyr.cli.commands import app
-
-from .conftest import SMALL
+from .conftest import SMALL, CommandLine
 
 LAYOUTS = Path(__file__).parent / "layouts"
 CASES = sorted(path.stem for path in LAYOUTS.glob("*.expected"))
@@ -24,13 +21,11 @@ def test_each_command_has_its_three_widths() -> None:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_the_exact_layout(case: str) -> None:
+def test_the_exact_layout(cli: CommandLine, case: str) -> None:
     name, width = case.rsplit("-", 1)
     command = name.split("-", 1) if name.startswith(("actor-", "event-")) else [name]
-    result = CliRunner().invoke(
-        app, ["--data", str(SMALL), *command, "--format", "table"], env={"COLUMNS": width, "TERM": "xterm"}
-    )
-    assert result.exit_code == 0, result.stderr
+    result = cli(*command, "--format", "table", data=SMALL, env={"COLUMNS": width, "TERM": "xterm"})
+    assert result.code == 0, result.err
     expected = (LAYOUTS / f"{case}.expected").read_text(encoding="utf-8")
-    assert result.stdout == expected
-    assert all(len(line) <= int(width) for line in result.stdout.splitlines())
+    assert result.out == expected
+    assert all(len(line) <= int(width) for line in result.out.splitlines())

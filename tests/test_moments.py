@@ -6,16 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from hamsyr import DateRange, FactBase, load, parse_date
-from hamsyr.cli.commands import app
-from hamsyr.output.chart import ASCII, draw
-from hamsyr.query.views import Lane, span_of
+from hamsyr.views.build import span_of
+from hamsyr.views.chart import ASCII, Line, draw
+from hamsyr.views.pages import Lane
 
-from .conftest import SMALL
-
-runner = CliRunner()
+from .conftest import SMALL, CommandLine
 
 
 def on(text: str) -> DateRange:
@@ -104,39 +101,40 @@ def test_a_phase_ending_before_it_starts_is_an_error(write_base: object) -> None
 # --- the CLI -------------------------------------------------------------------------------------------
 
 
-def cli(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["--data", str(SMALL), *args])
-    return result.exit_code, result.stdout, result.stderr
-
-
-def test_actor_on_a_date_through_the_cli() -> None:
-    before = json.loads(cli("actor", "Haniyeh", "--on", "2016", "--json")[1])
-    after = json.loads(cli("actor", "Haniyeh", "--on", "2018", "--json")[1])
+def test_actor_on_a_date_through_the_cli(cli: CommandLine) -> None:
+    before = json.loads(cli("actor", "Haniyeh", "--on", "2016", "--json", data=SMALL)[1])
+    after = json.loads(cli("actor", "Haniyeh", "--on", "2018", "--json", data=SMALL)[1])
     assert before["on"] == "2016" and before["roles"] == []
     assert [r["title"] for r in after["roles"]] == ["Head of the Political Bureau"]
-    hamas = json.loads(cli("actor", "hamas", "--on", "2016", "--json")[1])
+    hamas = json.loads(cli("actor", "hamas", "--on", "2016", "--json", data=SMALL)[1])
     assert [(m["actor"], m["title"]) for m in hamas["members"]] == [("mashaal", "Head of the Political Bureau")]
 
 
-def test_phases_on_a_date_with_their_events() -> None:
-    code, out, _ = cli("phases", "--on", "2022-09-15", "--json")
+def test_phases_on_a_date_with_their_events(cli: CommandLine) -> None:
+    code, out, _ = cli("phases", "--on", "2022-09-15", "--json", data=SMALL)
     assert code == 0
     assert [(p["id"], [e["id"] for e in p["events"]]) for p in json.loads(out)] == [
         ("break", ["offices-sealed", "statement"]),  # every event inside the phase, not only on the date
         ("restoration", ["statement"]),
     ]
-    assert [p["id"] for p in json.loads(cli("phases", "--json")[1])] == ["damascus-years", "break", "restoration"]
+    assert [p["id"] for p in json.loads(cli("phases", "--json", data=SMALL)[1])] == [
+        "damascus-years",
+        "break",
+        "restoration",
+    ]
 
 
-def test_on_is_an_overlap_and_conflicts_with_since() -> None:
-    assert [e["id"] for e in json.loads(cli("events", "--on", "1998", "--json")[1])] == ["yassin-visit"]
-    assert [q["id"] for q in json.loads(cli("quotes", "--on", "2019-06", "--json")[1])] == ["opened-the-world"]
-    code, out, err = cli("events", "--on", "1998", "--since", "1990")
+def test_on_is_an_overlap_and_conflicts_with_since(cli: CommandLine) -> None:
+    assert [e["id"] for e in json.loads(cli("events", "--on", "1998", "--json", data=SMALL)[1])] == ["yassin-visit"]
+    assert [q["id"] for q in json.loads(cli("quotes", "--on", "2019-06", "--json", data=SMALL)[1])] == [
+        "opened-the-world"
+    ]
+    code, out, err = cli("events", "--on", "1998", "--since", "1990", data=SMALL)
     assert code == 2 and out == "" and "--on cannot be combined" in err
 
 
-def test_role_holders_listing() -> None:
-    code, out, _ = cli("actors", "--on", "2016", "--format", "tsv")
+def test_role_holders_listing(cli: CommandLine) -> None:
+    code, out, _ = cli("actors", "--on", "2016", "--format", "tsv", data=SMALL)
     assert code == 0
     assert out.splitlines()[1].split("\t")[0] == "mashaal"
 
@@ -167,7 +165,11 @@ def picture(base: FactBase, width: int, glyphs: object = None) -> str:
     since, until = span_of(base.phases, events)  # type: ignore[misc]
     lanes = [Lane("Bashar al-Assad", base.find_events(actors=["bashar"]))]
     lines = draw(base.phases, events, lanes, since, until, width, *([glyphs] if glyphs else []))  # type: ignore[arg-type]
-    return "\n".join(line.plain for line in lines)
+    return "\n".join(map(plain, lines))
+
+
+def plain(line: Line) -> str:
+    return "".join(text for text, _ in line)
 
 
 @pytest.mark.parametrize(("width", "expected"), [(40, EXPECTED_40), (80, EXPECTED_80)])
@@ -185,7 +187,7 @@ def test_timeline_fits_the_width_and_keeps_its_rows(small: FactBase, width: int)
 def test_a_zoomed_timeline_labels_months_and_places_vague_dates_mid_interval(small: FactBase) -> None:
     events = small.find_events(dates=DateRange.of(parse_date("2022-01"), parse_date("2022-12")))
     lines = draw(small.phases, events, [], parse_date("2022-01").start, parse_date("2022-12").end, 60)
-    text = [line.plain for line in lines]
+    text = [plain(line) for line in lines]
     assert "2022-01" in text[0] and "2022-07" in text[0]
     assert text[-1].index("•") > 40  # 2022-09-15 is three quarters along the axis
 
@@ -195,32 +197,32 @@ def test_timeline_without_box_drawing(small: FactBase) -> None:
     assert text.isascii() and "====" in text and "|---" in text
 
 
-def test_timeline_command_draws_then_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_timeline_command_draws_then_lists(cli: CommandLine, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
-    code, out, _ = cli("timeline", "--actor", "bashar", "--format", "table")
+    code, out, _ = cli("timeline", "--actor", "bashar", "--format", "table", data=SMALL)
     assert code == 0 and "\x1b" not in out
     assert "Bashar al-Assad" in out.split("\n")[6] and "Damascus years" in out
     assert "Statement restoring relations" in out  # the list under the picture
-    json_groups = json.loads(cli("timeline", "--actor", "bashar", "--json")[1])
+    json_groups = json.loads(cli("timeline", "--actor", "bashar", "--json", data=SMALL)[1])
     assert [g["year"] for g in json_groups] == [2022, None]
 
 
-def test_timeline_saves_svg_and_html_and_never_overwrites_silently(tmp_path: Path) -> None:
+def test_timeline_saves_svg_and_html_and_never_overwrites_silently(cli: CommandLine, tmp_path: Path) -> None:
     svg, html = tmp_path / "t.svg", tmp_path / "t.html"
-    code, _, err = cli("timeline", "--svg", str(svg), "--html", str(html), "--format", "json")
+    code, _, err = cli("timeline", "--svg", str(svg), "--html", str(html), "--format", "json", data=SMALL)
     assert code == 0 and f"wrote {svg}" in err
     assert svg.read_text().lstrip().startswith("<svg") and "Damascus" in svg.read_text()
     assert "<html" in html.read_text().lower() and "Damascus years" in html.read_text()
-    code, _, err = cli("timeline", "--svg", str(svg))
+    code, _, err = cli("timeline", "--svg", str(svg), data=SMALL)
     assert code == 2 and "pass --force" in err
-    assert cli("timeline", "--svg", str(svg), "--force", "--format", "json")[0] == 0
+    assert cli("timeline", "--svg", str(svg), "--force", "--format", "json", data=SMALL)[0] == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.html", "t.svg"]  # no temporary file left
 
 
-def test_a_bad_columns_value_does_not_stop_the_picture(tmp_path: Path) -> None:
+def test_a_bad_columns_value_does_not_stop_the_picture(cli: CommandLine, tmp_path: Path) -> None:
     svg = tmp_path / "t.svg"
-    result = runner.invoke(app, ["--data", str(SMALL), "timeline", "--svg", str(svg), "--json"], env={"COLUMNS": "abc"})
-    assert result.exit_code == 0, result.stderr
+    result = cli("timeline", "--svg", str(svg), "--json", data=SMALL, env={"COLUMNS": "abc"})
+    assert result.code == 0, result.err
     assert svg.read_text().lstrip().startswith("<svg")
 
 

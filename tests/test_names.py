@@ -7,11 +7,11 @@ import unicodedata
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 from hamsyr import FactBase, LookupFailed, load
-from hamsyr.cli.commands import app
 from hamsyr.query.names import NameIndex, fold, loose_words, skeleton
+
+from .conftest import CommandLine
 
 # Spellings the two seed documents use (and common variants of them), with the actor each means.
 DOCUMENT_SPELLINGS = {
@@ -97,12 +97,11 @@ def test_document_spellings_resolve(shipped: FactBase, spelling: str, actor_id: 
     assert shipped.actor(spelling).id == actor_id
 
 
-def test_document_spellings_resolve_through_the_cli() -> None:
-    runner = CliRunner()
+def test_document_spellings_resolve_through_the_cli(cli: CommandLine) -> None:
     for spelling, actor_id in DOCUMENT_SPELLINGS.items():
-        result = runner.invoke(app, ["actor", spelling, "--format", "jsonl"])
-        assert result.exit_code == 0, (spelling, result.stderr)
-        assert f'"id":"{actor_id}"' in result.stdout.split("\n")[0], spelling
+        result = cli("actor", spelling, "--format", "jsonl")
+        assert result.code == 0, (spelling, result.err)
+        assert f'"id":"{actor_id}"' in result.out.split("\n")[0], spelling
 
 
 @pytest.mark.parametrize(
@@ -161,10 +160,10 @@ def test_unknown_names_suggest_the_closest(shipped: FactBase) -> None:
         shipped.actor("Zzyzx")
 
 
-def test_a_typo_resolves_but_the_cli_says_so() -> None:
-    result = CliRunner().invoke(app, ["actor", "Hanieyh", "--json"])
-    assert result.exit_code == 0
-    assert "using the closest, Ismail Haniyeh (ismail-haniyeh)" in result.stderr
+def test_a_typo_resolves_but_the_cli_says_so(cli: CommandLine) -> None:
+    result = cli("actor", "Hanieyh", "--json")
+    assert result.code == 0
+    assert "using the closest, Ismail Haniyeh (ismail-haniyeh)" in result.err
 
 
 def test_resolution_is_deterministic_and_prefers_exact_levels() -> None:
@@ -231,12 +230,13 @@ def test_text_filter_uses_the_same_matching(shipped: FactBase) -> None:
     assert {"headquarters-to-qatar", "rupture-2011-mashaal"} <= spelled
 
 
-def test_every_alias_of_the_shipped_base_resolves_through_the_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_alias_of_the_shipped_base_resolves_through_the_cli(
+    cli: CommandLine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The base is loaded once and handed to every run, so that the CLI's own path is what is tested.
-    monkeypatch.setattr("hamsyr.cli.commands.load", lambda paths, progress=None: _SHIPPED)
-    runner = CliRunner()
+    monkeypatch.setattr("hamsyr.cli.answer.load", lambda paths, progress=None: _SHIPPED)
     for actor in _SHIPPED.actors:
         for name in (actor.id, actor.name, *(alias.name for alias in actor.aliases if not alias.is_descriptor)):
-            result = runner.invoke(app, ["actor", name, "--format", "jsonl"])
-            assert result.exit_code == 0, (name, result.stderr)
-            assert result.stdout.startswith(f'{{"id":"{actor.id}"'), name
+            result = cli("actor", name, "--format", "jsonl")
+            assert result.code == 0, (name, result.err)
+            assert result.out.startswith(f'{{"id":"{actor.id}"'), name

@@ -14,9 +14,11 @@ from hypothesis import strategies as st
 
 from hamsyr import FactBase, load
 from hamsyr._inert import field, visible
-from hamsyr.output.formats import Format, render
-from hamsyr.output.rows import to_data
-from hamsyr.query.views import ActorView, Lane, Listing, PhasesView, SourceView, TimelineView, span_of
+from hamsyr.output.render import Format, render
+from hamsyr.views.build import EventFilters, events_view, names_of, span_of
+from hamsyr.views.listings import ActorList, DisputeList, EventList, HitList, QuoteList, RoleHolderList, SourceList
+from hamsyr.views.pages import ActorView, Lane, PhasesView, SourceView, TimelineView
+from hamsyr.views.view import View
 
 # The JSON contract for events, as the README documents it (TSV uses the same columns).
 DATE_DETAILS = ["start", "end", "precision", "approximate", "uncertain"]
@@ -86,26 +88,29 @@ sources = [{{ source = "doc", excerpt = {text} }}]
     )
 
 
-def all_views(base: FactBase) -> list[object]:
+def all_views(base: FactBase) -> list[View]:
     actor = base.actors[0]
+    names = names_of(base, [a.id for a in base.actors])
     return [
-        Listing("event", base.find_events()),
-        Listing("quote", base.find_quotes()),
-        Listing("actor", base.find_actors()),
-        Listing("source", base.sources),
-        Listing("dispute", base.disputes),
-        Listing("hit", base.search("red")),
-        ActorView(actor, base.find_events(), base.find_quotes(), [], base.holders(actor.id), "2012"),
-        Listing("role-holder", base.find_actors()),
+        EventList(base.find_events(), names),
+        QuoteList(base.find_quotes(), names),
+        ActorList(base.find_actors()),
+        SourceList(base.sources),
+        DisputeList(base.disputes),
+        HitList(base.search("red")),
+        ActorView(actor, base.find_events(), base.find_quotes(), [], base.holders(actor.id), "2012", names),
+        RoleHolderList(base.find_actors(), names),
         SourceView(base.sources[0], base.supports(base.sources[0].id)),
-        TimelineView(base.timeline(), base.phases, [Lane(actor.name, base.find_events())], span_of(base.phases, [])),
-        PhasesView(base.phases, [base.events_in(p) for p in base.phases], "2012"),
+        TimelineView(
+            base.timeline(), base.phases, [Lane(actor.name, base.find_events())], span_of(base.phases, []), names
+        ),
+        PhasesView(base.phases, [base.events_in(p) for p in base.phases], "2012", names),
     ]
 
 
-def rendered(view: object, fmt: Format, base: FactBase | None = None) -> str:
+def rendered(view: View, fmt: Format) -> str:
     out = io.StringIO()
-    render(view, fmt, out, base)  # type: ignore[arg-type]
+    render(view, fmt, out)
     return out.getvalue()
 
 
@@ -116,7 +121,7 @@ def test_hostile_text_is_inert_in_human_formats(
     monkeypatch.setenv("COLUMNS", "1000")  # wide enough that no value is folded across lines
     base = hostile_base(write_base)
     for view in all_views(base):
-        output = rendered(view, fmt, base)
+        output = rendered(view, fmt)
         assert "\x1b" not in output and "\x07" not in output and "\x9b" not in output and "\u202e" not in output
         assert "\\x1b[31mred" in output
         assert "\\u202e" in output
@@ -147,18 +152,18 @@ def strings(data: object) -> list[str]:
 
 
 def test_json_field_names_and_order(small: FactBase) -> None:
-    event = to_data(Listing("event", small.find_events(limit=1)))[0]
+    event = EventList(small.find_events(limit=1)).data()[0]
     assert list(event) == EVENT_FIELDS
     assert list(event["sources"][0]) == ["source", "excerpt", "attributed_to"]
-    quote = to_data(Listing("quote", small.quotes))[0]
+    quote = QuoteList(small.quotes).data()[0]
     assert list(quote) == [
         *("id", "speaker", "text", "date", "date_text", "context", "about", "sources", "disputes"),
         *(f"date_{detail}" for detail in DATE_DETAILS),
     ]
-    dispute = to_data(Listing("dispute", small.disputes))[0]
+    dispute = DisputeList(small.disputes).data()[0]
     assert list(dispute) == ["id", "title", "summary", "records", "claims"]
     assert list(dispute["claims"][0]) == ["claim", "sources"]
-    actor = to_data(Listing("actor", [small.actor("bashar")]))[0]
+    actor = ActorList([small.actor("bashar")]).data()[0]
     assert list(actor) == ["id", "name", "kind", "aliases", "description", "roles", "sources", "names"]
     (president,) = actor["roles"]
     assert list(president)[:7] == ["title", "organization", "start", "end", "last_attested", "sources", "note"]
@@ -167,24 +172,24 @@ def test_json_field_names_and_order(small: FactBase) -> None:
     )  # fmt: skip
     # No end given: attested up to the publication of the source that cites it.
     assert (president["last_attested"], president["last_attested_start"]) == ("2022-09~", "2022-08-01")
-    source = to_data(Listing("source", small.sources))[0]
+    source = SourceList(small.sources).data()[0]
     assert list(source) == [
         *("id", "title", "author", "publisher", "published", "url", "language", "listed_in", "retrieved"),
         *(f"published_{detail}" for detail in DATE_DETAILS),
         *(f"retrieved_{detail}" for detail in DATE_DETAILS),
     ]
-    detail = to_data(ActorView(small.actor("bashar"), [], [], []))
+    detail = ActorView(small.actor("bashar"), [], [], []).data()
     assert list(detail)[-4:] == ["events", "quotes", "quotes_about", "members"]
-    assert list(to_data(SourceView(small.sources[0], [])))[-1] == "supports"
+    assert list(SourceView(small.sources[0], []).data())[-1] == "supports"
 
 
 def test_json_is_never_truncated(small: FactBase) -> None:
-    long_summary = to_data(Listing("event", small.find_events()))
+    long_summary = EventList(small.find_events()).data()
     assert [e["summary"] for e in long_summary] == [e.summary for e in small.find_events()]
 
 
 def test_tsv_is_one_line_per_record_with_a_header(small: FactBase) -> None:
-    lines = rendered(Listing("event", small.find_events()), Format.TSV).splitlines()
+    lines = rendered(EventList(small.find_events()), Format.TSV).splitlines()
     assert lines[0].split("\t") == EVENT_FIELDS
     assert len(lines) == 1 + len(small.events)
     sealed = dict(zip(lines[0].split("\t"), lines[3].split("\t"), strict=True))
@@ -193,14 +198,14 @@ def test_tsv_is_one_line_per_record_with_a_header(small: FactBase) -> None:
 
 
 def test_csv_parses_back(small: FactBase) -> None:
-    rows = list(csv.DictReader(io.StringIO(rendered(Listing("quote", small.quotes), Format.CSV))))
+    rows = list(csv.DictReader(io.StringIO(rendered(QuoteList(small.quotes), Format.CSV))))
     assert [row["id"] for row in rows] == ["we-cannot-forget", "opened-the-world"]
     assert rows[0]["text"] == "We cannot forget this history."
 
 
 def test_table_shows_dates_with_their_phrase_and_markers(small: FactBase, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "200")
-    output = rendered(Listing("event", small.find_events(tags=["rupture"])), Format.TABLE, small)
+    output = rendered(events_view(small, [], EventFilters(tags=["rupture"])), Format.TABLE)
     assert "2012-10~/2012-12" in output and "(approx.)" in output and "“late 2012”" in output
     assert "Khaled Mashaal" in output  # actor names, not ids
     assert "⚑ disputed: why-the-break" in output

@@ -7,14 +7,12 @@ import io
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from hamsyr import FactBase
-from hamsyr.cli.commands import app
-from hamsyr.output.formats import Format, render
-from hamsyr.query.views import Listing
+from hamsyr.output.render import Format, render
+from hamsyr.views.listings import EventList, SourceList
 
-from .conftest import SMALL
+from .conftest import SMALL, CommandLine
 
 
 class Terminal(io.StringIO):
@@ -29,22 +27,20 @@ def pager_into(path: Path) -> dict[str, str]:
 
 def test_a_table_taller_than_the_terminal_is_paged(small: FactBase, tmp_path: Path) -> None:
     out, paged = Terminal(), tmp_path / "paged.txt"
-    render(Listing("event", small.find_events()), Format.TABLE, out, small, page=True, environ=pager_into(paged))
+    render(EventList(small.find_events()), Format.TABLE, out, page=True, environ=pager_into(paged))
     assert out.getvalue() == "" and "Hamas founded" in paged.read_text()
 
 
 def test_a_short_table_is_printed(small: FactBase, tmp_path: Path) -> None:
     out, paged = Terminal(), tmp_path / "paged.txt"
-    render(Listing("source", small.sources), Format.TABLE, out, small, page=True, environ=pager_into(paged))
+    render(SourceList(small.sources), Format.TABLE, out, page=True, environ=pager_into(paged))
     assert not paged.exists() and "Document A" in out.getvalue()
 
 
 def test_no_pager_when_not_a_terminal_or_when_asked(small: FactBase, tmp_path: Path) -> None:
     out, paged = io.StringIO(), tmp_path / "paged.txt"
-    render(Listing("event", small.find_events()), Format.TABLE, out, small, page=True, environ=pager_into(paged))
-    render(
-        Listing("event", small.find_events()), Format.TABLE, Terminal(), small, page=False, environ=pager_into(paged)
-    )
+    render(EventList(small.find_events()), Format.TABLE, out, page=True, environ=pager_into(paged))
+    render(EventList(small.find_events()), Format.TABLE, Terminal(), page=False, environ=pager_into(paged))
     assert not paged.exists() and "Hamas founded" in out.getvalue()
 
 
@@ -54,17 +50,16 @@ def test_a_pager_that_fails_gives_way_to_the_terminal(
 ) -> None:
     out = Terminal()
     environ = {"PAGER": pager, "LINES": "12", "COLUMNS": "80"}
-    render(Listing("event", small.find_events()), Format.TABLE, out, small, page=True, environ=environ)
+    render(EventList(small.find_events()), Format.TABLE, out, page=True, environ=environ)
     assert "Hamas founded" in out.getvalue()
     assert f"hamsyr: the pager '{pager}' {why}" in capsys.readouterr().err
 
 
-def test_the_cli_passes_no_pager(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cli_passes_no_pager(cli: CommandLine, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[bool] = []
-    monkeypatch.setattr("hamsyr.cli.commands.render", lambda *args, page, **kw: calls.append(page))
-    runner = CliRunner()
-    runner.invoke(app, ["--data", str(SMALL), "events"])
-    runner.invoke(app, ["--no-pager", "--data", str(SMALL), "events"])
-    runner.invoke(app, ["--data", str(SMALL), "events", "--no-pager"])
-    runner.invoke(app, ["--data", str(SMALL), "events"], env={"HAMSYR_NO_PAGER": "1"})
+    monkeypatch.setattr("hamsyr.cli.answer.render", lambda *args, page, **kw: calls.append(page))
+    cli("events", data=SMALL)
+    cli("--no-pager", "--data", str(SMALL), "events")
+    cli("events", "--no-pager", data=SMALL)
+    cli("events", data=SMALL, env={"HAMSYR_NO_PAGER": "1"})
     assert calls == [True, False, False, False]

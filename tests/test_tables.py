@@ -13,12 +13,15 @@ from rich.cells import cell_len
 
 from hamsyr import FactBase
 from hamsyr.output._widths import FOLD, column_widths
-from hamsyr.output.formats import Format, render
+from hamsyr.output.render import Format, render
 from hamsyr.output.screen import MAX_WIDTH, console_for
 from hamsyr.output.tables import THEME
-from hamsyr.query.views import Listing
 from hamsyr.records.dates import parse_date
 from hamsyr.records.model import Citation, Event
+from hamsyr.views.build import EventFilters, events_view
+from hamsyr.views.listings import EventList
+from hamsyr.views.pages import InfoView
+from hamsyr.views.view import View
 
 from .strategies import WORD
 
@@ -28,10 +31,14 @@ class Tty(io.StringIO):
         return True
 
 
-def table_text(view: object, width: int, base: FactBase | None = None, out: io.StringIO | None = None) -> str:
-    out = out if out is not None else io.StringIO()
-    render(view, Format.TABLE, out, base, environ={"COLUMNS": str(width)})  # type: ignore[arg-type]
+def table_text(view: View, width: int) -> str:
+    out = io.StringIO()
+    render(view, Format.TABLE, out, environ={"COLUMNS": str(width)})
     return out.getvalue()
+
+
+def events(base: FactBase) -> View:
+    return events_view(base, [], EventFilters())
 
 
 # --- column widths ---------------------------------------------------------------------------------------
@@ -72,7 +79,7 @@ def test_widths_always_fit_when_they_can(columns: list[list[str]], ratios: list[
 
 @pytest.mark.parametrize("width", [40, 60, 80, 120])
 def test_a_table_fits_its_width_keeps_ids_whole_and_ends_no_line_with_spaces(small: FactBase, width: int) -> None:
-    text = table_text(Listing("event", small.find_events()), width, small)
+    text = table_text(events(small), width)
     lines = text.splitlines()
     if width >= 80:
         assert lines[0].split() == ["Date", "Event", "Actors", "Sources"]
@@ -86,15 +93,13 @@ def test_a_table_fits_its_width_keeps_ids_whole_and_ends_no_line_with_spaces(sma
 
 
 def test_words_are_not_split_when_they_fit_their_column(small: FactBase) -> None:
-    text = table_text(Listing("event", small.find_events()), 80, small)
+    text = table_text(events(small), 80)
     words = {word for event in small.events for word in event.summary.split()}
     found = set(text.split())
     assert {word for word in words if len(word) <= 10} <= found
 
 
 def test_a_label_value_table_has_no_header(small: FactBase) -> None:
-    from hamsyr.query.views import InfoView
-
     text = table_text(InfoView({"version": "1.0", "counts": {"events": 5}}), 80)
     assert text.splitlines() == ["version        1.0", "counts.events  5"]
 
@@ -104,7 +109,7 @@ def test_a_label_value_table_has_no_header(small: FactBase) -> None:
 def test_any_text_wraps_into_the_width_and_keeps_every_visible_character(words: list[str], width: int) -> None:
     title = " ".join(words)
     event = Event("e", parse_date("2012"), None, title, title, (), (), (), (Citation("doc", "x"),))
-    text = table_text(Listing("event", [event]), width)
+    text = table_text(EventList([event]), width)
     assert all(cell_len(line) <= width for line in text.splitlines())
     # The title and the summary (the same words) are shown whole, in order, however they are folded.
     wanted = iter("".join(title.split()) * 2)
@@ -131,12 +136,12 @@ def test_styles_only_on_a_terminal_and_colours_not_with_no_color() -> None:
 def test_bold_stays_and_colours_go_with_no_color(small: FactBase) -> None:
     env = {"TERM": "xterm", "COLUMNS": "100"}
     coloured, plain = Tty(), Tty()
-    render(Listing("event", small.find_events()), Format.TABLE, coloured, small, environ=env)
-    render(Listing("event", small.find_events()), Format.TABLE, plain, small, environ={**env, "NO_COLOR": "1"})
+    render(events(small), Format.TABLE, coloured, environ=env)
+    render(events(small), Format.TABLE, plain, environ={**env, "NO_COLOR": "1"})
     yellow = re.compile(r"\x1b\[[0-9;]*33m")  # disputed records are flagged in yellow
     assert "\x1b[1m" in coloured.getvalue() and yellow.search(coloured.getvalue())
     assert "\x1b[1m" in plain.getvalue() and not yellow.search(plain.getvalue())
-    assert "\x1b" not in table_text(Listing("event", small.find_events()), 100, small)  # not a terminal
+    assert "\x1b" not in table_text(events(small), 100)  # not a terminal
 
 
 @pytest.mark.parametrize(("columns", "width"), [("57", 57), ("abc", 80), ("0", 80), ("99999999", MAX_WIDTH)])
@@ -146,7 +151,7 @@ def test_columns_sets_the_width_within_bounds(columns: str, width: int) -> None:
 
 def test_an_output_that_cannot_encode_box_drawing_gets_ascii(small: FactBase) -> None:
     out = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
-    render(Listing("event", small.find_events()), Format.TABLE, out, small, environ={"COLUMNS": "100"})
+    render(events(small), Format.TABLE, out, environ={"COLUMNS": "100"})
     out.seek(0)
     text = out.read()
     assert text.isascii() and "-----" in text and "! disputed" in text and '"late 2012"' in text

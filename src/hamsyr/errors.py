@@ -2,16 +2,20 @@
 problems a fact base can have."""
 
 from collections.abc import Sequence
+from enum import IntEnum
 from typing import Any
 
 from hamsyr._values import Value
 
-# Exit codes (documented in the README under "Exit codes").
-OK = 0
-NOT_FOUND = 1
-USAGE = 2
-BAD_DATA = 3
-CANNOT_WRITE = 4
+
+class ExitCode(IntEnum):
+    """What the `hamsyr` command exits with (documented in the README under "Exit codes")."""
+
+    OK = 0
+    NOT_FOUND = 1  # a name or id asked for is unknown or ambiguous
+    USAGE = 2  # the command line cannot be run as written
+    BAD_DATA = 3  # the fact base cannot be read or is invalid
+    CANNOT_WRITE = 4  # the output cannot be written
 
 
 class Problem(Value):
@@ -36,17 +40,23 @@ class Problem(Value):
 class HamsyrError(Exception):
     """Base class: a message meant for a person, and the exit code that goes with it."""
 
-    exit_code = BAD_DATA
+    exit_code = ExitCode.BAD_DATA
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
 
+class ProblemsFound(HamsyrError):
+    """`hamsyr validate` found problems: they are the command's output, and this is its exit."""
+
+    exit_code = ExitCode.BAD_DATA
+
+
 class FactBaseError(HamsyrError):
     """The fact base cannot be read or is invalid; `problems` says where and what, in file order."""
 
-    exit_code = BAD_DATA
+    exit_code = ExitCode.BAD_DATA
 
     def __init__(self, problems: Sequence[Problem], more: int = 0) -> None:
         """`more`: how many problems beyond those given were counted but not kept."""
@@ -65,7 +75,7 @@ class FactBaseError(HamsyrError):
 class LookupFailed(HamsyrError):
     """A name or id asked for is unknown or ambiguous; `candidates` says what might have been meant."""
 
-    exit_code = NOT_FOUND
+    exit_code = ExitCode.NOT_FOUND
 
     def __init__(self, message: str, candidates: Sequence[str] = ()) -> None:
         super().__init__(message)
@@ -75,17 +85,17 @@ class LookupFailed(HamsyrError):
 class QueryError(HamsyrError):
     """A query the user typed cannot be run as written (a bad date, an inverted range, clashing options)."""
 
-    exit_code = USAGE
+    exit_code = ExitCode.USAGE
 
 
 class OutputRefused(HamsyrError):
     """An output path that hamsyr will not write: it exists and --force was not given, or it is something
     --force does not replace (a folder hamsyr did not write, a symbolic link)."""
 
-    exit_code = USAGE
+    exit_code = ExitCode.USAGE
 
 
 class WriteFailed(HamsyrError):
     """Output cannot be written: a full disk, a closed or broken stream, a folder that refuses files."""
 
-    exit_code = CANNOT_WRITE
+    exit_code = ExitCode.CANNOT_WRITE

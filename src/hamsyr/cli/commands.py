@@ -1,57 +1,53 @@
-"""The commands: each parses its options, calls one view builder (hamsyr.query.views) and hands the view to
-the renderer (hamsyr.output.formats). `_answer` is the one place errors become a message and an exit code.
+"""The commands: each parses its options, calls one view builder (hamsyr.views.build) and answers through
+hamsyr.cli.answer, the one place errors become a message and an exit code.
+
+A command's parameter `answer: Answer` stands for the shared output options, which come after its own, and
+`filters: EventFilters` for the events filters, in its place (hamsyr.cli.options.WithSharedOptions).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shlex
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Sequence
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hamsyr import load, version
-from hamsyr._inert import visible
+from hamsyr import version
+from hamsyr.cli.answer import Answer, silence_stdout
 from hamsyr.cli.options import (
-    Actors,
-    CitedSource,
+    OUTPUT_OPTIONS,
     Command,
     Data,
-    Fields,
     Force,
-    FormatChoice,
-    Json,
-    Kinds,
     Limit,
     NoPager,
     On,
-    Output,
     Reverse,
     Since,
-    Tags,
     Until,
+    WithSharedOptions,
     Words,
     complete_actor,
     complete_source,
     on_option,
 )
-from hamsyr.errors import BAD_DATA, CANNOT_WRITE, OK, HamsyrError, LookupFailed, WriteFailed
-from hamsyr.loading.load import ENV_VAR, resolve_paths
-from hamsyr.output.formats import Format, render
-from hamsyr.query import views
-from hamsyr.query.factbase import FactBase
-from hamsyr.query.views import Asked, EventFilters, View
-
-if TYPE_CHECKING:
-    from hamsyr.output.screen import LoadProgress
+from hamsyr.errors import ExitCode, ProblemsFound
+from hamsyr.output.render import Format
 from hamsyr.records.dates import FuzzyDate
 from hamsyr.records.model import ActorKind
+from hamsyr.views import build
+from hamsyr.views.build import EventFilters
+
+if TYPE_CHECKING:
+    from hamsyr.query.factbase import FactBase
+    from hamsyr.views.pages import TimelineView, ValidationView
 
 app = typer.Typer(
     name="hamsyr",
@@ -66,105 +62,8 @@ app = typer.Typer(
 
 
 STDOUT = Path("-")  # as --output, --svg or --html: standard output
-
-
-class ProblemsFound(HamsyrError):
-    """`validate` found problems (they are the command's output; this is its exit)."""
-
-    exit_code = BAD_DATA
-
-
-def _fail(error: HamsyrError, ctx: typer.Context | None = None, data: list[Path] | None = None) -> typer.Exit:
-    message = _in_context(error.message, ctx, data) if ctx is not None else error.message
-    lines = [f"hamsyr: {message}"]
-    if isinstance(error, LookupFailed):
-        lines += [f"  {candidate}" for candidate in error.candidates]
-    sys.stderr.write("".join(f"{visible(line)}\n" for line in lines))
-    return typer.Exit(error.exit_code)
-
-
-def _data_paths(ctx: typer.Context, data: list[Path] | None) -> list[Path]:
-    """The --data given after the command name win over those before it, which win over $HAMSYR_DATA."""
-    given: list[Path] = data or ctx.obj or []
-    return resolve_paths(given)
-
-
-def _load(ctx: typer.Context, data: list[Path] | None) -> FactBase:
-    with _progress() as progress:
-        return load(_data_paths(ctx, data), progress=progress)
-
-
-@contextlib.contextmanager
-def _progress() -> Iterator[LoadProgress | None]:
-    """A progress bar on stderr for a long load (none when stderr is not a terminal), gone before anything
-    else is written."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from hamsyr.output.screen import LoadProgress
-
-    progress = LoadProgress(sys.stderr, os.environ)
-    try:
-        yield progress
-    finally:
-        progress.close()
-
-
-def _in_context(text: str, ctx: typer.Context, data: list[Path] | None) -> str:
-    """A message whose suggested commands repeat the --data in use, so that they can be run as they are."""
-    explicit = data or ctx.obj or [Path(item) for item in os.environ.get(ENV_VAR, "").split(os.pathsep) if item]
-    if not explicit:
-        return text
-    given = " ".join(f"--data {shlex.quote(str(path))}" for path in explicit)
-    return text.replace("`hamsyr ", f"`hamsyr {given} ")
-
-
-def _answer(
-    ctx: typer.Context,
-    data: list[Path] | None,
-    output: Output,
-    build: Callable[[Asked], View],
-    then: Callable[[View, FactBase], bool] | None = None,
-) -> None:
-    """Load the base, build the view, do `then` with it, and render it unless `then` answered on stdout
-    itself (it returns True then); every error leaves here."""
-    with _for_people(ctx, data):
-        fmt, fields = output.chosen(sys.stdout.isatty())
-        base = _load(ctx, data)
-        asked = Asked(base)
-        view = build(asked)
-        for note in asked.notes:
-            sys.stderr.write(f"hamsyr: {visible(_in_context(note, ctx, data))}\n")
-        if then is not None and then(view, base):
-            return
-        paged = not (output.no_pager or ctx.meta.get("no_pager", False))
-        render(view, fmt, sys.stdout, base, fields, page=paged, environ=os.environ)
-
-
-@contextlib.contextmanager
-def _for_people(ctx: typer.Context, data: list[Path] | None) -> Iterator[None]:
-    """The one error boundary: an error becomes one line on stderr and its exit code, never a traceback."""
-    try:
-        yield
-    except HamsyrError as error:
-        raise _fail(error, ctx, data) from None
-    except BrokenPipeError:  # the reader stopped early (`| head`): nothing is wrong
-        _silence_stdout()
-        raise typer.Exit(OK) from None
-    except UnicodeEncodeError as error:
-        message = f"the output cannot show some characters ({error.encoding}); use --json, or PYTHONIOENCODING=utf-8"
-        raise _fail(WriteFailed(message), ctx, data) from None
-    except OSError as error:
-        _silence_stdout()
-        raise _fail(WriteFailed(f"cannot write the output ({error.strerror or error})"), ctx, data) from None
-
-
-def _silence_stdout() -> None:
-    """Point standard output at the null device, so that the text left in its buffer cannot fail again
-    when the process ends."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
+EventId = Annotated[str, typer.Argument(metavar="ID", help="An event id (`hamsyr events` lists them).")]
+QuoteId = Annotated[str, typer.Argument(metavar="ID", help="A quote id (`hamsyr quotes` lists them).")]
 
 
 def _show_version(value: bool) -> None:
@@ -176,18 +75,7 @@ def _show_version(value: bool) -> None:
 @app.callback()
 def _root(
     ctx: typer.Context,
-    data: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--data",
-            metavar="PATH",
-            show_default=False,
-            help=(
-                "Fact base file or folder to read instead of the shipped one; repeat it to read several as one "
-                "base, @shipped for the shipped one (also after the command name; default: $HAMSYR_DATA)."
-            ),
-        ),
-    ] = None,
+    data: Data = None,
     no_pager: NoPager = False,
     _version: Annotated[
         bool,
@@ -203,9 +91,18 @@ def _examples(*lines: str) -> str:
     return "Examples:\n\n\b\n" + "\n".join(f"  {line}" for line in lines)
 
 
-def command(*examples: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """A command of the app, with its examples and the unknown-option suggestions of options.Command."""
-    return app.command(cls=Command, epilog=_examples(*examples))
+Function = Callable[..., None]
+
+
+def command(*examples: str, shared: Sequence[str] = tuple(OUTPUT_OPTIONS)) -> Callable[[Function], Function]:
+    """A command of the app, with its examples, the unknown-option suggestions of options.Command, and the
+    `shared` output options (all, or some: hamsyr.cli.options.WithSharedOptions)."""
+
+    def register(function: Function) -> Function:
+        app.command(cls=Command, epilog=_examples(*examples))(WithSharedOptions(function, shared))
+        return function
+
+    return register
 
 
 @command(
@@ -213,48 +110,20 @@ def command(*examples: str) -> Callable[[Callable[..., None]], Callable[..., Non
     "hamsyr events --tag rupture --source mena-2022 --json",
     "hamsyr events --kind report --text damascus",
 )
-def events(
-    ctx: typer.Context,
-    actor: Actors = None,
-    since: Since = None,
-    until: Until = None,
-    on: On = None,
-    tag: Tags = None,
-    source: CitedSource = None,
-    text: Words = None,
-    kind: Kinds = None,
-    limit: Limit = None,
-    reverse: Reverse = False,
-    fields: Fields = None,
-    fmt: FormatChoice = None,
-    as_json: Json = False,
-    no_pager: NoPager = False,
-    data: Data = None,
-) -> None:
+def events(answer: Answer, filters: EventFilters, limit: Limit = None, reverse: Reverse = False) -> None:
     """Events in date order, by actor, date, tag, source or words."""
-    filters = EventFilters(actor or (), since, until, on, tag or (), source, text, kind or ())
-    output = Output(fmt, as_json, fields, no_pager)
-    _answer(ctx, data, output, lambda asked: views.events_view(asked, filters, limit, reverse))
+    answer(build.events_view, filters, limit, reverse)
 
 
 @command("hamsyr event offices-sealed-2012", "hamsyr event statement-restoring-relations --json")
-def event(
-    ctx: typer.Context,
-    event_id: Annotated[str, typer.Argument(metavar="ID", help="An event id (`hamsyr events` lists them).")],
-    fields: Fields = None,
-    fmt: FormatChoice = None,
-    as_json: Json = False,
-    no_pager: NoPager = False,
-    data: Data = None,
-) -> None:
+def event(answer: Answer, event_id: EventId) -> None:
     """One event: every citation, its disputes, phases and relations."""
-    output = Output(fmt, as_json, fields, no_pager)
-    _answer(ctx, data, output, lambda asked: views.record_view(asked, event_id, "event"))
+    answer(build.record_view, event_id, "event")
 
 
 @command("hamsyr actors assad --kind person", 'hamsyr actors --on 2016 --role "head of the political bureau"')
 def actors(
-    ctx: typer.Context,
+    answer: Answer,
     name: Annotated[
         str | None, typer.Argument(metavar="NAME", help="Only actors whose name, alias or id has these words.")
     ] = None,
@@ -267,20 +136,14 @@ def actors(
         ),
     ] = None,
     limit: Limit = None,
-    fields: Fields = None,
-    fmt: FormatChoice = None,
-    as_json: Json = False,
-    no_pager: NoPager = False,
-    data: Data = None,
 ) -> None:
     """People, organizations and states, by name; or who held a role."""
-    output = Output(fmt, as_json, fields, no_pager)
-    _answer(ctx, data, output, lambda asked: views.actors_view(asked, name, kind, on, role, limit))
+    answer(build.actors_view, name, kind, on, role, limit)
 
 
 @command("hamsyr actor haniyeh", "hamsyr actor Meshaal --on 2012", "hamsyr actor hamas --json")
 def actor(
-    ctx: typer.Context,
+    answer: Answer,
     name: Annotated[
         str,
         typer.Argument(
@@ -290,14 +153,9 @@ def actor(
         ),
     ],
     on: On = None,
-    fields: Fields = None,
-    fmt: FormatChoice = None,
-    as_json: Json = False,
-    no_pager: NoPager = False,
-    data: Data = None,
 ) -> None:
     """One actor: roles, events, quotes, and who holds roles in it."""
-    _answer(ctx, data, Output(fmt, as_json, fields, no_pager), lambda asked: views.actor_view(asked, name, on))
+    answer(build.actor_view, name, on)
 
 
 @command(
@@ -306,7 +164,7 @@ def actor(
     "hamsyr quotes --since 2022 --json",
 )
 def quotes(
-    ctx: typer.Context,
+    answer: Answer,
     actor: Annotated[
         str | None,
         typer.Option(
@@ -326,91 +184,53 @@ def quotes(
     text: Words = None,
     limit: Limit = None,
     reverse: Reverse = False,
-    fields: Fields = None,
-    fmt: FormatChoice = None,
-    as_json: Json = False,
-    no_pager: NoPager = False,
-    data: Data = None,
 ) -> None:
     """Quotations, by speaker, subject, date or words."""
-
-    def build(asked: Asked) -> View:
-        return views.quotes_view(asked, speaker, about, since, until, on, text, limit, reverse, actor)
-
-    _answer(ctx, data, Output(fmt, as_json, fields, no_pager), build)
+    answer(build.quotes_view, speaker, about, since, until, on, text, limit, reverse, actor)
 
 
 @command("hamsyr quote haniyeh-cannot-forget", "hamsyr quote mashaal-opened-the-world --json")
-def quote(
-    ctx: typer.Context,
-    quote_id: Annotated[str, typer.Argument(metavar="ID", help="A quote id (`hamsyr quotes` lists them).")],
-    fields: Fields = None,
-    fmt: FormatChoice = None,
-    as_json: Json = False,
-    no_pager: NoPager = False,
-    data: Data = None,
-) -> None:
+def quote(answer: Answer, quote_id: QuoteId) -> None:
     """One quote: every citation, its disputes, phases and relations."""
-    output = Output(fmt, as_json, fields, no_pager)
-    _answer(ctx, data, output, lambda asked: views.record_view(asked, quote_id, "quote"))
+    answer(build.record_view, quote_id, "quote")
 
 
 @command("hamsyr sources", "hamsyr sources --json")
-def sources(
-    ctx: typer.Context,
-    limit: Limit = None,
-    fields: Fields = None,
-    fmt: FormatChoice = None,
-    as_json: Json = False,
-    no_pager: NoPager = False,
-    data: Data = None,
-) -> None:
+def sources(answer: Answer, limit: Limit = None) -> None:
     """The documents the facts are drawn from."""
-    _answer(ctx, data, Output(fmt, as_json, fields, no_pager), lambda asked: views.sources_view(asked, limit))
+    answer(build.sources_view, limit)
 
 
 @command("hamsyr source mena-2022", "hamsyr source mena-2022 | grep -i wax")
 def source(
-    ctx: typer.Context,
+    answer: Answer,
     source_id: Annotated[
         str,
         typer.Argument(
             metavar="ID", help="A source id (or a unique part of its title).", autocompletion=complete_source
         ),
     ],
-    fields: Fields = None,
-    fmt: FormatChoice = None,
-    as_json: Json = False,
-    no_pager: NoPager = False,
-    data: Data = None,
 ) -> None:
     """One source, and every event and quote it supports."""
-    output = Output(fmt, as_json, fields, no_pager)
-    _answer(ctx, data, output, lambda asked: views.source_view(asked, source_id))
+    answer(build.source_view, source_id)
 
 
 @command("hamsyr phases", "hamsyr phases --on 2015", "hamsyr phases --since 2011 --until 2013 --json")
 def phases(
-    ctx: typer.Context,
+    answer: Answer,
     on: Annotated[FuzzyDate | None, on_option("Only the phases in force then, with their events.")] = None,
     since: Since = None,
     until: Until = None,
     limit: Limit = None,
     reverse: Reverse = False,
-    fields: Fields = None,
-    fmt: FormatChoice = None,
-    as_json: Json = False,
-    no_pager: NoPager = False,
-    data: Data = None,
 ) -> None:
     """Phases of the relationship; with --on, those then in force."""
-    output = Output(fmt, as_json, fields, no_pager)
-    _answer(ctx, data, output, lambda asked: views.phases_view(asked, on, since, until, limit, reverse))
+    answer(build.phases_view, on, since, until, limit, reverse)
 
 
 @command("hamsyr disputes", "hamsyr disputes --record offices-sealed-2012", "hamsyr disputes --since 2012 --json")
 def disputes(
-    ctx: typer.Context,
+    answer: Answer,
     record: Annotated[str | None, typer.Option(metavar="ID", help="Only disputes about this event or quote.")] = None,
     source: Annotated[
         str | None,
@@ -422,23 +242,14 @@ def disputes(
     until: Until = None,
     on: On = None,
     limit: Limit = None,
-    fields: Fields = None,
-    fmt: FormatChoice = None,
-    as_json: Json = False,
-    no_pager: NoPager = False,
-    data: Data = None,
 ) -> None:
     """Where the sources disagree, each claim with its sources."""
-
-    def build(asked: Asked) -> View:
-        return views.disputes_view(asked, record, source, since, until, on, limit)
-
-    _answer(ctx, data, Output(fmt, as_json, fields, no_pager), build)
+    answer(build.disputes_view, record, source, since, until, on, limit)
 
 
 @command("hamsyr search headquarters qatar", "hamsyr search red wax --type event --json", "hamsyr search Meshal")
 def search(
-    ctx: typer.Context,
+    answer: Answer,
     words: Annotated[list[str], typer.Argument(metavar="WORDS...", help="Words to find, in any order.")],
     record_type: Annotated[
         list[str] | None,
@@ -453,18 +264,9 @@ def search(
     until: Until = None,
     on: On = None,
     limit: Limit = None,
-    fields: Fields = None,
-    fmt: FormatChoice = None,
-    as_json: Json = False,
-    no_pager: NoPager = False,
-    data: Data = None,
 ) -> None:
     """Ranked search across every kind of record."""
-
-    def build(asked: Asked) -> View:
-        return views.search_view(asked, words, record_type or (), limit, since, until, on)
-
-    _answer(ctx, data, Output(fmt, as_json, fields, no_pager), build)
+    answer(build.search_view, words, record_type or (), limit, since, until, on)
 
 
 @command(
@@ -473,7 +275,7 @@ def search(
     "hamsyr timeline --svg timeline.svg --html timeline.html",
 )
 def timeline(
-    ctx: typer.Context,
+    answer: Answer,
     actor: Annotated[
         list[str] | None,
         typer.Option(
@@ -495,37 +297,28 @@ def timeline(
         typer.Option(metavar="FILE", help="Also save a self-contained HTML page: chart and events (-: print it)."),
     ] = None,
     force: Force = False,
-    fields: Fields = None,
-    fmt: FormatChoice = None,
-    as_json: Json = False,
-    no_pager: NoPager = False,
-    data: Data = None,
 ) -> None:
     """The phases and events drawn on a time axis, then listed."""
-
-    build = lambda asked: views.timeline_view(asked, actor or (), since, until, on)  # noqa: E731
-    _answer(ctx, data, Output(fmt, as_json, fields, no_pager), build, _pictures(svg, html, force))
-
-
-def _pictures(svg: Path | None, html: Path | None, force: bool) -> Callable[[View, FactBase], bool] | None:
-    """What `timeline --svg/--html` does with its view: save the pictures, or print one instead of the table."""
     if svg == html == STDOUT:
         raise typer.BadParameter("only one of --svg and --html can be - (standard output)")
-    if svg is None and html is None:
-        return None
+    pictures = partial(_pictures, answer, svg, html, force)
+    answer.shown(pictures, build.timeline_view, actor or (), since, until, on)
 
-    def save(view: View, base: FactBase) -> bool:
-        from hamsyr.export.pictures import save_timeline, timeline_picture
 
-        for target, kind in ((svg, "svg"), (html, "html")):
-            if target == STDOUT:
-                sys.stdout.write(timeline_picture(view, base, kind))  # the picture is the answer
-            elif target is not None:
-                save_timeline(view, base, target, kind, force)
-                sys.stderr.write(f"hamsyr: wrote {visible(str(target))}\n")
-        return STDOUT in (svg, html)
+def _pictures(
+    answer: Answer, svg: Path | None, html: Path | None, force: bool, view: TimelineView, base: FactBase
+) -> None:
+    """Save the pictures asked for, then render the view, unless a picture is printed in its place."""
+    from hamsyr.export.pictures import save_timeline, timeline_picture
 
-    return save
+    for target, kind in ((svg, "svg"), (html, "html")):
+        if target == STDOUT:
+            sys.stdout.write(timeline_picture(view, base, kind))  # the picture is the answer
+        elif target is not None:
+            save_timeline(view, base, target, kind, force)
+            answer.say(f"wrote {target}")
+    if STDOUT not in (svg, html):
+        answer.render(view)
 
 
 class ExportFormat(StrEnum):
@@ -543,9 +336,11 @@ class ExportFormat(StrEnum):
     "hamsyr export --format sqlite --output hamsyr.db",
     "hamsyr export --format jsonl --actor Mashaal",
     "hamsyr export --format csv --output folder --bom",
+    shared=("data",),
 )
 def export(
-    ctx: typer.Context,
+    answer: Answer,
+    *,
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", case_sensitive=False, help="What to write.")] = (
         ExportFormat.JSON
     ),
@@ -565,45 +360,28 @@ def export(
             help="Write CSV cells as they are, even those a spreadsheet would run as formulas.",
         ),
     ] = False,
-    actor: Actors = None,
-    since: Since = None,
-    until: Until = None,
-    on: On = None,
-    tag: Tags = None,
-    source: CitedSource = None,
-    text: Words = None,
-    kind: Kinds = None,
-    data: Data = None,
+    filters: EventFilters,
 ) -> None:
     """The base, or the part the filters select, for other tools."""
-    filters = EventFilters(actor or (), since, until, on, tag or (), source, text, kind or ())
-    with _for_people(ctx, data):
+
+    def write(selection: FactBase, _: FactBase) -> None:
         from hamsyr.export.formats import export_base
 
-        asked = Asked(_load(ctx, data))
         target = None if output == STDOUT else output
-        selection = views.selection(asked, filters)
         written = export_base(selection, fmt.value, target, force, sys.stdout, bom=bom, raw_csv=raw_csv)
-        for note in asked.notes:
-            sys.stderr.write(f"hamsyr: {visible(_in_context(note, ctx, data))}\n")
         if written:
-            sys.stderr.write(f"hamsyr: wrote {visible(written)}\n")
+            answer.say(f"wrote {written}")
+
+    answer.shown(write, build.selection, filters)
 
 
 @command("hamsyr info", "hamsyr info --json", "hamsyr info --fields version,counts.events")
-def info(
-    ctx: typer.Context,
-    fields: Fields = None,
-    fmt: FormatChoice = None,
-    as_json: Json = False,
-    no_pager: NoPager = False,
-    data: Data = None,
-) -> None:
+def info(answer: Answer) -> None:
     """The fact base in use: version, counts, period covered."""
-    _answer(ctx, data, Output(fmt, as_json, fields, no_pager), lambda asked: views.info_view(asked, version()))
+    answer(build.info_view, version())
 
 
-@command("hamsyr schema > facts.schema.json", "hamsyr schema | jq '.[\"$defs\"].event.required'")
+@command("hamsyr schema > facts.schema.json", "hamsyr schema | jq '.[\"$defs\"].event.required'", shared=())
 def schema() -> None:
     """A JSON Schema of the fact base format, for editors."""
     from hamsyr.output.rows import write_json
@@ -612,28 +390,29 @@ def schema() -> None:
     write_json(json_schema(), sys.stdout)
 
 
-@command("hamsyr validate", "hamsyr validate --data my-facts.toml --strict", "hamsyr validate --json")
+@command("hamsyr validate", "hamsyr validate --data my-facts.toml --strict", "hamsyr validate --json", shared=("data",))
 def validate(
-    ctx: typer.Context,
+    answer: Answer,
     as_json: Annotated[bool, typer.Option("--json", help="Print the problems as a JSON array.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Count warnings (uncited statements) as errors.")] = False,
-    data: Data = None,
 ) -> None:
     """Check the fact base and list every problem (exit 3 if any)."""
-    from hamsyr.loading.load import check_base
+    answer = answer.writing(Format.JSON if as_json else Format.TSV)
+    answer.through(answer.check, build.validation_view, partial(_verdict, answer, strict))
 
-    with _for_people(ctx, data):
-        with _progress() as progress:
-            files, problems = check_base(_data_paths(ctx, data), progress=progress)
-        render(views.ValidationView(tuple(files), problems), Format.JSON if as_json else Format.TSV, sys.stdout)
-        warnings = sum(1 for problem in problems if problem.severity == "warning")
-        of_them = f", {warnings} of them warnings" if warnings and warnings < len(problems) else ""
-        named = ", ".join(str(file) for file in files) or "the fact base"
-        if len(problems) > warnings or (strict and warnings):
-            raise ProblemsFound(f"{len(problems)} problem(s) in {named}{of_them}")
-        with_warnings = f", with {warnings} warning(s): statements that cite no source" if warnings else ""
-        verb = "is" if len(files) == 1 else f"({len(files)} files) are"
-        sys.stderr.write(f"hamsyr: {visible(named)} {verb} valid{with_warnings}\n")
+
+def _verdict(answer: Answer, strict: bool, view: ValidationView, _: object) -> None:
+    """The problems, then what they come to: exit 3 for an error (or, `strict`, a warning), else "valid"."""
+    answer.render(view)
+    problems, files = view.problems, view.files
+    warnings = sum(1 for problem in problems if problem.severity == "warning")
+    of_them = f", {warnings} of them warnings" if warnings and warnings < len(problems) else ""
+    named = ", ".join(str(file) for file in files) or "the fact base"
+    if len(problems) > warnings or (strict and warnings):
+        raise ProblemsFound(f"{len(problems)} problem(s) in {named}{of_them}")
+    with_warnings = f", with {warnings} warning(s): statements that cite no source" if warnings else ""
+    verb = "is" if len(files) == 1 else f"({len(files)} files) are"
+    answer.say(f"{named} {verb} valid{with_warnings}")
 
 
 def _keep_only_the_command_asked_for(args: list[str]) -> None:
@@ -657,7 +436,7 @@ def run() -> None:
     """Run the command named on the command line, and make sure its output was written."""
     if sys.stdout is None:  # started with standard output closed (`>&-`)
         os.write(2, b"hamsyr: standard output is closed; give the command somewhere to write\n")
-        sys.exit(CANNOT_WRITE)
+        sys.exit(ExitCode.CANNOT_WRITE)
     if hasattr(signal, "SIGPIPE"):
         # A reader that stops early (`| head`) ends us quietly, as it would any Unix filter.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
@@ -681,16 +460,16 @@ def run() -> None:
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
     except OSError as error:
         code = _cannot_write(error)
     sys.exit(code)
 
 
 def _cannot_write(error: OSError) -> int:
-    _silence_stdout()
+    silence_stdout()
     sys.stderr.write(f"hamsyr: cannot write the output ({error.strerror or error})\n")
-    return CANNOT_WRITE
+    return ExitCode.CANNOT_WRITE
 
 
 def _terminated(signum: int, frame: object) -> None:

@@ -1,20 +1,26 @@
 """The options several commands share, each declared once as an `Annotated` alias, with their parsers and
-shell completion."""
+shell completion; and `with_shared_options`, which gives a command the output options and the events
+filters as one `Answer` and one `EventFilters`."""
 
 from __future__ import annotations
 
+import inspect
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from hamsyr._values import Value
+from hamsyr.cli.answer import Answer, for_people
 from hamsyr.errors import HamsyrError, QueryError
-from hamsyr.output.formats import Format
+from hamsyr.output.render import Format
 from hamsyr.records.dates import DateError, FuzzyDate, parse_date
 from hamsyr.records.model import EventKind
+from hamsyr.views.build import EventFilters
 
 if TYPE_CHECKING:
     from hamsyr.query.factbase import FactBase
@@ -100,7 +106,10 @@ Data = Annotated[
     typer.Option(
         "--data",
         metavar="PATH",
-        help="Fact base file or folder to read instead of the shipped one (repeatable; @shipped: the shipped one).",
+        help=(
+            "Fact base file or folder to read instead of the shipped one; repeat it to read several as one base, "
+            "@shipped for the shipped one (before or after the command name; default: $HAMSYR_DATA)."
+        ),
         show_default=False,
     ),
 ]
@@ -243,3 +252,87 @@ class Command(typer.core.TyperCommand):
                 if suggested:
                     error.possibilities = sorted({*suggested, *(getattr(error, "possibilities", None) or ())})  # type: ignore[attr-defined]
             raise
+
+
+# --- the options as groups -----------------------------------------------------------------------------
+
+# The options of every command that prints a view, after its own, in this order; of the others, export and
+# validate take `data` alone (each its own --format or --json), schema none.
+OUTPUT_OPTIONS = {"fields": Fields, "fmt": FormatChoice, "as_json": Json, "no_pager": NoPager, "data": Data}
+# The events filters, in this order, where a command takes an EventFilters (events, export).
+FILTER_OPTIONS = {
+    "actor": Actors,
+    "since": Since,
+    "until": Until,
+    "on": On,
+    "tag": Tags,
+    "source": CitedSource,
+    "text": Words,
+    "kind": Kinds,
+}
+
+
+class WithSharedOptions:
+    """A command as Typer sees it. The command's parameter annotated `Answer` stands for the shared output
+    options (`shared`: OUTPUT_OPTIONS, or some of them), which come after all its own options; one annotated
+    `EventFilters` stands for the events filters, in its place. Called, the command gets one Answer (its
+    format chosen inside the error boundary) and one EventFilters.
+
+    Typer reads a command's parameters from its signature: this one is made when Typer first asks for it,
+    the annotations evaluated (commands.py postpones them), so that only the command that runs pays for it."""
+
+    def __init__(self, command: Callable[..., None], shared: Sequence[str]) -> None:
+        self.command, self.shared = command, tuple(shared)
+        self.__name__, self.__qualname__ = command.__name__, command.__qualname__
+        self.__doc__, self.__module__, self.__wrapped__ = command.__doc__, command.__module__, command
+
+    @cached_property
+    def _own(self) -> dict[str, inspect.Parameter]:
+        """The command's own parameters, annotations evaluated."""
+        return dict(inspect.signature(self.command, eval_str=True).parameters)
+
+    @cached_property
+    def __signature__(self) -> inspect.Signature:
+        def option(name: str, annotation: Any, default: Any = None) -> inspect.Parameter:
+            return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+
+        params = [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)]
+        for param in self._own.values():
+            if param.annotation is EventFilters:
+                params += [option(name, annotation) for name, annotation in FILTER_OPTIONS.items()]
+            elif param.annotation is not Answer:
+                params.append(param.replace(kind=inspect.Parameter.KEYWORD_ONLY))
+        flags = {"as_json", "no_pager"}
+        params += [option(name, OUTPUT_OPTIONS[name], False if name in flags else None) for name in self.shared]
+        return inspect.Signature(params)
+
+    @cached_property
+    def __annotations__(self) -> dict[str, Any]:  # type: ignore[override]
+        return {name: param.annotation for name, param in self.__signature__.parameters.items()}
+
+    def __call__(self, ctx: typer.Context, **values: Any) -> None:
+        shared = {name: values.pop(name) for name in self.shared}
+        data = shared.pop("data", None)
+        with for_people(ctx, data):
+            output = Output(**shared)
+            fmt, fields = output.chosen(sys.stdout.isatty())
+            for name, param in self._own.items():
+                if param.annotation is Answer:
+                    values[name] = Answer(ctx, data, fmt, fields, page=not output.no_pager)
+                elif param.annotation is EventFilters:
+                    values[name] = _filters({option: values.pop(option) for option in FILTER_OPTIONS})
+            self.command(**values)
+
+
+def _filters(typed: dict[str, Any]) -> EventFilters:
+    """The events filters as typed (an option not given is None)."""
+    return EventFilters(
+        actors=typed["actor"] or (),
+        since=typed["since"],
+        until=typed["until"],
+        on=typed["on"],
+        tags=typed["tag"] or (),
+        source=typed["source"],
+        text=typed["text"],
+        kinds=typed["kind"] or (),
+    )

@@ -15,10 +15,11 @@ from typing import Any
 
 from hamsyr._files import atomic_path
 from hamsyr._inert import visible
-from hamsyr.export.svg import base_name, date_words
+from hamsyr.export.svg import base_name
 from hamsyr.export.tabular import Table, build_sqlite, fts_table, sqlite_tables
 from hamsyr.query.factbase import FactBase
 from hamsyr.records.model import RECORD_TYPES
+from hamsyr.views import voice
 
 # The metadata's first key and the start of its value: how a later export knows it may replace the file.
 _MARK, _NOTE = "hamsyr", "Datasette metadata written by hamsyr export"
@@ -83,7 +84,7 @@ def _description(base: FactBase, name: str) -> str:
         f"{counts[kind.plural]} {kind.singular if counts[kind.plural] == 1 else kind.plural}" for kind in RECORD_TYPES
     )
     span = base.date_span()
-    dated = f" Events are dated from {date_words(span[0])} to {date_words(span[1])}." if span else ""
+    dated = f" Events are dated from {voice.date_words(span[0])} to {voice.date_words(span[1])}." if span else ""
     return (
         f"The hamsyr fact base {name}, as tables: {listed}.{dated} Every citation ties a record to a document "
         "by a short verbatim excerpt (the citations table). Each table with text has a search box; the search "

@@ -11,6 +11,7 @@ from hamsyr._inert import json_safe
 from hamsyr.query.factbase import FactBase
 from hamsyr.records.codec import to_dict
 from hamsyr.records.model import RECORD_TYPES
+from hamsyr.views import voice
 
 FORMAT_VERSION = 1
 
@@ -38,8 +39,9 @@ def to_jsonl(base: FactBase) -> str:
 
 
 def to_timelinejs(base: FactBase) -> str:
-    """TimelineJS's JSON: partial dates as its year/month/day objects, the source's phrase as display date.
-    Undated events are left out: TimelineJS needs a start date."""
+    """TimelineJS's JSON: partial dates as its year/month/day objects, and as display date the date said as
+    everywhere else (its qualifiers in words, the source's phrase for it). Undated events are left out:
+    TimelineJS needs a start date."""
 
     def timeline_date(value: str) -> dict[str, str]:
         parts = value.replace("~", "").replace("?", "").replace("%", "").split("-")
@@ -54,7 +56,7 @@ def to_timelinejs(base: FactBase) -> str:
             "unique_id": event.id,
             "start_date": timeline_date(first),
             # TimelineJS shows these as HTML: escaped, so that fact base text stays text.
-            "display_date": html.escape(event.date_text or event.date.text),
+            "display_date": html.escape(voice.date_line(event.date, event.date_text)),
             "text": {"headline": html.escape(event.title), "text": html.escape(event.summary)},
         }
         if last:

@@ -15,10 +15,11 @@ import hashlib
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Sequence
 
-from hamsyr.export.svg import attribution, base_name, child, clean, date_words, headline, timeline_svg
+from hamsyr.export.svg import base_name, child, clean, headline, timeline_svg
 from hamsyr.query.factbase import FactBase
-from hamsyr.query.views import TimelineView
 from hamsyr.records.model import Actor, Citation, Dispute, Event, Phase, Source
+from hamsyr.views import voice
+from hamsyr.views.pages import TimelineView
 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", "Liberation Sans",
@@ -137,9 +138,9 @@ CSP = (
 
 def to_html(base: FactBase) -> str:
     """`hamsyr export --format html`: the page for the whole base (or the selection `base` is)."""
-    from hamsyr.query.views import Asked, timeline_view
+    from hamsyr.views.build import timeline_view
 
-    return timeline_page(timeline_view(Asked(base)), base)
+    return timeline_page(timeline_view(base, []), base)
 
 
 def timeline_page(view: TimelineView, base: FactBase) -> str:
@@ -226,7 +227,7 @@ class Page:
     def event_list(self, section: ET.Element) -> None:
         self.filters(section)
         for group in self.view.groups:
-            year = str(group.year) if group.year is not None else "undated"
+            year = str(group.year) if group.year is not None else voice.UNDATED
             block = child(section, "section", class_="year", id=f"year-{year}", aria_labelledby=f"year-{year}-h")
             child(block, "h3", year.capitalize(), id=f"year-{year}-h")
             for event in group.events:
@@ -259,13 +260,14 @@ class Page:
         article.set("data-tags", " ".join(event.tags))
         child(child(article, "h4"), "bdi", clean(event.title))
         when = child(article, "p")
-        child(when, "span", clean(date_words(event.date)), class_="date")
-        if event.date_text:
-            _say(when, " · “")
+        child(when, "span", clean(voice.date_words(event.date)), class_="date")
+        if event.date_text:  # voice.date_line, with the source's own words isolated for bidi
+            opening, closing = voice.QUOTES
+            _say(when, f"{voice.BESIDE}{opening}")
             child(when, "bdi", clean(event.date_text))
-            _say(when, "”")
+            _say(when, closing)
         child(article, "p", clean(event.summary))
-        said = " · ".join(part for part in (event.kind.value if event.kind else "", attribution(event.sources)) if part)
+        said = voice.said(event.kind, event.sources)
         if said:
             child(article, "p", clean(said), class_="said")
         facts = child(article, "dl", class_="facts")
@@ -273,7 +275,7 @@ class Page:
         self.fact(facts, "Places", lambda dd: _say(dd, clean(", ".join(event.places))) if event.places else None)
         self.fact(facts, "Tags", lambda dd: _say(dd, ", ".join(event.tags)) if event.tags else None)
         if event.disputes:
-            line = child(article, "p", "⚑ The sources disagree about this: ", class_="disputed")
+            line = child(article, "p", voice.DISPUTED_AT_LENGTH, class_="disputed")
             self.links(line, "dispute", event.disputes)
         self.citations(article, event.sources)
         if event.note:
@@ -306,8 +308,7 @@ class Page:
     def phase(self, parent: ET.Element, phase: Phase) -> None:
         article = child(parent, "article", id=f"phase-{phase.id}", tabindex="-1")
         child(child(article, "h3"), "bdi", clean(phase.label))
-        ends = date_words(phase.end) if phase.end else "no end given (still going on when the sources wrote)"
-        child(article, "p", clean(f"{date_words(phase.start)} to {ends}"), class_="date")
+        child(article, "p", clean(voice.period(phase.start, phase.end)), class_="date")
         child(article, "p", clean(phase.summary))
         self.citations(article, phase.sources)
 
@@ -336,7 +337,7 @@ class Page:
     def source(self, parent: ET.Element, source: Source) -> None:
         article = child(parent, "article", id=f"source-{source.id}", tabindex="-1")
         child(child(article, "h3"), "bdi", clean(source.title))
-        published = f"published {date_words(source.published)}" if source.published else ""
+        published = f"published {voice.date_words(source.published)}" if source.published else ""
         details = filter(None, (source.author, source.publisher, published, source.language, f"id {source.id}"))
         child(article, "p", clean(" · ".join(details)), class_="sub")
         if source.url:
@@ -376,9 +377,9 @@ class Page:
         listing.set("aria-label", "Sources")
         for citation in citations:
             item = child(listing, "li")
-            child(item, "q", clean(citation.excerpt), dir="auto")
+            child(item, "q", clean(citation.excerpt), dir="auto")  # quoted by the browser
             _say(item, " — ")
             self.links(item, "source", [citation.source])
             if citation.attributed_to:
-                _say(item, ", per ")
+                _say(item, f", {voice.PER} ")
                 child(item, "bdi", clean(citation.attributed_to))

@@ -7,19 +7,18 @@ from pathlib import Path
 from hamsyr._files import write_atomic
 from hamsyr.errors import WriteFailed
 from hamsyr.query.factbase import FactBase
-from hamsyr.query.views import TimelineView, View
+from hamsyr.views.pages import TimelineView
 
 
-def timeline_picture(view: View, base: FactBase, kind: str) -> str:
+def timeline_picture(view: TimelineView, base: FactBase, kind: str) -> str:
     """The timeline of `view` as `kind`: "svg" (the chart) or "html" (a self-contained page around it)."""
     from hamsyr.export.html import timeline_page
     from hamsyr.export.svg import to_svg
 
-    assert isinstance(view, TimelineView)
     return to_svg(view, base) if kind == "svg" else timeline_page(view, base)
 
 
-def save_timeline(view: View, base: FactBase, target: Path, kind: str, force: bool) -> None:
+def save_timeline(view: TimelineView, base: FactBase, target: Path, kind: str, force: bool) -> None:
     """Write the timeline of `view` as `kind` to `target`, replacing it only with `force`."""
     text = timeline_picture(view, base, kind)
     try:

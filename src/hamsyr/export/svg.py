@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
 from hamsyr._inert import visible
 from hamsyr.query.factbase import FactBase
-from hamsyr.query.views import Lane, TimelineView
-from hamsyr.records.dates import FuzzyDate, Precision
-from hamsyr.records.model import Citation, Event, Phase
+from hamsyr.records.dates import Precision
+from hamsyr.records.model import Event, Phase
+from hamsyr.views import voice
+from hamsyr.views.pages import Lane, TimelineView
 
 WIDTH = 1200
 LEFT = 210  # the label column: phase and lane names
@@ -48,19 +49,6 @@ def clean(text: str) -> str:
     return _NONCHARACTERS.sub(lambda m: f"\\u{ord(m[0]):04x}", visible(text))
 
 
-def attribution(citations: Iterable[Citation]) -> str:
-    """Who the sources say makes a claim, as the tables say it: "per Syrian sources", or ""."""
-    return "; ".join(f"per {who}" for who in dict.fromkeys(c.attributed_to for c in citations if c.attributed_to))
-
-
-def date_words(value: FuzzyDate | None, phrase: str | None = None) -> str:
-    """A date for people: `2012-10~/2012-12 (approx.) · “late 2012”`, the source's phrase last."""
-    words = "undated" if value is None else value.text
-    if value is not None and value.qualifiers():
-        words += f" ({value.qualifiers()})"
-    return f"{words} · “{phrase}”" if phrase else words
-
-
 def span_words(since: date, until: date) -> str:
     """`1987-2022` (with an en dash) for whole years, else the two days."""
     if (since.month, since.day, until.month, until.day) == (1, 1, 12, 31):
@@ -83,18 +71,18 @@ def headline(view: TimelineView, base: FactBase) -> tuple[str, str]:
     name = base_name(base)
     count = f"{dated} dated event{'s' * (dated != 1)}, {len(view.phases)} phase{'s' * (len(view.phases) != 1)}"
     undated = len(events) - dated
-    left_out = f"; {undated} undated event{'s' * (undated != 1)} not drawn" if undated else ""
+    left_out = f"; {undated} {voice.UNDATED} event{'s' * (undated != 1)} not drawn" if undated else ""
     return clean(what), clean(f"From the hamsyr fact base {name}: {count}{left_out}.")
 
 
-def event_tooltip(event: Event, base: FactBase) -> str:
+def event_tooltip(event: Event) -> str:
     """What a mark says on hover: title, date as the source gives it, kind, who says so, disputes, sources."""
-    lines = [event.title, date_words(event.date, event.date_text)]
-    said = " · ".join(part for part in (event.kind.value if event.kind else "", attribution(event.sources)) if part)
+    lines = [event.title, voice.date_line(event.date, event.date_text)]
+    said = voice.said(event.kind, event.sources)
     if said:
         lines.append(said)
     if event.disputes:
-        lines.append(f"⚑ disputed: {', '.join(event.disputes)}")
+        lines.append(voice.disputed(event.disputes))
     lines.append("sources: " + ", ".join(dict.fromkeys(c.source for c in event.sources)))
     return clean("\n".join(lines))
 
@@ -308,12 +296,12 @@ def _label(parent: ET.Element, text: str, y: float, bold: bool = False) -> None:
         child(label, "title", shown)
 
 
-def _mark(parent: ET.Element, event: Event, base: FactBase, links: bool) -> ET.Element:
+def _mark(parent: ET.Element, event: Event, links: bool) -> ET.Element:
     """The element holding one event's mark: a link to it on the page, or a group in a lone picture."""
     mark = child(parent, "a", href=f"#event-{event.id}") if links else child(parent, "g")
     mark.set("class", "mark")
     mark.set("data-event", f"event-{event.id}")
-    child(mark, "title", event_tooltip(event, base))
+    child(mark, "title", event_tooltip(event))
     return mark
 
 
@@ -325,8 +313,7 @@ def _phases(layers: Layers, phases: Sequence[Phase], base: FactBase, axis: Axis,
         colour = places.get(phase.id, number) % len(PHASE_COLOURS)
         group = child(layers.marks, "g")
         group.set("class", "phase")
-        ends = date_words(phase.end) if phase.end else "no end given: still going on when the sources wrote"
-        child(group, "title", clean(f"{phase.label}\n{date_words(phase.start)} to {ends}\n{phase.summary}"))
+        child(group, "title", clean(f"{phase.label}\n{voice.period(phase.start, phase.end)}\n{phase.summary}"))
         _label(group, phase.label, y + 3 + MARK)
         shape = phase_bar(axis, phase)
         uncertain = phase.start.uncertain or bool(phase.end and phase.end.uncertain)
@@ -337,7 +324,7 @@ def _phases(layers: Layers, phases: Sequence[Phase], base: FactBase, axis: Axis,
     return y
 
 
-def _lane(layers: Layers, lane: Lane, axis: Axis, y: float, base: FactBase, links: bool) -> float:
+def _lane(layers: Layers, lane: Lane, axis: Axis, y: float, links: bool) -> float:
     """One lane of event marks from `y`, packed into rows so that none hides another; returns its bottom."""
     drawn = [(event, shape) for event in lane.events if (shape := event_bar(axis, event)) is not None]
     extents = [(shape.extent[0], shape.extent[1] + (12 if event.disputes else 0)) for event, shape in drawn]
@@ -348,7 +335,7 @@ def _lane(layers: Layers, lane: Lane, axis: Axis, y: float, base: FactBase, link
     for (event, shape), (left, right), row in zip(drawn, extents, rows, strict=True):
         top = y + 4 + row * ROW
         kind = event.kind.value if event.kind else None
-        mark = _mark(layers.marks, event, base, links)
+        mark = _mark(layers.marks, event, links)
         # The whole mark, flag included, answers the pointer, and shows the focus ring on the page.
         hit = {"fill": "none", "pointer_events": "all", "class_": "hit"}
         child(mark, "rect", x=left - 2, y=top - 2, width=right - left + 4, height=MARK + 4, **hit)
@@ -437,7 +424,7 @@ def timeline_svg(view: TimelineView, base: FactBase, links: bool = False) -> ET.
         top = 96.0
     y = _phases(layers, view.phases, base, axis, top + 8) + 8
     for lane in view.lanes or [Lane("Events", events)]:
-        y = _lane(layers, lane, axis, y, base, links)
+        y = _lane(layers, lane, axis, y, links)
     if view.span:
         _axis(layers.grid, axis, top, y)
     kinds = list(dict.fromkeys(event.kind.value if event.kind else None for event in events if event.date))

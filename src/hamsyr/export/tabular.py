@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from hamsyr._files import atomic_path
-from hamsyr.output.rows import COLUMNS, LIST_SEPARATOR, flat_row, write_csv
+from hamsyr.output.rows import LIST_SEPARATOR, flat_row, write_csv
 from hamsyr.query.factbase import FactBase
 from hamsyr.records.codec import to_dict
 from hamsyr.records.dates import FuzzyDate
 from hamsyr.records.fields import Declared, Kind, fields_of
 from hamsyr.records.model import RECORD_TYPES, TYPE_OF, Citation
+from hamsyr.views.view import record_columns
 
 # The kinds of field whose values are words a person may search for (ids and references are not).
 _WORDS = (Kind.TEXT, Kind.TEXTS, Kind.SLUGS)
@@ -277,7 +278,7 @@ def write_csv_folder(
             name = f"{table.name}.csv"
             with (folder / name).open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as out:
                 if table.name in own:  # a record type: exactly what `--format csv` prints
-                    columns = COLUMNS[own[table.name].singular]
+                    columns = record_columns(own[table.name].record_class)
                     rows = (flat_row(to_dict(r), columns) for r in base.store.records(table.name))
                     write_csv(columns, rows, out, raw=raw)
                 else:

@@ -48,9 +48,6 @@ class TextQuery(NamedTuple):
         pairs = zip(self.words, self.skeletons, strict=True)
         return all(any(text.match(word, shape) for text in texts) for word, shape in pairs)
 
-    def found_in_text(self, text: str) -> bool:
-        return self.found_in([Words(fold(text))])
-
     def in_phrase(self, text: str) -> bool:
         """The query's words appear together in `text`, in order, each the start of a word."""
         found = words(text)

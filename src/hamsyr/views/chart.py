@@ -1,23 +1,25 @@
 """The timeline picture as text: a year axis, the phases as bands, the events as marks, one lane per actor.
 
-Layout only. It returns one `rich.text.Text` a line, its parts styled by name ("hamsyr.axis",
-"hamsyr.phase-0"...) for the theme of hamsyr.output.tables to colour; with no colour the text alone still
-reads. Columns are days scaled to the width, so every precision of date lands where it belongs; a column
-holding several events shows their count.
+Layout only. It returns a line as a list of spans (hamsyr.views.blocks), its parts styled by name ("axis",
+"phase-0"...) for the theme of hamsyr.output.tables to colour; with no colour the text alone still reads.
+Columns are days scaled to the width, so every precision of date lands where it belongs; a column holding
+several events shows their count.
 """
+
+from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import NamedTuple
-
-from rich.text import Text
+from typing import TYPE_CHECKING, NamedTuple
 
 from hamsyr._inert import visible
-from hamsyr.query.views import Lane
-from hamsyr.records.model import Event, Phase
 
-Segment = tuple[str, str]  # a part of a line being laid out: (text, style: "label", "axis", "phase-N", ...)
-Line = list[Segment]
+if TYPE_CHECKING:
+    from hamsyr.records.model import Event, Phase
+    from hamsyr.views.pages import Lane
+
+Span = tuple[str, str]  # a part of a line: (text, style: "label", "axis", "phase-N", ...)
+Line = list[Span]
 
 
 class Glyphs(NamedTuple):
@@ -43,7 +45,7 @@ def draw(
     until: date,
     width: int,
     glyphs: Glyphs = UNICODE,
-) -> list[Text]:
+) -> list[Line]:
     """The picture for [since, until] in `width` columns (at least 40)."""
     width = max(width, 40)
     label_width = min(24, max(10, width // 4))
@@ -54,7 +56,7 @@ def draw(
         clamped = min(max(day, since), until)
         return round((clamped - since).days / total_days * (plot - 1))
 
-    def label(text: str) -> Segment:
+    def label(text: str) -> Span:
         text = visible(text).replace("\n", " ")  # escaped before measuring, so that the columns stay aligned
         shown = text if len(text) <= label_width else text[: label_width - 1] + glyphs.more
         return (shown.ljust(label_width) + " ", "label")
@@ -97,19 +99,12 @@ def draw(
     lines.append([label("events"), *_marks(events, place, plot, glyphs, "event")])
     for lane in lanes:
         lines.append([label(lane.label), *_marks(lane.events, place, plot, glyphs, "lane")])
-    return [_text(line) for line in lines]
-
-
-def _text(line: Line) -> Text:
-    text = Text(no_wrap=True, overflow="crop")
-    for piece, style in line:
-        text.append(piece, f"hamsyr.{style}" if style else "")
-    return text
+    return lines
 
 
 def _marks(
     events: Sequence[Event], place: Callable[[Event], int | None], plot: int, glyphs: Glyphs, style: str
-) -> list[Segment]:
+) -> list[Span]:
     counts = [0] * plot
     for event in events:
         where = place(event)

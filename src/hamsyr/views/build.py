@@ -1,0 +1,474 @@
+"""What each command shows, built from the fact base: one builder a command, returning a view to render.
+
+The builders take what a person typed (names in any spelling, dates, words), resolve it against the base,
+run the queries, and add to `notes` what is worth telling the person beside the answer (a name matched only
+approximately, what left records out, why nothing matched): a typo never silently answers another question.
+A view holds records and the names of the actors it shows, not formatted text: each view type says how it
+is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hamsyr._values import Value
+from hamsyr.errors import Problem, QueryError
+from hamsyr.query.factbase import FactBase
+from hamsyr.query.results import SEARCH_ORDER, DateRange
+from hamsyr.records.dates import FuzzyDate
+from hamsyr.records.model import Actor, ActorKind, Event, EventKind, Phase, Quote
+
+if TYPE_CHECKING:
+    from hamsyr.views.listings import (
+        ActorList,
+        DisputeList,
+        EventList,
+        HitList,
+        QuoteList,
+        RoleHolderList,
+        SourceList,
+    )
+    from hamsyr.views.pages import (
+        ActorView,
+        InfoView,
+        PhasesView,
+        RecordView,
+        SourceView,
+        TimelineView,
+        ValidationView,
+    )
+
+Notes = list[str]  # what to tell the person beside the answer, one line each
+
+
+# --- what was typed, resolved against the base ---------------------------------------------------------
+
+
+def resolve_actor(base: FactBase, notes: Notes, name: str) -> Actor:
+    """The actor `name` stands for; a note when it was matched only approximately."""
+    match = base.resolve_actor(name)
+    if match.how == "fuzzy":
+        found = match.actor
+        notes.append(f"no actor is called {name!r}; using the closest, {found.name} ({found.id})")
+    return match.actor
+
+
+def source_id(base: FactBase, wanted: str | None) -> str | None:
+    return base.source(wanted).id if wanted else None
+
+
+def dates_of(since: FuzzyDate | None = None, until: FuzzyDate | None = None, on: FuzzyDate | None = None) -> DateRange:
+    """The range asked for: --on a date, or --since/--until (not both ways at once)."""
+    if on is not None:
+        if since is not None or until is not None:
+            raise QueryError("--on cannot be combined with --since or --until; give one or the other")
+        return DateRange.on(on)
+    return DateRange.of(since, until)
+
+
+class EventFilters(Value):
+    """The events filters as typed, shared by `events` and `export`."""
+
+    actors: Sequence[str] = ()
+    since: FuzzyDate | None = None
+    until: FuzzyDate | None = None
+    on: FuzzyDate | None = None
+    tags: Sequence[str] = ()
+    source: str | None = None
+    text: str | None = None
+    kinds: Sequence[EventKind] = ()
+
+    def resolved(self, base: FactBase, notes: Notes) -> dict[str, Any]:
+        """The keyword arguments of FactBase.find_events: names as ids, tags and the source checked."""
+        return {
+            "actors": [resolve_actor(base, notes, name).id for name in self.actors],
+            "dates": dates_of(self.since, self.until, self.on),
+            "tags": [base.tag(name) for name in self.tags],
+            "source": source_id(base, self.source),
+            "text": self.text,
+            "kinds": tuple(self.kinds),
+        }
+
+
+# --- the names a view shows ------------------------------------------------------------------------------
+
+
+class ActorNames(Mapping[str, str]):
+    """The names of some actors by id, which a view shows for them: looked up in the base when first read.
+    JSON and TSV never read them, and the first lookup reads every actor of the base (about 1 ms of the
+    shipped base's 67 actors from its cache here, some 2% of an `events --json`; more for a large base)."""
+
+    def __init__(self, base: FactBase, actor_ids: Iterable[str]) -> None:
+        self._base, self._ids = base, actor_ids
+        self._names: dict[str, str] | None = None
+
+    def _looked_up(self) -> dict[str, str]:
+        if self._names is None:
+            self._names = {actor_id: self._base.name_of(actor_id) for actor_id in dict.fromkeys(self._ids)}
+        return self._names
+
+    def __getitem__(self, actor_id: str) -> str:
+        return self._looked_up()[actor_id]
+
+    def get(self, actor_id: str, default: Any = None) -> Any:  # a name a cell, without Mapping's own get
+        return self._looked_up().get(actor_id, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._looked_up())
+
+    def __len__(self) -> int:
+        return len(self._looked_up())
+
+
+def names_of(base: FactBase, actor_ids: Iterable[str]) -> Mapping[str, str]:
+    """The names of these actors by id: what a view shows for them."""
+    return ActorNames(base, actor_ids)
+
+
+def _actors_of(records: Iterable[Event | Quote]) -> Iterable[str]:
+    for record in records:
+        if isinstance(record, Event):
+            yield from record.actors
+        else:
+            yield record.speaker
+            yield from record.about
+
+
+# --- one builder a command -------------------------------------------------------------------------------
+
+
+def events_view(
+    base: FactBase, notes: Notes, filters: EventFilters, limit: int | None = None, reverse: bool = False
+) -> EventList:
+    from hamsyr.views.listings import EventList
+
+    chosen = filters.resolved(base, notes)
+    events = base.find_events(**chosen, limit=limit, reverse=reverse)
+    if not chosen["dates"].is_open:
+        undated = base.undated_events(**{k: v for k, v in chosen.items() if k != "dates"})
+        _note_undated(notes, undated, "event")
+    if not events:
+        _explain_no_events(base, notes, filters, chosen)
+    return EventList(events, names_of(base, _actors_of(events)))
+
+
+# The options that set each of find_events' filters, to say which one emptied an answer.
+_FILTER_OPTIONS = {"actors": "--actor", "dates": "the dates", "tags": "--tag", "source": "--source"}
+_FILTER_OPTIONS |= {"text": "--text", "kinds": "--kind"}
+_EMPTY: dict[str, Any] = {"actors": (), "dates": DateRange(), "tags": (), "source": None, "text": None, "kinds": ()}
+
+
+def _explain_no_events(base: FactBase, notes: Notes, filters: EventFilters, chosen: dict[str, Any]) -> None:
+    """Say what the names resolved to, and what each filter alone would let through."""
+    for name, actor_id in zip(filters.actors, chosen["actors"], strict=True):
+        notes.append(f"--actor {name!r} is {base.name_of(actor_id)} ({actor_id})")
+    given = [key for key, value in chosen.items() if value != _EMPTY[key]]
+    if len(given) < 2:
+        return
+    counts = []
+    for key in given:
+        widened = {**chosen, key: _EMPTY[key]}
+        count = len(base.find_events(**widened))
+        counts.append(f"without {_FILTER_OPTIONS[key]}: {count} event{'s' if count != 1 else ''}")
+    notes.append("no event passes every filter; " + "; ".join(counts))
+
+
+def _note_undated(notes: Notes, count: int, record_name: str) -> None:
+    if count:
+        from hamsyr.views.voice import undated_left_out
+
+        notes.append(undated_left_out(count, record_name))
+
+
+def actors_view(
+    base: FactBase,
+    notes: Notes,
+    name: str | None = None,
+    kind: ActorKind | None = None,
+    on: FuzzyDate | None = None,
+    role: str | None = None,
+    limit: int | None = None,
+) -> ActorList | RoleHolderList:
+    from hamsyr.views.listings import ActorList, RoleHolderList
+
+    if on is None and role is None:
+        return ActorList(base.find_actors(name, kind)[:limit])
+    holders = base.find_actors(name, kind, dates_of(on=on), role)
+    if on is not None and not holders:
+        _note_horizon(base, notes, role, on)
+    shown = holders[:limit]
+    return RoleHolderList(shown, names_of(base, (r.organization for a in shown for r in a.roles if r.organization)))
+
+
+def _note_horizon(base: FactBase, notes: Notes, role: str | None, on: FuzzyDate) -> None:
+    """When nobody is attested on a date after what the sources know, say who was, last."""
+    latest = base.last_attested(role, on.first_day)
+    if latest:
+        from hamsyr.views.voice import nobody_attested
+
+        notes.append(nobody_attested(on, [(a.name, held.title, held.horizon) for a, held in latest if held.horizon]))
+
+
+def actor_view(base: FactBase, notes: Notes, name: str, on: FuzzyDate | None = None) -> ActorView:
+    from hamsyr.views.pages import ActorView
+
+    actor = resolve_actor(base, notes, name)
+    dates = dates_of(on=on)
+    if on is not None:
+        from hamsyr.views.voice import silent_on
+
+        for role in actor.roles:
+            if role.dated and role.horizon and role.horizon.last_day < on.first_day and not role.end:
+                notes.append(silent_on(actor.name, role.title, role.horizon, on))
+    roles = base.roles_on(actor, dates)
+    events = base.find_events(actors=[actor.id], dates=dates)
+    quotes = base.find_quotes(speaker=actor.id, dates=dates)
+    about = base.quotes_about(actor.id, dates)
+    shown = [*_actors_of([*events, *quotes, *about]), *(role.organization for role in roles if role.organization)]
+    return ActorView(
+        actor._replace(roles=roles),
+        events,
+        quotes,
+        about,
+        base.holders(actor.id, dates),
+        on.text if on else None,
+        names_of(base, shown),
+    )
+
+
+def quotes_view(
+    base: FactBase,
+    notes: Notes,
+    speaker: str | None = None,
+    about: str | None = None,
+    since: FuzzyDate | None = None,
+    until: FuzzyDate | None = None,
+    on: FuzzyDate | None = None,
+    text: str | None = None,
+    limit: int | None = None,
+    reverse: bool = False,
+    actor: str | None = None,
+) -> QuoteList:
+    from hamsyr.views.listings import QuoteList
+
+    speaker_id = resolve_actor(base, notes, speaker).id if speaker else None
+    about_id = resolve_actor(base, notes, about).id if about else None
+    actor_id = resolve_actor(base, notes, actor).id if actor else None
+    dates = dates_of(since, until, on)
+    found = base.find_quotes(speaker_id, about_id, dates, text, limit, reverse, actor=actor_id)
+    if not dates.is_open:
+        every = base.find_quotes(speaker_id, about_id, text=text, actor=actor_id)
+        _note_undated(notes, sum(1 for quote in every if quote.date is None), "quote")
+    if not found:
+        _explain_no_quotes(base, notes, speaker_id, about_id, actor_id)
+    return QuoteList(found, names_of(base, _actors_of(found)))
+
+
+def _explain_no_quotes(base: FactBase, notes: Notes, speaker: str | None, about: str | None, actor: str | None) -> None:
+    """No quote answers: say what each name resolved to and whether any quote has it in that place; for a
+    name with no quote at all, where else it appears."""
+    places = (("speaker", speaker, "the speaker of"), ("about", about, "the subject of"), ("actor", actor, "in"))
+    for option, actor_id, role in places:
+        if actor_id is None:
+            continue
+        name = base.name_of(actor_id)
+        counts = {
+            "speaker": len(base.find_quotes(speaker=actor_id)),
+            "about": len(base.find_quotes(about=actor_id)),
+        }
+        alone = counts["speaker"] + counts["about"] if option == "actor" else counts[option]
+        if alone:
+            notes.append(f"--{option} is {name} ({actor_id})")
+            continue
+        notes.append(f"{name} ({actor_id}) is {role} no quote in the base")
+        if option == "speaker" and counts["about"]:
+            quotes = "quotes are" if counts["about"] > 1 else "quote is"
+            notes.append(f"{counts['about']} {quotes} about {name}: `hamsyr quotes --about {actor_id}`")
+        elif option == "about" and counts["speaker"]:
+            quotes = "quotes are" if counts["speaker"] > 1 else "quote is"
+            notes.append(f"{counts['speaker']} {quotes} by {name}: `hamsyr quotes --speaker {actor_id}`")
+        elif not counts["speaker"] and not counts["about"]:
+            events = len(base.find_events(actors=[actor_id]))
+            if events:
+                involve = "events involve" if events > 1 else "event involves"
+                notes.append(f"{events} {involve} {name}: `hamsyr events --actor {actor_id}`")
+
+
+def sources_view(base: FactBase, notes: Notes, limit: int | None = None) -> SourceList:
+    from hamsyr.views.listings import SourceList
+
+    return SourceList(base.sources[:limit])
+
+
+def source_view(base: FactBase, notes: Notes, wanted: str) -> SourceView:
+    from hamsyr.views.pages import SourceView
+
+    source = base.source(wanted)
+    return SourceView(source, base.supports(source.id))
+
+
+def phases_view(
+    base: FactBase,
+    notes: Notes,
+    on: FuzzyDate | None = None,
+    since: FuzzyDate | None = None,
+    until: FuzzyDate | None = None,
+    limit: int | None = None,
+    reverse: bool = False,
+) -> PhasesView:
+    """The phases overlapping the dates; as of one date (`on`), with the events inside each."""
+    from hamsyr.views.pages import PhasesView
+
+    phases = base.find_phases(dates_of(since, until, on))
+    phases = (phases[::-1] if reverse else phases)[:limit]
+    if on is None:
+        return PhasesView(phases)
+    events = [base.events_in(phase) for phase in phases]
+    return PhasesView(phases, events, on.text, names_of(base, _actors_of(e for inside in events for e in inside)))
+
+
+def disputes_view(
+    base: FactBase,
+    notes: Notes,
+    record: str | None = None,
+    source: str | None = None,
+    since: FuzzyDate | None = None,
+    until: FuzzyDate | None = None,
+    on: FuzzyDate | None = None,
+    limit: int | None = None,
+) -> DisputeList:
+    from hamsyr.views.listings import DisputeList
+
+    if record is not None:
+        record = base.record(record, ("event", "quote")).id
+    dates = dates_of(since, until, on)
+    return DisputeList(base.find_disputes(record, source_id(base, source), dates, limit))
+
+
+def search_view(
+    base: FactBase,
+    notes: Notes,
+    words: Sequence[str],
+    types: Sequence[str] = (),
+    limit: int | None = None,
+    since: FuzzyDate | None = None,
+    until: FuzzyDate | None = None,
+    on: FuzzyDate | None = None,
+) -> HitList:
+    from hamsyr.views.listings import HitList
+
+    wanted = [name.lower().rstrip("s") for name in types]
+    unknown = [name for name in wanted if name not in SEARCH_ORDER]
+    if unknown:
+        raise QueryError(f"unknown type {unknown[0]!r} for --type; use {', '.join(SEARCH_ORDER)}")
+    return HitList(base.search(" ".join(words), wanted, limit, dates_of(since, until, on)))
+
+
+def record_view(base: FactBase, notes: Notes, wanted: str, kind: str) -> RecordView:
+    """One event or quote (`kind`), with its disputes, the phases it falls in and its nearest relations."""
+    from hamsyr.views.pages import RecordView
+
+    record = base.record(wanted, (kind,))
+    assert isinstance(record, Event | Quote)
+    disputes = base.find_disputes(record_id=record.id)
+    phases = base.find_phases(DateRange(record.date.first_day, record.date.last_day)) if record.date else []
+    return RecordView(record, disputes, phases, base.related(record), names_of(base, _actors_of([record])))
+
+
+def timeline_view(
+    base: FactBase,
+    notes: Notes,
+    actors: Sequence[str] = (),
+    since: FuzzyDate | None = None,
+    until: FuzzyDate | None = None,
+    on: FuzzyDate | None = None,
+) -> TimelineView:
+    from hamsyr.views.pages import Lane, TimelineView
+
+    found = [resolve_actor(base, notes, name) for name in actors]
+    dates = dates_of(since, until, on)
+    groups = base.timeline([actor.id for actor in found], dates)
+    phases = base.find_phases(dates)
+    lanes = [Lane(actor.name, base.find_events(actors=[actor.id], dates=dates)) for actor in found]
+    events = [event for group in groups for event in group.events]
+    whole = span_of(phases, events)
+    span = None if whole is None else (dates.since or whole[0], dates.until or whole[1])
+    return TimelineView(groups, phases, lanes, span, names_of(base, _actors_of(events)))
+
+
+def span_of(phases: Sequence[Phase], events: Sequence[Event]) -> tuple[date, date] | None:
+    """Whole years from the first to the last date of the phases and dated events."""
+    starts = [p.start.start for p in phases] + [e.date.start for e in events if e.date]
+    ends = [p.end.end for p in phases if p.end] + [e.date.end for e in events if e.date] + starts
+    if not starts:
+        return None
+    return date(min(starts).year, 1, 1), date(max(ends).year, 12, 31)
+
+
+def info_view(base: FactBase, notes: Notes, version: str) -> InfoView:
+    from hamsyr.views.pages import InfoView
+
+    span = base.date_span()
+    published = [s.published for s in base.sources if s.published is not None and not s.listed_in]
+    latest = max(published, key=lambda day: day.last_day, default=None)
+    return InfoView(
+        {
+            "version": version,
+            "data": str(base.path),  # the first file; kept for scripts written before bases had several
+            "files": [str(path) for path in base.paths],
+            "counts": base.counts(),
+            "first_date": span[0].text if span else None,
+            "last_date": span[1].text if span else None,
+            # What the base can know of: nothing after its latest document was published.
+            "documents_published_until": latest.text if latest else None,
+        }
+    )
+
+
+def validation_view(checked: tuple[Sequence[Path], Sequence[Problem]], notes: Notes) -> ValidationView:
+    """The files of a base and their problems, as hamsyr.loading.load.check_base found them."""
+    from hamsyr.views.pages import ValidationView
+
+    files, problems = checked
+    return ValidationView(tuple(files), problems)
+
+
+def selection(base: FactBase, notes: Notes, filters: EventFilters) -> FactBase:
+    """The part of the base a filtered export covers: the events the filters select (as `events` would),
+    the quotes of those dates and actors, the disputes about either, the phases of those dates, and every
+    actor and source they refer to. With no filter, the whole base."""
+    if filters == EventFilters():
+        return base
+    chosen = filters.resolved(base, notes)
+    events = tuple(base.find_events(**chosen))
+    wanted = set(chosen["actors"])
+    quotes = tuple(
+        quote
+        for quote in base.find_quotes(dates=chosen["dates"], text=chosen["text"])
+        if not wanted or quote.speaker in wanted or wanted & set(quote.about)
+    )
+    chosen_ids = {event.id for event in events} | {quote.id for quote in quotes}
+    disputes = tuple(d for d in base.disputes if chosen_ids & set(d.records))
+    phases = tuple(base.find_phases(chosen["dates"]))
+    actor_ids = set(_actors_of([*events, *quotes]))
+    holders = [actor for actor in base.actors if actor.id in actor_ids]
+    actor_ids |= {role.organization for actor in holders for role in actor.roles if role.organization}
+    cited_by: list[Event | Quote | Phase] = [*events, *quotes, *phases]
+    cited = {c.source for record in cited_by for c in record.sources}
+    cited |= {c.source for d in disputes for claim in d.claims for c in claim.sources}
+    kept = [actor for actor in base.actors if actor.id in actor_ids]
+    cited |= {c.source for actor in kept for c in actor.sources}  # descriptions
+    cited |= {c.source for actor in kept for role in actor.roles for c in role.sources}
+    cited |= {c.source for actor in kept for alias in actor.aliases for c in alias.sources}
+    return FactBase.from_records(
+        sources=[s for s in base.sources if s.id in cited],
+        actors=kept,
+        events=events,
+        quotes=quotes,
+        disputes=disputes,
+        phases=phases,
+        paths=base.paths,
+    )

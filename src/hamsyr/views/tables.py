@@ -1,0 +1,211 @@
+"""The tables of records that several views show (events, quotes, actors, sources, disputes, search hits,
+citing records, role holders, phases), as blocks (hamsyr.views.blocks), and the cells they are made of.
+
+Imported only when a view is drawn for people. Every phrase about certainty and provenance comes from
+hamsyr.views.voice; actor ids are shown by the names the view carries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from hamsyr.query.results import Hit, Support
+from hamsyr.records.dates import FuzzyDate
+from hamsyr.records.model import (
+    Actor,
+    Citation,
+    Dispute,
+    Event,
+    Phase,
+    Quote,
+    Role,
+    Source,
+    record_date,
+    record_label,
+    record_type,
+)
+from hamsyr.views import voice
+from hamsyr.views.blocks import Cell, Column, Table, kept_whole, lines, table, text
+
+# Ids and codes stay whole; free text gets the larger share of the width, short values the least.
+ID, TYPE, SOURCES = kept_whole("ID"), kept_whole("Type"), kept_whole("Sources")
+DATE, ACTORS, NAME, KIND = Column("Date"), Column("Actors"), Column("Name"), Column("Kind")
+EVENT, QUOTE, TITLE = Column("Event", 5), Column("Quote", 5), Column("Title", 4)
+
+
+def date_cell(value: FuzzyDate | None, phrase: str | None = None) -> Cell:
+    """A date as written, its qualifiers dimmed, and under it the source's own phrase for it."""
+    words, qualifiers = voice.date_parts(value)
+    cell = text(words, "" if value else "dim")
+    if qualifiers:
+        cell.append((qualifiers, "dim"))
+    if phrase:
+        cell += [("\n", ""), (voice.quoted(phrase), "phrase")]
+    return cell
+
+
+def names_cell(names: Mapping[str, str], actor_ids: Iterable[str]) -> Cell:
+    return text(", ".join(names.get(actor_id, actor_id) for actor_id in actor_ids))
+
+
+def sources_cell(citations: Sequence[Citation]) -> Cell:
+    return text("\n".join(dict.fromkeys(c.source for c in citations)))
+
+
+def titled(title: str, summary: str | None = None, said: str = "", disputes: Sequence[str] = ()) -> Cell:
+    """A record's title, its summary, what it is and who says so, and whether the sources disagree on it."""
+    cell = text(title, "title")
+    if summary:
+        cell += [("\n", ""), (summary, "")]
+    return _provenance(cell, said, disputes)
+
+
+def _provenance(cell: Cell, said: str, disputes: Sequence[str]) -> Cell:
+    if said:
+        cell.append((f"\n{said}", "said"))
+    if disputes:
+        # The sources disagree about this record: say so where it is read, and where to look.
+        cell.append((f"\n{voice.disputed(disputes)}", "disputed"))
+    return cell
+
+
+def events(items: Sequence[Event], names: Mapping[str, str], title: str | None = None) -> Table:
+    shown = table(title, DATE, EVENT, ACTORS, SOURCES)
+    for event in items:
+        shown.add(
+            date_cell(event.date, event.date_text),
+            titled(event.title, event.summary, voice.said(event.kind, event.sources), event.disputes),
+            names_cell(names, event.actors),
+            sources_cell(event.sources),
+        )
+    return shown
+
+
+def quotes(items: Sequence[Quote], names: Mapping[str, str], title: str | None = None) -> Table:
+    shown = table(title, DATE, Column("Speaker"), QUOTE, Column("About"), SOURCES)
+    for quote in items:
+        words = text(voice.quoted(quote.text))
+        if quote.context:
+            words += [("\n", ""), (quote.context, "dim")]
+        shown.add(
+            date_cell(quote.date, quote.date_text),
+            names_cell(names, [quote.speaker]),
+            _provenance(words, voice.attribution(quote.sources), quote.disputes),
+            names_cell(names, quote.about),
+            sources_cell(quote.sources),
+        )
+    return shown
+
+
+def actors(items: Sequence[Actor]) -> Table:
+    shown = table(None, ID, NAME, KIND, Column("Aliases", 3), Column("Description", 4))
+    for actor in items:
+        shown.add(
+            text(actor.id),
+            text(actor.name, "title"),
+            text(actor.kind.value),
+            text(", ".join(alias.name for alias in actor.aliases if not alias.is_descriptor)),
+            text(actor.description),
+        )
+    return shown
+
+
+def sources(items: Sequence[Source], title: str | None = None) -> Table:
+    shown = table(title, ID, TITLE, Column("Author"), Column("Publisher"), Column("Published"), Column("Lang"))
+    for source in items:
+        shown.add(
+            text(source.id),
+            text(source.title, "title"),
+            text(source.author),
+            text(source.publisher),
+            date_cell(source.published),
+            text(source.language),
+        )
+    return shown
+
+
+def disputes(items: Sequence[Dispute], title: str | None = None) -> Table:
+    shown = table(title, ID, Column("Point of disagreement", 3), Column("Claims", 6))
+    for dispute in items:
+        claims = Cell()
+        for number, claim in enumerate(dispute.claims):
+            if number:
+                claims.append(("\n\n", ""))
+            claims.append((f"• {claim.claim}", ""))
+            claims += [(f"\n  {voice.cited(citation)}", "dim") for citation in claim.sources]
+        point = titled(dispute.title, dispute.summary)
+        if dispute.records:
+            point.append((f"\nconcerns: {', '.join(dispute.records)}", "dim"))
+        shown.add(text(dispute.id), point, claims, ends_section=True)
+    return shown
+
+
+def _highlighted(passage: str, spans: Sequence[tuple[int, int]], style: str = "") -> Cell:
+    """The passage with its matches styled, in a cell of `style`."""
+    cell, position = Cell(style=style), 0
+    for start, end in spans:
+        cell += [(passage[position:start], ""), (passage[start:end], "match")]
+        position = end
+    cell.append((passage[position:], ""))
+    return cell
+
+
+def hits(items: Sequence[Hit]) -> Table:
+    shown = table(None, TYPE, ID, DATE, Column("Match", 5))
+    for hit in items:
+        record = hit.record
+        if hit.field in ("title", "name", "text"):
+            label = _highlighted(hit.passage, hit.spans, "title")
+        else:
+            label = Cell([(record_label(record), "title"), ("\n", ""), (f"{hit.field}: ", "dim")])
+            label += _highlighted(hit.passage, hit.spans)
+        if isinstance(record, Event | Quote):
+            _provenance(label, voice.attribution(record.sources), ())
+            when = date_cell(record.date, record.date_text)
+        else:  # actors and disputes have no date of their own: the cell stays empty rather than say "undated"
+            when = date_cell(dated) if (dated := record_date(record)) else Cell()
+        shown.add(text(record_type(record)), text(record.id), when, label)
+    return shown
+
+
+def supports(items: Sequence[Support], title: str | None = None) -> Table:
+    shown = table(title, TYPE, ID, DATE, Column("Fact", 3), Column("Excerpt", 4))
+    for support in items:
+        record, citation = support.record, support.citation
+        excerpt = text(voice.quoted(citation.excerpt))
+        if citation.attributed_to:
+            excerpt.append((f"\n{voice.attribution([citation])}", "said"))
+        shown.add(
+            text(record_type(record)),
+            text(record.id),
+            date_cell(record.date, record.date_text),
+            text(record_label(record), "title"),
+            excerpt,
+        )
+    return shown
+
+
+def role_cell(role: Role, names: Mapping[str, str]) -> Cell:
+    """A role on one line: title, organization, and the time the sources attest it."""
+    cell = text(role.title)
+    if role.organization:
+        cell += [(", ", ""), *names_cell(names, [role.organization])]
+    cell.append((f" ({voice.role_dates(role)})", "dim"))
+    return cell
+
+
+def role_holders(items: Sequence[Actor], names: Mapping[str, str], title: str | None = None) -> Table:
+    shown = table(title, ID, NAME, KIND, Column("Roles"))
+    for actor in items:
+        roles = lines(role_cell(role, names) for role in actor.roles)
+        shown.add(text(actor.id), text(actor.name, "title"), text(actor.kind.value), roles)
+    return shown
+
+
+def phases(items: Sequence[Phase], title: str | None = None) -> Table:
+    shown = table(title, Column("Period"), Column("Phase"), SOURCES)
+    for phase in items:
+        shown.add(
+            text(voice.span(phase.start, phase.end)), titled(phase.label, phase.summary), sources_cell(phase.sources)
+        )
+    return shown
