@@ -53,8 +53,7 @@ CREATE TABLE records (rowid INTEGER PRIMARY KEY, file INTEGER NOT NULL, kind TEX
 CREATE TABLE events (record INTEGER PRIMARY KEY, first_day INTEGER, last_day INTEGER);
 CREATE TABLE event_links (record INTEGER NOT NULL, link TEXT NOT NULL, value TEXT NOT NULL,
     PRIMARY KEY (record, link, value)) WITHOUT ROWID;
-CREATE TABLE refs (file INTEGER NOT NULL, kind TEXT NOT NULL, position INTEGER NOT NULL, place TEXT NOT NULL,
-    field TEXT NOT NULL, target TEXT NOT NULL, value TEXT NOT NULL);
+CREATE TABLE refs (file INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY (file, value)) WITHOUT ROWID;
 CREATE TABLE terms (rowid INTEGER PRIMARY KEY, heaviest, others, actors);
 CREATE VIRTUAL TABLE texts USING fts5(heaviest, others, actors, content='terms', content_rowid='rowid',
     tokenize="unicode61 remove_diacritics 0 tokenchars '-'");
@@ -69,12 +68,13 @@ CREATE INDEX events_by_first_day ON events (first_day);
 CREATE INDEX events_by_last_day ON events (last_day);
 CREATE INDEX event_links_by_value ON event_links (link, value, record);
 CREATE INDEX refs_by_value ON refs (value);
-CREATE INDEX refs_by_file ON refs (file);
 CREATE INDEX vocabulary_by_shape ON vocabulary (shape);
 """
 _TEXT_COLUMNS = "heaviest, others, actors"  # as hamsyr.records.text.index_terms gives them
 _LINKS = (("actor", lambda e: e.actors), ("tag", lambda e: e.tags), ("source", lambda e: [c.source for c in e.sources]))
 _BATCH = 2000  # records written at once
+_DERIVED_ROWS = (("terms", "rowid"), ("event_links", "record"), ("events", "record"))  # (table, its record's rowid)
+_COMPARED = 20_000  # a file with more records than this is written anew, not compared record by record
 # What reading a damaged database can raise: SQLite's errors, bad marshal data, rows that do not fit.
 DAMAGE = (sqlite3.Error, ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError, OverflowError)
 
@@ -111,6 +111,10 @@ class Database:
         self._records: list[tuple[Any, ...]] = []
         self._events: list[tuple[Any, ...]] = []
         self._links: list[tuple[Any, ...]] = []
+        self._terms: list[tuple[Any, ...]] = []
+        self._dropped: list[int] = []  # rowids of records to remove
+        self._old: dict[tuple[str, int], tuple[int, bytes]] = {}  # a file's stored records, to compare with
+        self._worded = False  # whether the words of the file being stored are indexed
         self._next: int | None = None
         self.more = 0  # problems between files counted beyond those kept
 
@@ -164,11 +168,57 @@ class Database:
 
     # --- writing -----------------------------------------------------------------------------------------
 
+    def new_file(self, position: int, path: str) -> int:
+        """A file to store (its identity and content are written by `end_file`): its number."""
+        cursor = self.connection.execute(
+            "INSERT INTO files (position, path, stat, digest, builds_on, verified) VALUES (?, ?, '', '', ?, 0)",
+            (position, path, marshal.dumps(())),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def begin_file(self, number: int) -> dict[str, tuple[str, str | None]]:
+        """Begin storing a file over what was stored of it: its records are compared with those stored, table
+        by table, and only those that changed are written (an edit to one record of a large file rewrites one
+        record). The ids it had (-> kind, listed_in)."""
+        self.flush()
+        execute = self.connection.execute
+        worded = execute("SELECT worded FROM files WHERE number = ?", (number,)).fetchone()
+        self._worded = bool(worded and worded[0])
+        ids = {
+            row[0]: (row[1], row[2])
+            for row in execute("SELECT id, kind, listed_in FROM records WHERE file = ?", (number,))
+        }
+        if len(ids) <= _COMPARED:
+            stored = execute("SELECT kind, position, rowid, body FROM records WHERE file = ?", (number,))
+            self._old = {(kind, position): (rowid, body) for kind, position, rowid, body in stored}
+        else:  # too many to hold and compare: all written anew
+            self._remove_records(number)
+            self._old = {}
+        return ids
+
+    def end_file(self, number: int, stat: str, digest: str, builds_on: Sequence[str], now: int) -> None:
+        """Finish storing a file: the records it no longer has go, and its identity and content are noted."""
+        self._dropped += [rowid for rowid, _ in self._old.values()]
+        self._old, self._worded = {}, False
+        self.flush()
+        self.connection.execute(
+            "UPDATE files SET stat = ?, digest = ?, builds_on = ?, verified = ? WHERE number = ?",
+            (stat, digest, marshal.dumps(tuple(builds_on)), now, number),
+        )
+
     def remove_file(self, number: int) -> dict[str, tuple[str, str | None]]:
-        """Delete a file's records and everything derived from them; what its ids were (-> kind, listed_in)."""
+        """Delete a file and its records; what its ids were (-> kind, listed_in)."""
         self.flush()
         execute = self.connection.execute
         rows = execute("SELECT id, kind, listed_in FROM records WHERE file = ?", (number,)).fetchall()
+        self._remove_records(number)
+        execute("DELETE FROM refs WHERE file = ?", (number,))
+        execute("DELETE FROM files WHERE number = ?", (number,))
+        return {record_id: (kind, listed_in) for record_id, kind, listed_in in rows}
+
+    def _remove_records(self, number: int) -> None:
+        execute = self.connection.execute
         mine = "(SELECT rowid FROM records WHERE file = ?)"
         # A full-text index over another table forgets a row only when told what it held: read from that table.
         execute(
@@ -176,20 +226,9 @@ class Database:
             f"WHERE rowid IN {mine}",
             (number,),
         )
-        for table, key in (("terms", "rowid"), ("event_links", "record"), ("events", "record")):
+        for table, key in _DERIVED_ROWS:
             execute(f"DELETE FROM {table} WHERE {key} IN {mine}", (number,))
-        execute("DELETE FROM refs WHERE file = ?", (number,))
         execute("DELETE FROM records WHERE file = ?", (number,))
-        execute("DELETE FROM files WHERE number = ?", (number,))
-        return {record_id: (kind, listed_in) for record_id, kind, listed_in in rows}
-
-    def add_file(self, position: int, path: str, stat: str, digest: str, builds_on: Sequence[str], now: int) -> int:
-        cursor = self.connection.execute(
-            "INSERT INTO files (position, path, stat, digest, builds_on, verified) VALUES (?, ?, ?, ?, ?, ?)",
-            (position, path, stat, digest, marshal.dumps(tuple(builds_on)), now),
-        )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
 
     def update_file(self, number: int, position: int, stat: str, now: int) -> None:
         self.connection.execute(
@@ -197,30 +236,59 @@ class Database:
         )
 
     def add_record(self, file: int, plural: str, position: int, record: Any, table: dict[str, Any]) -> None:
-        """Store a record (with what it is indexed by); rows are written in batches, by `flush`."""
+        """Store a record (with what it is indexed by), unless it is stored as it is already; rows are written
+        in batches, by `flush`."""
+        body = marshal.dumps(table)
+        old = self._old.pop((plural, position), None)
+        if old is not None:
+            if old[1] == body:
+                return
+            self._dropped.append(old[0])
         if self._next is None:
             self._next = int(self.connection.execute("SELECT coalesce(max(rowid), 0) + 1 FROM records").fetchone()[0])
         rowid, self._next = self._next, self._next + 1
         listed = record.listed_in if plural == "sources" else None
         when: FuzzyDate | None = record_date(record)
         order = (when.start.toordinal(), when.end.toordinal()) if when is not None else (None, None)
-        self._records.append((rowid, file, plural, position, record.id, listed, *order, marshal.dumps(table)))
+        self._records.append((rowid, file, plural, position, record.id, listed, *order, body))
         if plural == "events":
             days = (when.first_day.toordinal(), when.last_day.toordinal()) if when is not None else (None, None)
             self._events.append((rowid, *days))
             self._links += [(rowid, link, value) for link, values in _LINKS for value in dict.fromkeys(values(record))]
+        if self._worded:  # the file's words are indexed: so are those of its new records
+            from hamsyr.records.text import index_terms
+
+            self._terms.append((rowid, *index_terms(record)))
         if len(self._records) >= _BATCH:
             self.flush()
 
     def flush(self) -> None:
-        """Write the rows of the records added since the last flush."""
-        if not self._records:
-            return
+        """Write the rows of the records added since the last flush, and remove those dropped."""
         many = self.connection.executemany
-        many("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self._records)
-        many("INSERT INTO events VALUES (?, ?, ?)", self._events)
-        many("INSERT INTO event_links VALUES (?, ?, ?)", self._links)
-        self._records, self._events, self._links = [], [], []
+        if self._dropped:
+            dropped = [(rowid,) for rowid in self._dropped]
+            many(
+                f"INSERT INTO texts(texts, rowid, {_TEXT_COLUMNS}) SELECT 'delete', rowid, {_TEXT_COLUMNS} "
+                "FROM terms WHERE rowid = ?",
+                dropped,
+            )
+            for table, key in (
+                ("terms", "rowid"),
+                ("event_links", "record"),
+                ("events", "record"),
+                ("records", "rowid"),
+            ):
+                many(f"DELETE FROM {table} WHERE {key} = ?", dropped)
+            self._dropped = []
+        if self._records:
+            many("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self._records)
+            many("INSERT INTO events VALUES (?, ?, ?)", self._events)
+            many("INSERT INTO event_links VALUES (?, ?, ?)", self._links)
+            self._records, self._events, self._links = [], [], []
+        if self._terms:
+            many(f"INSERT INTO terms (rowid, {_TEXT_COLUMNS}) VALUES (?, ?, ?, ?)", self._terms)
+            many(f"INSERT INTO texts (rowid, {_TEXT_COLUMNS}) VALUES (?, ?, ?, ?)", self._terms)
+            self._terms = []
 
     def index_words(self) -> None:
         """Index the words of the records of every file not yet indexed: done the first time a query looks for
@@ -241,38 +309,56 @@ class Database:
 
     def forget(self) -> None:
         """Let go of the rows not yet written (the transaction they belong to is rolled back)."""
-        self._records, self._events, self._links = [], [], []
-        self._next = None
+        self._records, self._events, self._links, self._terms, self._dropped = [], [], [], [], []
+        self._old, self._next = {}, None
 
-    def add_references(self, file: int, references: Iterable[Reference]) -> None:
-        """The references a file leaves to others."""
+    # --- the checks between files ------------------------------------------------------------------------
+
+    def add_references(self, file: int, references: Sequence[Reference], stored: bool = True) -> None:
+        """The references a file leaves to others, to check (`check_references`); with `stored`, the ids they
+        name are also kept, to know which files to check again when an id goes."""
+        execute = self.connection.execute
+        execute(
+            "CREATE TEMP TABLE IF NOT EXISTS outbound (file INTEGER, kind TEXT, position INTEGER, place TEXT, "
+            "field TEXT, target TEXT, value TEXT)"
+        )
         self.connection.executemany(
-            "INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO temp.outbound VALUES (?, ?, ?, ?, ?, ?, ?)",
             ((file, *r.place, r.field, r.target, r.value) for r in references),
         )
+        if stored:
+            execute("DELETE FROM refs WHERE file = ?", (file,))
+            self.connection.executemany(
+                "INSERT OR IGNORE INTO refs VALUES (?, ?)", ((file, value) for value in {r.value for r in references})
+            )
 
-    def problems_between(
-        self, changed: Sequence[int], gone: Mapping[str, tuple[str, str | None]], paths: Mapping[int, Path]
-    ) -> list[Problem]:
+    def referring(self, ids: Iterable[str], besides: Iterable[int]) -> list[int]:
+        """The files that name any of these ids, other than those given."""
+        self.flush()
+        execute = self.connection.execute
+        execute("CREATE TEMP TABLE IF NOT EXISTS gone (id TEXT PRIMARY KEY)")
+        execute("DELETE FROM temp.gone")
+        self.connection.executemany("INSERT OR IGNORE INTO temp.gone VALUES (?)", ((i,) for i in ids))
+        excluded = set(besides)
+        rows = execute("SELECT DISTINCT file FROM refs WHERE value IN (SELECT id FROM temp.gone)")
+        return [row[0] for row in rows if row[0] not in excluded]
+
+    def problems_between(self, changed: Sequence[int], paths: Mapping[int, Path]) -> list[Problem]:
         """The problems between files once the files numbered `changed` were stored again, the database having
-        been without problems before: ids defined in two files, the references of the changed files, and
-        the references of the others to ids that are `gone` (removed, or now another kind of record, or a
-        source now only listed). `paths` names each file by number."""
+        been without problems before: ids defined in another file too, and the references given to
+        `add_references` that no file answers. `paths` names each file by number."""
         self.flush()
         execute = self.connection.execute
         execute("CREATE TEMP TABLE IF NOT EXISTS changed (file INTEGER PRIMARY KEY)")
-        execute("CREATE TEMP TABLE IF NOT EXISTS gone (id TEXT PRIMARY KEY)")
         execute("DELETE FROM temp.changed")
-        execute("DELETE FROM temp.gone")
         self.connection.executemany("INSERT INTO temp.changed VALUES (?)", ((number,) for number in changed))
-        self.connection.executemany("INSERT OR IGNORE INTO temp.gone VALUES (?)", ((i,) for i in gone))
         found: list[Problem] = []
         total = 0  # every problem found, also those past PROBLEM_LIMIT
         lines = LinesOf()
         # Ids used twice inside one file are that file's own problem (hamsyr.loading.build).
         twice = execute(
-            "SELECT DISTINCT a.id FROM records a JOIN records b ON b.id = a.id AND b.file != a.file "
-            "WHERE a.file IN (SELECT file FROM temp.changed)"
+            "SELECT DISTINCT a.id FROM records a WHERE a.file IN (SELECT file FROM temp.changed) "
+            "AND EXISTS (SELECT 1 FROM records b WHERE b.id = a.id AND b.file != a.file)"
         ).fetchall()
         for (record_id,) in twice:
             rows = execute(
@@ -296,11 +382,14 @@ class Database:
                 )
                 line = lines.line(paths[file], Place(kind, position, where), "id")
                 found.append(Problem(str(paths[file]), line, where, message))
-        references = execute(
-            "SELECT f.file, f.kind, f.position, f.place, f.field, f.target, f.value, r.kind, r.listed_in "
-            "FROM refs f LEFT JOIN records r ON r.id = f.value "
-            "WHERE f.file IN (SELECT file FROM temp.changed) "
-            "OR (f.value IN (SELECT id FROM temp.gone) AND f.file NOT IN (SELECT file FROM temp.changed))"
+        has_outbound = execute("SELECT count(*) FROM sqlite_temp_master WHERE name = 'outbound'").fetchone()[0]
+        references = (
+            execute(
+                "SELECT f.file, f.kind, f.position, f.place, f.field, f.target, f.value, r.kind, r.listed_in "
+                "FROM temp.outbound f LEFT JOIN records r ON r.id = f.value"
+            )
+            if has_outbound
+            else []
         )
         known: dict[str, list[str]] = {}  # for suggestions: the ids of each kind wanted
         seen = set()
@@ -317,9 +406,8 @@ class Database:
             if kind is None:
                 if target not in known:
                     marks = ",".join("?" * len(wanted))
-                    known[target] = [
-                        row[0] for row in execute(f"SELECT id FROM records WHERE kind IN ({marks})", wanted)
-                    ]
+                    ids = execute(f"SELECT id FROM records WHERE kind IN ({marks})", wanted)
+                    known[target] = [row[0] for row in ids]
                 message = unknown_message(value, target, known[target])
             elif kind not in wanted:
                 message = wrong_kind_message(value, kind, target)
@@ -327,6 +415,8 @@ class Database:
                 message = listed_message(value, listed_in)
             line = lines.line(paths[file], Place(plural, position, where), field)
             found.append(Problem(str(paths[file]), line, where, f"field '{field}': {message}"))
+        if has_outbound:
+            execute("DROP TABLE temp.outbound")
         self.more = total - len(found)
         return found
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from hamsyr.errors import FactBaseError, Problem
+from hamsyr.loading.build import FileReport, Keep
 from hamsyr.loading.database import CacheFailed, Database, DatabaseStore, StoredFile
 from hamsyr.loading.files import (
     ENV_VAR,
@@ -115,10 +116,6 @@ def _from(
             if cached:
                 connection.execute("ROLLBACK")
             raise FactBaseError(errors, walk.more)
-        if walk.created:
-            if progress is not None and walk.order:
-                progress.writing(walk.order[-1])
-            database.index()
         if cached:
             connection.execute("COMMIT")
         return DatabaseStore(database, walk.order, reread)
@@ -140,6 +137,12 @@ def _rollback(connection: sqlite3.Connection) -> None:
 
 class _Stale(Exception):
     """A read-only walk found something to write."""
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    from hamsyr.loading.parse import decode
+
+    return decode(path, data)
 
 
 class _Walk:
@@ -273,30 +276,43 @@ class _Walk:
     def _store(
         self, path: Path, key: str, data: bytes, stat: str, digest: str, stored: StoredFile | None
     ) -> tuple[str, ...] | None:
-        from hamsyr.loading.build import FileBuilder
-        from hamsyr.loading.parse import Unsplittable, decode, documents, parse
-
+        """Read a file that changed (or is new) and store its records, over those stored of it before."""
         database = self.database
         try:
-            text = decode(path, data)
+            text = decode_text(path, data)
         except FactBaseError as error:
             self._problems(error)
             return None
         del data  # the text is enough from here: a large file is not held twice
-        if stored is not None:
-            self.gone.update(database.remove_file(stored.number))
+        if stored is None:
+            number = database.new_file(len(self.order), key)
+        else:
+            number = stored.number
             del self.stored[key]
-        number = database.add_file(len(self.order), key, stat, digest, (), self.now)
         self.numbers[path] = number
         self.changed.append(number)
-        connection = database.connection
+        if stored is not None:
+            self.gone.update(database.begin_file(number))
+        report = self._read_records(path, text, lambda *record: database.add_record(number, *record), number)
+        if report is None:
+            return None
+        for record_id, (plural, _) in report.defined.items():
+            self.made[record_id] = (plural, report.listed.get(record_id))
+        database.add_references(number, report.outbound)
+        database.end_file(number, stat, digest, report.builds_on, self.now)
+        return report.builds_on
+
+    def _read_records(self, path: Path, text: str, keep: Keep, number: int | None = None) -> FileReport | None:
+        """A file's records built from its text and handed to `keep`, and what was found; None when the file
+        cannot be parsed (its problem is noted). With `number`, the records go into the database, in pieces
+        that are let go should the file have to be read whole after all."""
+        from hamsyr.loading.build import FileBuilder
+        from hamsyr.loading.parse import Unsplittable, documents, parse
+
+        database, connection = self.database, self.database.connection
         progress = self.progress
         total = len(text)
         done = (lambda characters: progress.reading(path, characters, total)) if progress is not None else None
-
-        def keep(plural: str, position: int, record: object, table: dict[str, object]) -> None:
-            database.add_record(number, plural, position, record, table)
-
         connection.execute("SAVEPOINT file")
         builder = FileBuilder(path, keep, self.warnings)
         try:
@@ -306,6 +322,8 @@ class _Walk:
             except Unsplittable:  # a piece did not mean what the whole file means: start the file again, whole
                 database.forget()
                 connection.execute("ROLLBACK TO file")
+                if number is not None:
+                    database.begin_file(number)
                 builder = FileBuilder(path, keep, self.warnings)
                 builder.take(parse(path, text))
         except FactBaseError as error:
@@ -318,11 +336,7 @@ class _Walk:
         report = builder.finish(text)
         self.problems += report.problems
         self.more += report.more
-        for record_id, (plural, _) in report.defined.items():
-            self.made[record_id] = (plural, report.listed.get(record_id))
-        database.add_references(number, report.outbound)
-        connection.execute("UPDATE files SET builds_on = ? WHERE number = ?", (_marshalled(report.builds_on), number))
-        return report.builds_on
+        return report
 
     def _finish(self) -> None:
         """Forget the files no longer in the base; check what changed against the other files."""
@@ -332,13 +346,31 @@ class _Walk:
                 if not self.write:
                     raise _Stale
                 self.gone.update(self.database.remove_file(row.number))
-        gone = {record_id: was for record_id, was in self.gone.items() if self.made.get(record_id) != was}
-        if self.changed or gone:
-            paths = {number: path for path, number in self.numbers.items()}
-            self.problems += self.database.problems_between(self.changed, gone, paths)
-            self.more += self.database.more
+        if self.created:  # a database just filled: indexed before the checks between files, which use them
+            if self.progress is not None and self.order:
+                self.progress.writing(self.order[-1])
+            self.database.index()
+        if not self.changed and not self.gone:
+            return
+        paths = {number: path for path, number in self.numbers.items()}
+        gone = [record_id for record_id, was in self.gone.items() if self.made.get(record_id) != was]
+        for number in self.database.referring(gone, self.changed):
+            # A file unchanged that names an id now gone: its references are read from it again to say where.
+            self._recheck(paths[number], number)
+        self.problems += self.database.problems_between(self.changed, paths)
+        self.more += self.database.more
         order = {str(path): position for position, path in enumerate(self.order)}
         self.problems.sort(key=lambda problem: (order.get(problem.file, -1), problem.line or 0))
+
+    def _recheck(self, path: Path, number: int) -> None:
+        try:
+            text = decode_text(path, read_bytes(path, self.environ))
+        except FactBaseError as error:
+            self._problems(error)
+            return
+        report = self._read_records(path, text, lambda *record: None)
+        if report is not None:
+            self.database.add_references(number, report.outbound, stored=False)
 
     def _problems(self, error: FactBaseError) -> None:
         self.problems += error.problems
