@@ -32,7 +32,6 @@ from hamsyr.loading.build import (
     an,
     build,
     listed_message,
-    unknown_message,
     wrong_kind_message,
 )
 from hamsyr.records.dates import FuzzyDate
@@ -116,7 +115,7 @@ class Database:
         self._old: dict[tuple[str, int], tuple[int, bytes]] = {}  # a file's stored records, to compare with
         self._worded = False  # whether the words of the file being stored are indexed
         self._next: int | None = None
-        self.more = 0  # problems between files counted beyond those kept
+        self._first: int | None = None  # the rowid of the first record written since the database was opened
 
     @classmethod
     def in_memory(cls) -> Database:
@@ -246,6 +245,8 @@ class Database:
             self._dropped.append(old[0])
         if self._next is None:
             self._next = int(self.connection.execute("SELECT coalesce(max(rowid), 0) + 1 FROM records").fetchone()[0])
+            # (After a rollback the next rowid may be lower than before: the first written is the lowest.)
+            self._first = self._next if self._first is None else min(self._first, self._next)
         rowid, self._next = self._next, self._next + 1
         listed = record.listed_in if plural == "sources" else None
         when: FuzzyDate | None = record_date(record)
@@ -314,53 +315,59 @@ class Database:
 
     # --- the checks between files ------------------------------------------------------------------------
 
-    def add_references(self, file: int, references: Sequence[Reference], stored: bool = True) -> None:
-        """The references a file leaves to others, to check (`check_references`); with `stored`, the ids they
-        name are also kept, to know which files to check again when an id goes."""
-        execute = self.connection.execute
-        execute(
-            "CREATE TEMP TABLE IF NOT EXISTS outbound (file INTEGER, kind TEXT, position INTEGER, place TEXT, "
-            "field TEXT, target TEXT, value TEXT)"
-        )
-        self.connection.executemany(
-            "INSERT INTO temp.outbound VALUES (?, ?, ?, ?, ?, ?, ?)",
-            ((file, *r.place, r.field, r.target, r.value) for r in references),
-        )
-        if stored:
-            execute("DELETE FROM refs WHERE file = ?", (file,))
-            self.connection.executemany(
-                "INSERT OR IGNORE INTO refs VALUES (?, ?)", ((file, value) for value in {r.value for r in references})
-            )
+    def keep_references(self, file: int, references: Sequence[Reference]) -> None:
+        """Note which ids a file names in other files, to know which files to check again when an id goes."""
+        execute, many = self.connection.execute, self.connection.executemany
+        values = {reference.value for reference in references}
+        kept = {row[0] for row in execute("SELECT value FROM refs WHERE file = ?", (file,))}
+        many("DELETE FROM refs WHERE file = ? AND value = ?", ((file, value) for value in kept - values))
+        many("INSERT INTO refs VALUES (?, ?)", ((file, value) for value in values - kept))
 
-    def referring(self, ids: Iterable[str], besides: Iterable[int]) -> list[int]:
-        """The files that name any of these ids, other than those given."""
+    def lookup(self, ids: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+        """The kind of record (and the document that only lists it, for a source) of each of these ids that
+        the base defines (of one of them, should an id be defined twice)."""
         self.flush()
-        execute = self.connection.execute
-        execute("CREATE TEMP TABLE IF NOT EXISTS gone (id TEXT PRIMARY KEY)")
-        execute("DELETE FROM temp.gone")
-        self.connection.executemany("INSERT OR IGNORE INTO temp.gone VALUES (?)", ((i,) for i in ids))
-        excluded = set(besides)
-        rows = execute("SELECT DISTINCT file FROM refs WHERE value IN (SELECT id FROM temp.gone)")
-        return [row[0] for row in rows if row[0] not in excluded]
+        self._temporary("wanted", ids)
+        rows = self.connection.execute(
+            "SELECT id, kind, listed_in FROM records WHERE id IN (SELECT id FROM temp.wanted)"
+        )
+        return {record_id: (kind, listed_in) for record_id, kind, listed_in in rows}
 
-    def problems_between(self, changed: Sequence[int], paths: Mapping[int, Path]) -> list[Problem]:
-        """The problems between files once the files numbered `changed` were stored again, the database having
-        been without problems before: ids defined in another file too, and the references given to
-        `add_references` that no file answers. `paths` names each file by number."""
+    def ids_of(self, target: str) -> list[str]:
+        """Every id of the kinds a reference may name (for suggestions)."""
+        kinds = target.split("|")
+        rows = self.connection.execute(f"SELECT id FROM records WHERE kind IN ({','.join('?' * len(kinds))})", kinds)
+        return [row[0] for row in rows]
+
+    def referring(self, ids: Iterable[str]) -> list[int]:
+        """The files that name any of these ids in another file."""
         self.flush()
+        self._temporary("gone", ids)
+        rows = self.connection.execute("SELECT DISTINCT file FROM refs WHERE value IN (SELECT id FROM temp.gone)")
+        return [row[0] for row in rows]
+
+    def _temporary(self, name: str, ids: Iterable[str]) -> None:
         execute = self.connection.execute
-        execute("CREATE TEMP TABLE IF NOT EXISTS changed (file INTEGER PRIMARY KEY)")
-        execute("DELETE FROM temp.changed")
-        self.connection.executemany("INSERT INTO temp.changed VALUES (?)", ((number,) for number in changed))
-        found: list[Problem] = []
-        total = 0  # every problem found, also those past PROBLEM_LIMIT
-        lines = LinesOf()
+        execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} (id TEXT PRIMARY KEY)")
+        execute(f"DELETE FROM temp.{name}")
+        self.connection.executemany(f"INSERT OR IGNORE INTO temp.{name} VALUES (?)", ((i,) for i in ids))
+
+    def defined_twice(self, paths: Mapping[int, Path], lines: LinesOf) -> tuple[list[Problem], int]:
+        """Ids defined in two files, among the records written since this database was opened (before, it had
+        no such problem): the problems (at most PROBLEM_LIMIT), and how many more there are."""
+        self.flush()
+        if self._first is None:
+            return [], 0
+        execute = self.connection.execute
         # Ids used twice inside one file are that file's own problem (hamsyr.loading.build).
-        twice = execute(
-            "SELECT DISTINCT a.id FROM records a WHERE a.file IN (SELECT file FROM temp.changed) "
-            "AND EXISTS (SELECT 1 FROM records b WHERE b.id = a.id AND b.file != a.file)"
-        ).fetchall()
-        for (record_id,) in twice:
+        twice = execute(  # (not SELECT DISTINCT: SQLite would read every id in order to make them distinct)
+            "SELECT a.id FROM records a WHERE a.rowid >= ? "
+            "AND EXISTS (SELECT 1 FROM records b WHERE b.id = a.id AND b.file != a.file)",
+            (self._first,),
+        )
+        found: list[Problem] = []
+        total = 0
+        for record_id in dict.fromkeys(row[0] for row in twice):
             rows = execute(
                 "SELECT r.file, r.kind, r.position FROM records r JOIN files f ON f.number = r.file "
                 "WHERE r.id = ? ORDER BY f.position, r.position",
@@ -382,43 +389,20 @@ class Database:
                 )
                 line = lines.line(paths[file], Place(kind, position, where), "id")
                 found.append(Problem(str(paths[file]), line, where, message))
-        has_outbound = execute("SELECT count(*) FROM sqlite_temp_master WHERE name = 'outbound'").fetchone()[0]
-        references = (
-            execute(
-                "SELECT f.file, f.kind, f.position, f.place, f.field, f.target, f.value, r.kind, r.listed_in "
-                "FROM temp.outbound f LEFT JOIN records r ON r.id = f.value"
-            )
-            if has_outbound
-            else []
-        )
-        known: dict[str, list[str]] = {}  # for suggestions: the ids of each kind wanted
-        seen = set()
-        for file, plural, position, where, field, target, value, kind, listed_in in references:
-            wanted = target.split("|")
-            if kind is not None and kind in wanted and not (listed_in is not None and field.endswith(".source")):
-                continue
-            if (file, where, field, value) in seen:
-                continue  # the same reference, found against two records of one id (itself a problem)
-            seen.add((file, where, field, value))
-            total += 1
-            if len(found) >= PROBLEM_LIMIT:
-                continue
-            if kind is None:
-                if target not in known:
-                    marks = ",".join("?" * len(wanted))
-                    ids = execute(f"SELECT id FROM records WHERE kind IN ({marks})", wanted)
-                    known[target] = [row[0] for row in ids]
-                message = unknown_message(value, target, known[target])
-            elif kind not in wanted:
-                message = wrong_kind_message(value, kind, target)
-            else:
-                message = listed_message(value, listed_in)
-            line = lines.line(paths[file], Place(plural, position, where), field)
-            found.append(Problem(str(paths[file]), line, where, f"field '{field}': {message}"))
-        if has_outbound:
-            execute("DROP TABLE temp.outbound")
-        self.more = total - len(found)
-        return found
+        return found, total - len(found)
+
+
+def fault(reference: Reference, found: tuple[str, str | None] | None) -> str | None:
+    """What is wrong with a reference, given the record its id names (None: no record has it); None when
+    nothing is. (An unknown id is "unknown"; hamsyr.loading.build words it with suggestions.)"""
+    if found is None:
+        return "unknown"
+    kind, listed_in = found
+    if kind not in reference.target.split("|"):
+        return wrong_kind_message(reference.value, kind, reference.target)
+    if listed_in is not None and reference.field.endswith(".source"):
+        return listed_message(reference.value, listed_in)
+    return None
 
 
 def remove_database(path: Path) -> None:

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Protocol
 
 from hamsyr.errors import FactBaseError, Problem
-from hamsyr.loading.build import FileReport, Keep
-from hamsyr.loading.database import CacheFailed, Database, DatabaseStore, StoredFile
+from hamsyr.loading.build import PROBLEM_LIMIT, FileReport, Keep, LinesOf, Reference, unknown_message
+from hamsyr.loading.database import CacheFailed, Database, DatabaseStore, StoredFile, fault
 from hamsyr.loading.files import (
     ENV_VAR,
     STDIN,
@@ -173,6 +173,7 @@ class _Walk:
         self.changed: list[int] = []  # the numbers of the files stored anew
         self.gone: dict[str, tuple[str, str | None]] = {}  # ids whose record went (-> its kind and listing)
         self.made: dict[str, tuple[str, str | None]] = {}  # ids of the records stored anew
+        self.deferred: list[tuple[int, Reference]] = []  # references to check once every file is stored
 
     def run(self, named: Sequence[Path]) -> bool:
         """Walk the files named; True when the database was up to date (False only when not writing)."""
@@ -298,11 +299,20 @@ class _Walk:
             return None
         for record_id, (plural, _) in report.defined.items():
             self.made[record_id] = (plural, report.listed.get(record_id))
-        database.add_references(number, report.outbound)
+        database.keep_references(number, report.outbound)
+        self._check(number, report.outbound)
         database.end_file(number, stat, digest, report.builds_on, self.now)
         return report.builds_on
 
-    def _read_records(self, path: Path, text: str, keep: Keep, number: int | None = None) -> FileReport | None:
+    def _check(self, number: int, references: Sequence[Reference]) -> None:
+        """Check a file's references to other files against the records stored so far; those not answered yet
+        wait for the files after it (`_finish`)."""
+        found = self.database.lookup({reference.value for reference in references})
+        self.deferred += [(number, r) for r in references if fault(r, found.get(r.value)) is not None]
+
+    def _read_records(
+        self, path: Path, text: str, keep: Keep, number: int | None = None, report_problems: bool = True
+    ) -> FileReport | None:
         """A file's records built from its text and handed to `keep`, and what was found; None when the file
         cannot be parsed (its problem is noted). With `number`, the records go into the database, in pieces
         that are let go should the file have to be read whole after all."""
@@ -334,8 +344,9 @@ class _Walk:
         database.flush()
         connection.execute("RELEASE file")
         report = builder.finish(text)
-        self.problems += report.problems
-        self.more += report.more
+        if report_problems:
+            self.problems += report.problems
+            self.more += report.more
         return report
 
     def _finish(self) -> None:
@@ -353,12 +364,33 @@ class _Walk:
         if not self.changed and not self.gone:
             return
         paths = {number: path for path, number in self.numbers.items()}
+        lines = LinesOf()
+        twice, more = self.database.defined_twice(paths, lines)
+        self.problems += twice
+        self.more += more
         gone = [record_id for record_id, was in self.gone.items() if self.made.get(record_id) != was]
-        for number in self.database.referring(gone, self.changed):
-            # A file unchanged that names an id now gone: its references are read from it again to say where.
+        for number in self.database.referring(gone):
+            # A file that names an id now gone (or become another kind of record): its references are read
+            # from it again, to say where.
             self._recheck(paths[number], number)
-        self.problems += self.database.problems_between(self.changed, paths)
-        self.more += self.database.more
+        found = self.database.lookup({reference.value for _, reference in self.deferred})
+        known: dict[str, list[str]] = {}  # the ids each kind of reference may name, for suggestions
+        seen = set()
+        for number, reference in self.deferred:
+            message = fault(reference, found.get(reference.value))
+            if message is None or (number, reference) in seen:
+                continue
+            seen.add((number, reference))
+            if len(self.problems) >= PROBLEM_LIMIT:
+                self.more += 1
+                continue
+            if message == "unknown":
+                if reference.target not in known:
+                    known[reference.target] = self.database.ids_of(reference.target)
+                message = unknown_message(reference.value, reference.target, known[reference.target])
+            place, field = reference.place, reference.field
+            line = lines.line(paths[number], place, field)
+            self.problems.append(Problem(str(paths[number]), line, place.where, f"field '{field}': {message}"))
         order = {str(path): position for position, path in enumerate(self.order)}
         self.problems.sort(key=lambda problem: (order.get(problem.file, -1), problem.line or 0))
 
@@ -368,9 +400,9 @@ class _Walk:
         except FactBaseError as error:
             self._problems(error)
             return
-        report = self._read_records(path, text, lambda *record: None)
+        report = self._read_records(path, text, lambda *record: None, report_problems=False)
         if report is not None:
-            self.database.add_references(number, report.outbound, stored=False)
+            self.deferred += [(number, reference) for reference in report.outbound]
 
     def _problems(self, error: FactBaseError) -> None:
         self.problems += error.problems
