@@ -18,7 +18,7 @@ import pytest
 from hamsyr import FactBaseError, check, load
 from hamsyr.loading.build import PROBLEM_LIMIT
 
-from .conftest import SMALL
+from .conftest import SMALL, CommandLine
 
 SOURCE = '[[sources]]\nid = "doc"\ntitle = "Doc"\n'
 
@@ -179,3 +179,37 @@ def test_the_json_of_validate_stays_json_with_the_count_of_the_rest(tmp_path: Pa
     assert result.returncode == 3
     problems = json.loads(result.stdout)
     assert len(problems) == PROBLEM_LIMIT + 1 and "more problems, not listed" in problems[-1]["message"]
+
+
+INVISIBLE = [0x034F, 0xFE0F, 0xE0100, 0x206A, 0x180B, 0x17B4, 0x1D173, 0x1BCA0, 0x3164, 0xFFA0]
+
+
+@pytest.mark.parametrize("code", INVISIBLE)
+@pytest.mark.parametrize("fmt", ["table", "tsv", "csv"])
+def test_an_invisible_character_in_a_name_is_shown_escaped(
+    tmp_path: Path, code: int, fmt: str, cli: CommandLine
+) -> None:
+    """A second "Hamas" with an invisible character in it must not look exactly like the first."""
+    path = tmp_path / "lookalike.toml"
+    path.write_text(f'[[actors]]\nid = "fake"\nname = "Ha{chr(code)}mas"\nkind = "movement"\n', encoding="utf-8")
+    result = cli("--data", str(path), "actors", "--format", fmt)
+    assert result.code == 0
+    assert chr(code) not in result.out
+    assert ("\\u" in result.out or "\\U" in result.out) and "mas" in result.out
+
+
+@pytest.mark.parametrize("code", INVISIBLE)
+def test_an_invisible_character_is_escaped_in_json_and_comes_back_exact(
+    tmp_path: Path, code: int, cli: CommandLine
+) -> None:
+    path = tmp_path / "lookalike.toml"
+    path.write_text(f'[[actors]]\nid = "fake"\nname = "Ha{chr(code)}mas"\nkind = "movement"\n', encoding="utf-8")
+    result = cli("--data", str(path), "actors", "--json")
+    assert chr(code) not in result.out
+    assert json.loads(result.out)[0]["name"] == f"Ha{chr(code)}mas"
+
+
+def test_an_output_name_too_long_says_so(tmp_path: Path, cli: CommandLine) -> None:
+    result = cli("export", "--format", "csv", "--output", str(tmp_path / ("x" * 300)))
+    assert result.code == 4
+    assert "File name too long" in result.err and "not a regular file" not in result.err

@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from hamsyr.errors import OutputRefused
+from hamsyr.errors import OutputRefused, WriteFailed
 
 MARKER = ".hamsyr-export"  # in every folder hamsyr writes: what --force may replace
 _MARKER_TEXT = "Written by hamsyr export. `hamsyr export --force` may replace this folder and all it holds.\n"
@@ -78,8 +78,8 @@ def _existing(target: Path) -> str | None:
         mode = os.lstat(target).st_mode
     except FileNotFoundError:
         return None
-    except OSError:
-        return "other"
+    except OSError as error:  # a name too long, a folder on the way that is a file or cannot be read
+        raise WriteFailed(f"cannot write {target} ({error.strerror or error}); give another path") from None
     if stat.S_ISLNK(mode):
         resolved = _existing_followed(target)
         return "stream" if resolved == "stream" else "link"

@@ -6,7 +6,12 @@ character) could make two different names look alike. Every piece of fact base t
 goes through `visible` (tables, messages, hints, lists, reports, file names) or `field` (TSV, CSV). JSON
 keeps the exact text instead, with these characters as \\u escapes (`json_safe`).
 
-The zero-width joiner and non-joiner (U+200C, U+200D) stay: Arabic, Persian and emoji text need them.
+Invisible means every default-ignorable code point of Unicode (its DerivedCoreProperties: the soft hyphen,
+combining grapheme joiner, Hangul fillers, Mongolian and other variation selectors, zero-width and bidi
+formatting characters, word joiner and invisible operators, byte-order mark, interlinear annotation marks,
+musical formatting characters, shorthand format controls, tag characters...), so that no two names that
+look alike are different. The zero-width joiner and non-joiner (U+200C, U+200D) stay: Arabic, Persian and
+emoji text need them.
 """
 
 from __future__ import annotations
@@ -14,14 +19,14 @@ from __future__ import annotations
 import re
 from functools import cache
 
-# C0 controls other than tab and newline, DEL and C1 controls, bidi controls (embedding, override, isolate,
-# marks), line/paragraph separators, lone surrogates (which cannot even be encoded), and invisible format
-# characters: soft hyphen, Mongolian vowel separator, zero-width space, word joiner and invisible operators,
-# byte-order mark, interlinear annotation marks, and the tag characters.
-_UNSAFE_CHARS = (
-    "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
-    "\u00ad\u180e\u200b\u2060-\u2064\ufeff\ufff9-\ufffb\U000e0000-\U000e007f"
+# C0 controls other than tab and newline, DEL and C1 controls, line and paragraph separators, lone surrogates
+# (which cannot even be encoded), and every invisible character (bidi controls among them).
+_INVISIBLE = (  # default-ignorable code points (but U+200C, U+200D), and the interlinear annotation marks
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e0fff"
 )
+_UNSAFE_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + _INVISIBLE
 _FIELD_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
@@ -50,10 +55,7 @@ def field(text: str) -> str:
 
 # The characters of _UNSAFE_CHARS that the JSON encoder leaves raw (it escapes the C0 controls itself; lone
 # surrogates are escaped by writing JSON with ensure_ascii where the output cannot encode them).
-_JSON_UNSAFE = (
-    "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-    "\u00ad\u180e\u200b\u2060-\u2064\ufeff\ufff9-\ufffb\U000e0000-\U000e007f"
-)
+_JSON_UNSAFE = "\x7f-\x9f\u2028\u2029" + _INVISIBLE
 
 
 @cache

@@ -5,6 +5,7 @@ filters as one `Answer` and one `EventFilters`."""
 from __future__ import annotations
 
 import inspect
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -82,21 +83,31 @@ def _matching(incomplete: str, choices: Iterable[tuple[str, str, Iterable[str]]]
 _SHELL_SAFE = r"[\w\-.,:+@/]*"
 
 
-def complete_actor(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+def _complete_actor(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     base = _base_for_completion(ctx)
     if base is None:
         return []
     return _matching(incomplete, ((a.id, a.name, (a.name, *(alias.name for alias in a.aliases))) for a in base.actors))
 
 
-def complete_source(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+def _complete_source(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     base = _base_for_completion(ctx)
     return [] if base is None else _matching(incomplete, ((s.id, s.title, (s.title,)) for s in base.sources))
 
 
-def complete_tag(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+def _complete_tag(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     base = _base_for_completion(ctx)
     return [] if base is None else _matching(incomplete, ((tag, "tag", ()) for tag in base.store.tags()))
+
+
+# Typer reads a completion function's signature and type hints whenever it builds a command that has one (a
+# few tenths of a millisecond each, on every query): they are given only when the shell asks for completions,
+# which it does by running the command with _HAMSYR_COMPLETE set.
+_COMPLETING = "_HAMSYR_COMPLETE" in os.environ
+Completion = Callable[[typer.Context, str], list[tuple[str, str]]] | None
+complete_actor: Completion = _complete_actor if _COMPLETING else None
+complete_source: Completion = _complete_source if _COMPLETING else None
+complete_tag: Completion = _complete_tag if _COMPLETING else None
 
 
 # --- the shared options ----------------------------------------------------------------------------------
@@ -120,7 +131,10 @@ FormatChoice = Annotated[
         "-f",
         case_sensitive=False,
         show_default=False,
-        help="Output format [default: table on a terminal, tsv otherwise].",
+        help=(
+            "Output format [default: table on a terminal, tsv otherwise]. TSV is exact, for scripts: a cell may begin "
+            "with = or +; for a spreadsheet, use csv, whose cells never start a formula."
+        ),
     ),
 ]
 Fields = Annotated[

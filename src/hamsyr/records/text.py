@@ -16,6 +16,7 @@ Searching (hamsyr.query.search), finding a name (hamsyr.query.names) and the cac
 import re
 from collections.abc import Iterable, Iterator
 from functools import cached_property, lru_cache
+from itertools import filterfalse
 
 from hamsyr.records.model import Actor, Dispute, Event, Phase, Quote, Record, Source
 
@@ -91,7 +92,7 @@ def fold(text: str) -> str:
         decomposed = unicodedata.normalize("NFKD", text)
         # A slice at a time: one string per character of a long text at once would take gigabytes.
         text = "".join(
-            "".join([char for char in decomposed[start : start + _SLICE] if not combining(char)])
+            "".join(filterfalse(combining, decomposed[start : start + _SLICE]))
             for start in range(0, len(decomposed), _SLICE)
         )
     return _RE.separators.sub(" ", text.translate(_FOLD_TABLE).casefold()).strip()
