@@ -19,24 +19,16 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from hamsyr.errors import Problem
-from hamsyr.loading.build import (
-    PLURALS,
-    PROBLEM_LIMIT,
-    LinesOf,
-    Place,
-    Problems,
-    Reference,
-    an,
-    build,
-    listed_message,
-    wrong_kind_message,
-)
-from hamsyr.records.dates import FuzzyDate
+from hamsyr.loading.build import PLURALS, PROBLEM_LIMIT, Place, Problems, an, build, listed_message, wrong_kind_message
 from hamsyr.records.model import Actor, Event, Source, record_date
 from hamsyr.records.store import ANY_EVENT, Narrowing, Term
+
+if TYPE_CHECKING:
+    from hamsyr.loading.check import LinesOf, Reference
+    from hamsyr.records.dates import FuzzyDate
 
 _T = TypeVar("_T")
 LAYOUT = 1  # the version of the tables below: a change makes every cached database stale

@@ -18,11 +18,14 @@ import sqlite3
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from hamsyr.errors import FactBaseError, Problem
-from hamsyr.loading.build import PROBLEM_LIMIT, FileReport, Keep, LinesOf, Reference, unknown_message
+from hamsyr.loading.build import PROBLEM_LIMIT, unknown_message
 from hamsyr.loading.database import CacheFailed, Database, DatabaseStore, StoredFile, fault
+
+if TYPE_CHECKING:
+    from hamsyr.loading.check import FileReport, Keep, Reference
 from hamsyr.loading.files import (
     ENV_VAR,
     STDIN,
@@ -316,7 +319,7 @@ class _Walk:
         """A file's records built from its text and handed to `keep`, and what was found; None when the file
         cannot be parsed (its problem is noted). With `number`, the records go into the database, in pieces
         that are let go should the file have to be read whole after all."""
-        from hamsyr.loading.build import FileBuilder
+        from hamsyr.loading.check import FileBuilder
         from hamsyr.loading.parse import Unsplittable, documents, parse
 
         database, connection = self.database, self.database.connection
@@ -363,6 +366,8 @@ class _Walk:
             self.database.index()
         if not self.changed and not self.gone:
             return
+        from hamsyr.loading.check import LinesOf
+
         paths = {number: path for path, number in self.numbers.items()}
         lines = LinesOf()
         twice, more = self.database.defined_twice(paths, lines)

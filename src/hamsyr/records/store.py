@@ -9,7 +9,7 @@ exactly (hamsyr.query.factbase): narrowing may only ever give more than is asked
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hamsyr.records.dates import sort_key
 from hamsyr.records.model import Event
@@ -39,42 +39,45 @@ class Narrowing(NamedTuple):
 ANY_EVENT = Narrowing()
 
 
-class RecordStore(Protocol):
-    """The records of one fact base, by kind ("sources", "actors", "events", ...)."""
+if TYPE_CHECKING:  # what queries need of a store; only type checkers need it spelled out (Protocol is slow to make)
+    from typing import Protocol
 
-    @property
-    def paths(self) -> tuple[Path, ...]:
-        """Every file the records come from, in the order they were read."""
+    class RecordStore(Protocol):
+        """The records of one fact base, by kind ("sources", "actors", "events", ...)."""
 
-    def records(self, plural: str) -> tuple[Any, ...]:
-        """Every record of one kind, in file order."""
+        @property
+        def paths(self) -> tuple[Path, ...]:
+            """Every file the records come from, in the order they were read."""
 
-    def ids(self, plural: str) -> tuple[str, ...]:
-        """The ids of every record of one kind, in file order (without building the records)."""
+        def records(self, plural: str) -> tuple[Any, ...]:
+            """Every record of one kind, in file order."""
 
-    def get(self, record_id: str) -> Any | None:
-        """The record with this id, of any kind."""
+        def ids(self, plural: str) -> tuple[str, ...]:
+            """The ids of every record of one kind, in file order (without building the records)."""
 
-    def event_count(self) -> int: ...
+        def get(self, record_id: str) -> Any | None:
+            """The record with this id, of any kind."""
 
-    def tags(self) -> list[str]:
-        """Every tag used by an event, sorted."""
+        def event_count(self) -> int: ...
 
-    def candidates(self, narrowing: Narrowing) -> Iterable[Event]:
-        """Events that may pass these filters: a superset is fine, the caller checks each one exactly."""
+        def tags(self) -> list[str]:
+            """Every tag used by an event, sorted."""
 
-    def ordered(self, dated: bool, reverse: bool, narrowing: Narrowing = ANY_EVENT) -> Iterator[Event]:
-        """Events that may pass these filters (a superset, as for `candidates`), one at a time in listing order:
-        the dated ones by date then id (newest first with `reverse`), or the undated ones by id. A query that
-        wants only the first few stops early, and a large base is never read whole."""
+        def candidates(self, narrowing: Narrowing) -> Iterable[Event]:
+            """Events that may pass these filters: a superset is fine, the caller checks each one exactly."""
 
-    def matching(self, plurals: Sequence[str], terms: Sequence[Term]) -> Iterator[Any]:
-        """Records of these kinds that may hold every term (a superset), one at a time."""
+        def ordered(self, dated: bool, reverse: bool, narrowing: Narrowing = ANY_EVENT) -> Iterator[Event]:
+            """Events that may pass these filters (a superset, as for `candidates`), one at a time in listing order:
+            the dated ones by date then id (newest first with `reverse`), or the undated ones by id. A query that
+            wants only the first few stops early, and a large base is never read whole."""
 
-    def best_first(self, plurals: Sequence[str], terms: Sequence[Term]) -> Iterator[Any] | None:
-        """Records of these kinds that may hold every term in their heaviest parts (a title, a name), in the
-        order a search lists hits of equal rank: by kind (as `plurals` are given), date (undated last) and id;
-        None when the store cannot narrow them so."""
+        def matching(self, plurals: Sequence[str], terms: Sequence[Term]) -> Iterator[Any]:
+            """Records of these kinds that may hold every term (a superset), one at a time."""
+
+        def best_first(self, plurals: Sequence[str], terms: Sequence[Term]) -> Iterator[Any] | None:
+            """Records of these kinds that may hold every term in their heaviest parts (a title, a name), in the
+            order a search lists hits of equal rank: by kind (as `plurals` are given), date (undated last) and id;
+            None when the store cannot narrow them so."""
 
 
 class MemoryStore:
