@@ -19,6 +19,7 @@ beside the database (hamsyr.export.datasette).
 from __future__ import annotations
 
 import sqlite3
+from functools import cache
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -174,7 +175,9 @@ def _tables(base: FactBase) -> list[Table]:
                 doc = f"{_first_doc_line(declared.of)} One row per item of `{plural}.{declared.name}`."
                 columns = (owner, position, *(c.column() for c in inner))
                 words = tuple(c.name for c in inner if c.words)
-                tables.append(Table(declared.name, doc, columns, rows, words=words))
+                # Named after the field (`roles`), or after the record too where two records have one of that name.
+                name = declared.name if _table_fields()[declared.name] == 1 else f"{singular}_{declared.name}"
+                tables.append(Table(name, doc, columns, rows, words=words))
             if _linked(declared):
                 tables.append(_link_table(base, singular, plural, records, declared, owner))
     citation = _columns(Citation, has_id=False)
@@ -189,6 +192,18 @@ def _tables(base: FactBase) -> list[Table]:
     rows = [tuple(row.values()) for row in citation_rows(base)]
     tables.append(Table("citations", doc, columns, rows, words=tuple(c.name for c in citation if c.words)))
     return tables
+
+
+@cache
+def _table_fields() -> dict[str, int]:
+    """How many record types have a list of tables (other than citations) under each field name."""
+    names = [
+        declared.name
+        for t in RECORD_TYPES
+        for declared in fields_of(t.record_class)
+        if declared.field.kind is Kind.TABLES and declared.of is not Citation
+    ]
+    return {name: names.count(name) for name in names}
 
 
 def _types() -> str:

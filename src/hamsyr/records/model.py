@@ -51,8 +51,9 @@ class EventKind(StrEnum):
 
 
 class AliasKind(StrEnum):
-    """What kind of name an alias is. A descriptor ("the Syrian leadership") or a document's own label
-    ("axis of evil") is shown as "also referred to as" and ranks below real names in lookups."""
+    """What kind of name an alias is. A descriptor ("the Syrian leadership"), a document's own label ("axis of
+    evil") or an epithet someone uses ("the blasphemous traitor", by those its citation names) is not a name:
+    it is listed apart from the names, with who uses it, and ranks below real names in lookups."""
 
     OFFICIAL = "official"
     TRANSLITERATION = "transliteration"
@@ -61,6 +62,7 @@ class AliasKind(StrEnum):
     FORMER = "former"
     DESCRIPTOR = "descriptor"
     LABEL = "label"
+    EPITHET = "epithet"
 
 
 class Citation(NamedTuple):
@@ -98,17 +100,28 @@ class Source(NamedTuple):
         ),
     ] = None
     retrieved: Annotated[FuzzyDate | None, Field(Kind.DATE, "When it was read at its url.")] = None
+    note: Annotated[str | None, Field(Kind.TEXT, "How its date was read, or any other caveat.")] = None
 
 
 class Role(NamedTuple):
-    """A position an actor holds; `start` and `end` bound the time the sources attest it (None: open)."""
+    """A position an actor holds, as the sources attest it: `start` and `end` when they say when it began and
+    ended; else `first_attested`, the earliest they show it held (it may have begun before), and
+    `last_attested`, the latest (unknown is not ongoing)."""
 
     title: Annotated[str, Field(Kind.TEXT, 'The position, such as "Head of the Political Bureau".', required=True)]
     organization: Annotated[
         str | None, Field(Kind.REF, "The actor id of the organization it is held in.", target="actors")
-    ]
-    start: Annotated[FuzzyDate | None, Field(Kind.DATE, "When it began, as the sources date it.")]
-    end: Annotated[FuzzyDate | None, Field(Kind.DATE, "When it ended, where the sources say so.")]
+    ] = None
+    start: Annotated[FuzzyDate | None, Field(Kind.DATE, "When it began, where the sources say so.")] = None
+    first_attested: Annotated[
+        FuzzyDate | None,
+        Field(
+            Kind.DATE,
+            "With no start, the earliest time the sources show it held: it may have begun before, as far as the "
+            "base knows.",
+        ),
+    ] = None
+    end: Annotated[FuzzyDate | None, Field(Kind.DATE, "When it ended, where the sources say so.")] = None
     last_attested: Annotated[
         FuzzyDate | None,
         Field(
@@ -121,21 +134,27 @@ class Role(NamedTuple):
     note: Annotated[str | None, Field(Kind.TEXT, "How the dates were inferred, or any other caveat.")] = None
 
     @property
+    def since(self) -> FuzzyDate | None:
+        """From when the sources show it held: its start, else its first attestation."""
+        return self.start or self.first_attested
+
+    @property
     def dated(self) -> bool:
-        """Whether the sources place the role in time (a start or an end)."""
-        return self.start is not None or self.end is not None
+        """Whether the sources place the role in time (a start, an end, or a first attestation)."""
+        return self.since is not None or self.end is not None
 
     @property
     def horizon(self) -> FuzzyDate | None:
         """The date after which the base cannot say the role was held: its end, else the latest date it is
-        attested, else its start."""
-        return self.end or self.last_attested or self.start
+        attested, else the earliest."""
+        return self.end or self.last_attested or self.since
 
     def overlaps(self, since: date | None, until: date | None) -> bool:
-        """True when the role may be held in [since, until]: from its start (open when unknown) up to its
-        horizon. Unknown is not ongoing: a role is never held past what the sources attest."""
-        horizon = self.horizon
-        return (until is None or self.start is None or self.start.first_day <= until) and (
+        """True when the sources show the role held at some point of [since, until]: from its start or first
+        attestation (open when neither is known) up to its horizon. Unknown is not ongoing: a role is never
+        held past what the sources attest."""
+        horizon, first = self.horizon, self.since
+        return (until is None or first is None or first.first_day <= until) and (
             since is None or horizon is None or horizon.last_day >= since
         )
 
@@ -219,11 +238,45 @@ class Phase(NamedTuple):
     summary: Annotated[str, Field(Kind.TEXT, "What marked it, in our words.", required=True)]
     sources: Annotated[tuple[Citation, ...], _citations("The sources that describe it and date its turns.")]
     note: Annotated[str | None, Field(Kind.TEXT, "How its boundaries were dated, or any other caveat.")] = None
+    last_attested: Annotated[
+        FuzzyDate | None,
+        Field(
+            Kind.DATE,
+            "With no end, the latest time the sources attest it: going on no later than this, as far as the base "
+            "knows. When not given, the publication date of the latest source citing it.",
+        ),
+    ] = None
+
+    @property
+    def horizon(self) -> FuzzyDate | None:
+        """The date after which the base cannot say the phase went on: its end, else its last attestation."""
+        return self.end or self.last_attested
 
     def overlaps(self, since: date | None, until: date | None) -> bool:
+        """True when the phase went on at some point of [since, until], as far as the sources attest it."""
+        horizon = self.horizon
         return (until is None or self.start.first_day <= until) and (
-            since is None or self.end is None or self.end.last_day >= since
+            since is None or horizon is None or horizon.last_day >= since
         )
+
+
+class Identification(NamedTuple):
+    """An actor a record speaks of without naming, identified by the editors: marked as theirs, never as if
+    the source named it."""
+
+    actor: Annotated[str, Field(Kind.REF, "The actor id the editors read it as.", required=True, target="actors")]
+    described_as: Annotated[
+        str, Field(Kind.TEXT, "The source's own words for it, verbatim (the excerpt holds them).", required=True)
+    ]
+    note: Annotated[str, Field(Kind.TEXT, "Why the editors read it so, and how sure that is.", required=True)]
+
+
+def _identified(what: str) -> Field:
+    return Field(
+        Kind.TABLES,
+        f"Actors the {what} speaks of without naming them, as the editors identify them (marked so everywhere).",
+        shape="tables with actor, described_as and note",
+    )
 
 
 _DISPUTES = Field(Kind.REFS, "The disputes that name this record (derived, not written).", derived=True)
@@ -253,6 +306,12 @@ class Event(NamedTuple):
         ),
     ] = None
     note: Annotated[str | None, Field(Kind.TEXT, "How its date was inferred, or any other caveat.")] = None
+    identified: Annotated[tuple[Identification, ...], _identified("event")] = ()
+
+    @property
+    def involved(self) -> tuple[str, ...]:
+        """The actors it involves: those it names, then those identified in it."""
+        return (*self.actors, *(found.actor for found in self.identified if found.actor not in self.actors))
 
 
 class Quote(NamedTuple):
@@ -270,6 +329,8 @@ class Quote(NamedTuple):
     about: Annotated[tuple[str, ...], Field(Kind.REFS, "The actors it is about.", target="actors")]
     sources: Annotated[tuple[Citation, ...], _citations("The sources that report it.")]
     disputes: Annotated[tuple[str, ...], _DISPUTES] = ()
+    note: Annotated[str | None, Field(Kind.TEXT, "How its date or speaker was read, or any other caveat.")] = None
+    identified: Annotated[tuple[Identification, ...], _identified("quotation")] = ()
 
 
 Record = Source | Actor | Event | Quote | Dispute | Phase
@@ -285,7 +346,7 @@ class RecordType(NamedTuple):
 
 # The versions of the file format, written at the top of a file (`format = 2`); a file without it is format 1,
 # which has none of the fields added since and reads the same way.
-FORMATS = (1, 2)
+FORMATS = (1, 2, 3)
 # The top-level key naming the bases a file builds on, read before it: paths taken from the file's folder,
 # folders (their *.toml files), or "@shipped".
 BUILDS_ON = "builds_on"
