@@ -168,11 +168,14 @@ class Alias(NamedTuple):
     sources: Annotated[
         tuple[Citation, ...], _citations("The documents that use this name or spelling.", required=False)
     ] = ()
+    note: Annotated[
+        str | None, Field(Kind.TEXT, 'A hedge the document puts on it ("so-called"), or any other caveat.')
+    ] = None
 
     @property
     def is_descriptor(self) -> bool:
         """A way of referring to the actor rather than a name ("also referred to as")."""
-        return self.kind in (AliasKind.DESCRIPTOR, AliasKind.LABEL)
+        return self.kind in (AliasKind.DESCRIPTOR, AliasKind.LABEL, AliasKind.EPITHET)
 
 
 class Actor(NamedTuple):
