@@ -12,7 +12,7 @@ import pytest
 
 from hamsyr import FactBase, check, load, parse_date
 from hamsyr.query.results import DateRange
-from hamsyr.records.codec import date_details
+from hamsyr.records.codec import DATE_DETAILS, date_details
 
 from .conftest import SMALL, CommandLine
 
@@ -20,32 +20,42 @@ from .conftest import SMALL, CommandLine
 
 
 @pytest.mark.parametrize(
-    ("text", "start", "end", "precision", "approximate", "uncertain"),
+    ("text", "matched", "stated", "precision", "approximate", "uncertain"),
     [
-        ("1987", "1987-01-01", "1987-12-31", "year", False, False),
-        ("1998-05", "1998-05-01", "1998-05-31", "month", False, False),
-        ("2022-09-15", "2022-09-15", "2022-09-15", "day", False, False),
-        ("2012~", "2011-01-01", "2013-12-31", "year", True, False),
-        ("2012-05~", "2012-04-01", "2012-06-30", "month", True, False),
-        ("2012-05-10~", "2012-05-09", "2012-05-11", "day", True, False),
-        ("2022?", "2022-01-01", "2022-12-31", "year", False, True),
-        ("2022?-09-15", "2022-09-15", "2022-09-15", "day", False, True),
-        ("2012-10~/2012-12", "2012-09-01", "2012-12-31", "month", True, False),
+        ("1987", ("1987-01-01", "1987-12-31"), ("1987-01-01", "1987-12-31"), "year", [], []),
+        ("1998-05", ("1998-05-01", "1998-05-31"), ("1998-05-01", "1998-05-31"), "month", [], []),
+        ("2022-09-15", ("2022-09-15", "2022-09-15"), ("2022-09-15", "2022-09-15"), "day", [], []),
+        ("2012~", ("2011-01-01", "2013-12-31"), ("2012-01-01", "2012-12-31"), "year", ["year"], []),
+        ("2012-05~", ("2012-04-01", "2012-06-30"), ("2012-05-01", "2012-05-31"), "month", ["year", "month"], []),
+        ("2012-05-10~", ("2012-05-09", "2012-05-11"), ("2012-05-10", "2012-05-10"), "day", ["year", "month", "day"], []),
+        ("2022?", ("2022-01-01", "2022-12-31"), ("2022-01-01", "2022-12-31"), "year", [], ["year"]),
+        ("2022?-09-15", ("2022-09-15", "2022-09-15"), ("2022-09-15", "2022-09-15"), "day", [], ["year"]),
+        ("2022-09-15?", ("2022-09-15", "2022-09-15"), ("2022-09-15", "2022-09-15"), "day", [], ["year", "month", "day"]),
+        ("2012-10~/2012-12", ("2012-09-01", "2012-12-31"), ("2012-10-01", "2012-12-31"), "month", ["year", "month"], []),
     ],
-)
-def test_json_date_bounds_at_every_precision(
-    text: str, start: str, end: str, precision: str, approximate: bool, uncertain: bool
+)  # fmt: skip
+def test_json_dates_as_stated_and_as_matched_at_every_precision(
+    text: str,
+    matched: tuple[str, str],
+    stated: tuple[str, str],
+    precision: str,
+    approximate: list[str],
+    uncertain: list[str],
 ) -> None:
+    """The interval the source states, and the one a date filter matches (an approximate date widened), under
+    names that say which; which parts a qualifier applies to."""
     assert date_details("date", parse_date(text)) == {
-        "date_start": start,
-        "date_end": end,
+        "date_start": matched[0],
+        "date_end": matched[1],
+        "date_stated_start": stated[0],
+        "date_stated_end": stated[1],
         "date_precision": precision,
-        "date_approximate": approximate,
-        "date_uncertain": uncertain,
+        "date_approximate": bool(approximate),
+        "date_uncertain": bool(uncertain),
+        "date_approximate_parts": approximate,
+        "date_uncertain_parts": uncertain,
     }
-    assert date_details("date", None) == dict.fromkeys(
-        ["date_start", "date_end", "date_precision", "date_approximate", "date_uncertain"]
-    )
+    assert date_details("date", None) == dict.fromkeys(f"date_{detail}" for detail in DATE_DETAILS)
 
 
 def test_the_cli_json_gives_the_bounds_and_nulls_for_undated_events(cli: CommandLine) -> None:
@@ -56,7 +66,7 @@ def test_the_cli_json_gives_the_bounds_and_nulls_for_undated_events(cli: Command
     assert events["offices-sealed"]["date_start"] == "2012-09-01"  # "2012-10~": an approximate month widens
     assert {key: value for key, value in events["mediation"].items() if key.startswith("date_")} == {
         "date_text": "in recent years",
-        **dict.fromkeys(["date_start", "date_end", "date_precision", "date_approximate", "date_uncertain"]),
+        **dict.fromkeys(f"date_{detail}" for detail in DATE_DETAILS),
     }
 
 
@@ -87,8 +97,9 @@ def test_an_approximate_date_is_widened_by_one_unit_for_matching(
 
 def test_qualifiers_are_said_in_words_in_tables(cli: CommandLine) -> None:
     out = cli("events", "--format", "table", data=SMALL, env={"COLUMNS": "120"})[1]
-    assert "2022?-09-15 (year inferred)" in out
-    assert "2012-10~/2012-12 (approx.)" in out
+    assert "15 September 2022 (year inferred)" in out
+    assert "October to December 2012 (start approx.)" in out
+    assert "2022?" not in out and "~" not in out  # no output for people shows a qualifier code
 
 
 def test_a_date_filter_says_how_many_undated_records_it_left_out(cli: CommandLine) -> None:
@@ -121,16 +132,16 @@ def test_past_the_horizon_the_cli_says_who_was_last_attested(cli: CommandLine) -
     )
     assert (code, json.loads(out)) == (0, [])
     assert (
-        "no attested holder on 2025-06-01; last attested: Ismail Haniyeh (Head of the Political Bureau), 2022-09~"
-        in err
+        "no attested holder on 1 June 2025; last attested: Ismail Haniyeh (Head of the Political Bureau), "
+        "September 2022 (approx.)" in err
     )
     _, _, err = cli("actor", "haniyeh", "--on", "2025-06-01", "--json", data=SMALL, env={"COLUMNS": "120"})
-    assert "Head of the Political Bureau is last attested 2022-09~" in err
+    assert "Head of the Political Bureau is last attested September 2022 (approx.)" in err
 
 
 def test_a_role_shows_until_when_it_is_attested_and_its_sources(cli: CommandLine) -> None:
     out = cli("actor", "haniyeh", "--format", "table", data=SMALL, env={"COLUMNS": "120"})[1]
-    assert "last attested 2022-09~" in out and "doc-a" in out
+    assert "last attested September 2022 (approx.)" in out and "doc-a" in out
 
 
 # --- who says so ------------------------------------------------------------------------------------------
@@ -224,8 +235,14 @@ def test_a_descriptor_resolves_but_ranks_below_real_names(cli: CommandLine, writ
     assert base.actor("the leader").id == "b"  # a real name wins over a descriptor
     assert base.actor("the old guard").id == "c"
     data = json.loads(cli("actor", "c", "--json", data=path, env={"COLUMNS": "120"})[1])
-    assert data["aliases"] == ["the old guard", "Gama"]  # the names, as in format 1
-    assert data["names"][0] == {"name": "the old guard", "lang": None, "kind": "descriptor", "sources": []}
+    assert data["aliases"] == ["Gama"]  # the names only: a way of referring to it is no name
+    assert data["names"][0] == {
+        "name": "the old guard",
+        "lang": None,
+        "kind": "descriptor",
+        "sources": [],
+        "note": None,
+    }
     out = cli("actor", "c", "--format", "table", data=path, env={"COLUMNS": "120"})[1]
     assert "also referred to as  “the old guard”" in out and "aliases              Gama" in out
 

@@ -92,9 +92,12 @@ def test_actor_json_is_one_object_with_its_events_and_quotes(cli: CommandLine) -
 
 def test_source_json_lists_what_it_supports(cli: CommandLine) -> None:
     data = json.loads(cli("source", "doc-b", "--json", data=SMALL)[1])
-    assert [(s["type"], s["id"], s["attributed_to"]) for s in data["supports"]] == [
-        ("event", "offices-sealed", "Syrian sources"),
-        ("event", "mediation", None),
+    assert [(s["type"], s["id"], s["part"], s["attributed_to"]) for s in data["supports"]] == [
+        ("phase", "break", "", None),
+        ("event", "offices-sealed", "", "Syrian sources"),
+        ("event", "mediation", "", None),
+        ("dispute", "why-the-break", "claims[1]", "Hamas officials"),
+        ("actor", "haniyeh", "role Guest speaker", None),
     ]
 
 

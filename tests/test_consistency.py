@@ -88,7 +88,7 @@ def test_a_page_piped_keeps_every_section(cli: CommandLine) -> None:
     out = cli("actor", "mashaal", data=SMALL)[1]  # not a terminal: TSV
     assert "# actor (1)" in out and "# roles (1)" in out and "# events (1)" in out and "# quotes (1)" in out
     assert "Offices sealed with red wax" in out and "He opened the whole world to us." in out
-    assert "# supports (2)" in cli("source", "doc-b", data=SMALL)[1]
+    assert "# supports (5)" in cli("source", "doc-b", data=SMALL)[1]
     on = cli("phases", "--on", "2015", data=SMALL)[1]
     assert "# events of break (2)" in on and "Statement restoring relations" in on
 

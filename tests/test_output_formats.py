@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hamsyr import FactBase, load
+from hamsyr import FactBase, load, parse_date
 from hamsyr._inert import field, visible
 from hamsyr.output.render import Format, render
 from hamsyr.views.build import EventFilters, events_view, names_of, span_of
@@ -21,10 +21,15 @@ from hamsyr.views.pages import ActorView, Lane, PhasesView, SourceView, Timeline
 from hamsyr.views.view import View
 
 # The JSON contract for events, as the README documents it (TSV uses the same columns).
-DATE_DETAILS = ["start", "end", "precision", "approximate", "uncertain"]
+# What every date gives in JSON beside the date as written: the documented contract, in order.
+DATE_DETAILS = [
+    *("start", "end", "stated_start", "stated_end", "precision", "approximate", "uncertain"),
+    *("approximate_parts", "uncertain_parts"),
+]
 EVENT_FIELDS = [
     *("id", "date", "date_text", "title", "summary", "actors", "places", "tags", "sources", "disputes"),
     *("kind", "note"),  # format 2: new keys come after the old ones, whose order and meaning stay
+    "identified",  # format 3
     *(f"date_{detail}" for detail in DATE_DETAILS),
 ]
 
@@ -98,13 +103,13 @@ def all_views(base: FactBase) -> list[View]:
         SourceList(base.sources),
         DisputeList(base.disputes),
         HitList(base.search("red")),
-        ActorView(actor, base.find_events(), base.find_quotes(), [], base.holders(actor.id), "2012", names),
+        ActorView(actor, base.find_events(), base.find_quotes(), [], base.holders(actor.id), parse_date("2012"), names),
         RoleHolderList(base.find_actors(), names),
         SourceView(base.sources[0], base.supports(base.sources[0].id)),
         TimelineView(
             base.timeline(), base.phases, [Lane(actor.name, base.find_events())], span_of(base.phases, []), names
         ),
-        PhasesView(base.phases, [base.events_in(p) for p in base.phases], "2012", names),
+        PhasesView(base.phases, [base.events_in(p) for p in base.phases], parse_date("2012"), names),
     ]
 
 
@@ -158,6 +163,7 @@ def test_json_field_names_and_order(small: FactBase) -> None:
     quote = QuoteList(small.quotes).data()[0]
     assert list(quote) == [
         *("id", "speaker", "text", "date", "date_text", "context", "about", "sources", "disputes"),
+        *("note", "identified"),  # format 3
         *(f"date_{detail}" for detail in DATE_DETAILS),
     ]
     dispute = DisputeList(small.disputes).data()[0]
@@ -166,7 +172,9 @@ def test_json_field_names_and_order(small: FactBase) -> None:
     actor = ActorList([small.actor("bashar")]).data()[0]
     assert list(actor) == ["id", "name", "kind", "aliases", "description", "roles", "sources", "names"]
     (president,) = actor["roles"]
-    assert list(president)[:7] == ["title", "organization", "start", "end", "last_attested", "sources", "note"]
+    assert list(president)[:8] == [
+        *("title", "organization", "start", "first_attested", "end", "last_attested", "sources", "note"),
+    ]
     assert (president["title"], president["organization"], president["start"], president["end"]) == (
         "President", "syria", None, None,
     )  # fmt: skip
@@ -175,6 +183,7 @@ def test_json_field_names_and_order(small: FactBase) -> None:
     source = SourceList(small.sources).data()[0]
     assert list(source) == [
         *("id", "title", "author", "publisher", "published", "url", "language", "listed_in", "retrieved"),
+        "note",  # format 3
         *(f"published_{detail}" for detail in DATE_DETAILS),
         *(f"retrieved_{detail}" for detail in DATE_DETAILS),
     ]
@@ -206,7 +215,8 @@ def test_csv_parses_back(small: FactBase) -> None:
 def test_table_shows_dates_with_their_phrase_and_markers(small: FactBase, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "200")
     output = rendered(events_view(small, [], EventFilters(tags=["rupture"])), Format.TABLE)
-    assert "2012-10~/2012-12" in output and "(approx.)" in output and "“late 2012”" in output
+    assert "October to December 2012 (start approx.)" in output and "“late 2012”" in output
+    assert "2012-10~" not in output  # a date for people is in words
     assert "Khaled Mashaal" in output  # actor names, not ids
     assert "⚑ disputed: why-the-break" in output
 

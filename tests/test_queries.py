@@ -126,9 +126,14 @@ def test_actors_listing_filters_by_words_and_kind(small: FactBase) -> None:
 
 def test_sources_supports_and_lookup(small: FactBase) -> None:
     supports = small.supports("doc-b")
-    assert [(s.record.id, s.citation.attributed_to) for s in supports] == [
-        ("offices-sealed", "Syrian sources"),
-        ("mediation", None),
+    # Everything the document supports, of every kind: records in date order (the phase starts in 2011),
+    # undated last by type; a part of a record it is cited for is named.
+    assert [(s.record.id, s.part, s.citation.attributed_to) for s in supports] == [
+        ("break", "", None),
+        ("offices-sealed", "", "Syrian sources"),
+        ("mediation", "", None),
+        ("why-the-break", "claims[1]", "Hamas officials"),
+        ("haniyeh", "role Guest speaker", None),
     ]
     assert small.source("Document B").id == "doc-b"
     with pytest.raises(LookupFailed, match="is ambiguous"):

@@ -2,7 +2,8 @@
 
 Both are derived from the record declarations (hamsyr.records.fields), by these rules:
 - a record type is a table with a column per field; a list is one cell joined with `|`; a date also gives
-  `NAME_start` and `NAME_end`, the first and last day it covers (in SQLite);
+  what it stands for, as the JSON does (hamsyr.records.codec.date_details: `NAME_start`, `NAME_end`,
+  `NAME_stated_start`...), in the CSV files and in SQLite alike;
 - a list of tables inside a record (roles, claims) is a table of its own, with the record's id and the
   table's position;
 - every citation, wherever it is, is a row of one `citations` table;
@@ -19,15 +20,15 @@ beside the database (hamsyr.export.datasette).
 from __future__ import annotations
 
 import sqlite3
-from functools import cache
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from hamsyr._files import atomic_path
 from hamsyr.output.rows import LIST_SEPARATOR, flat_row, write_csv
 from hamsyr.query.factbase import FactBase
-from hamsyr.records.codec import to_dict
+from hamsyr.records.codec import DATE_DETAILS, date_details, to_dict
 from hamsyr.records.dates import FuzzyDate
 from hamsyr.records.fields import Declared, Kind, fields_of
 from hamsyr.records.model import RECORD_TYPES, TYPE_OF, Citation
@@ -76,9 +77,8 @@ class _Part(NamedTuple):
 
     def column(self) -> Column:
         doc = self.field.field.doc
-        if self.part in ("start", "end"):
-            which = "first" if self.part == "start" else "last"
-            doc = f"The {which} day `{self.field.name}` may mean (an ISO date; an approximate date widened)."
+        if self.part in DATE_DETAILS:
+            doc = f"Of `{self.field.name}`: {DATE_DETAILS[self.part]}"
         elif self.field.field.kind is Kind.DATE:
             doc += " As written (EDTF: `~` approximate, `?` inferred)."
         elif self.field.field.kind is Kind.CHOICE:
@@ -105,8 +105,14 @@ def _columns(record_class: type, has_id: bool) -> list[_Part]:
             sql += f" REFERENCES {field.target}(id)"
         columns.append(_Part(declared, declared.name, sql))
         if field.kind is Kind.DATE:
-            columns += [_Part(declared, f"{declared.name}_{part}", "TEXT", part) for part in ("start", "end")]
+            columns += [
+                _Part(declared, f"{declared.name}_{detail}", _DETAIL_SQL.get(detail, "TEXT"), detail)
+                for detail in DATE_DETAILS
+            ]
     return columns
+
+
+_DETAIL_SQL = {"approximate": "INTEGER", "uncertain": "INTEGER"}  # booleans, as 0 and 1
 
 
 def _value(column: _Part, record: Any) -> Any:
@@ -115,8 +121,9 @@ def _value(column: _Part, record: Any) -> Any:
         return None
     if column.part == "shorthand":
         return LIST_SEPARATOR.join(getattr(item, column.field.field.shorthand) for item in value)
-    if column.part != "value":
-        return (value.first_day if column.part == "start" else value.last_day).isoformat()
+    if column.part in DATE_DETAILS:
+        detail = date_details(column.field.name, value)[column.name]
+        return LIST_SEPARATOR.join(detail) if isinstance(detail, list) else detail
     if isinstance(value, FuzzyDate):
         return value.text
     if column.field.field.kind is Kind.CHOICE:
@@ -144,7 +151,7 @@ def _table_of_record(record_class: type, plural: str, records: tuple[Any, ...]) 
     # A row is named by its first required text (a title, a name, the words of a quote) and listed by its
     # first date, as hamsyr's own listings do.
     label = next((d.name for d in declared if d.field.kind is Kind.TEXT and d.field.required), None)
-    sort = next((f"{d.name}_start" for d in declared if d.field.kind is Kind.DATE), None)
+    sort = next((f"{d.name}_stated_start" for d in declared if d.field.kind is Kind.DATE), None)
     return Table(
         plural,
         _first_doc_line(record_class),
@@ -297,11 +304,7 @@ def write_csv_folder(
                     rows = (flat_row(to_dict(r), columns) for r in base.store.records(table.name))
                     write_csv(columns, rows, out, raw=raw)
                 else:
-                    # The first and last day columns of dates are for range queries in SQLite; a CSV keeps the
-                    # date as written.
-                    keep = [n for n, column in enumerate(table.columns) if not column.name.endswith(("_start", "_end"))]
-                    header = [table.columns[n].name for n in keep]
-                    write_csv(header, ([row[n] for n in keep] for row in table.rows), out, raw=raw)
+                    write_csv([column.name for column in table.columns], table.rows, out, raw=raw)
             written.append(name)
     return written
 

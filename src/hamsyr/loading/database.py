@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from hamsyr.records.dates import FuzzyDate
 
 _T = TypeVar("_T")
-LAYOUT = 1  # the version of the tables below: a change makes every cached database stale
+LAYOUT = 2  # the version of the tables below: a change makes every cached database stale
 
 _TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value);
@@ -62,7 +62,11 @@ CREATE INDEX refs_by_value ON refs (value);
 CREATE INDEX vocabulary_by_shape ON vocabulary (shape);
 """
 _TEXT_COLUMNS = "heaviest, others, actors"  # as hamsyr.records.text.index_terms gives them
-_LINKS = (("actor", lambda e: e.actors), ("tag", lambda e: e.tags), ("source", lambda e: [c.source for c in e.sources]))
+_LINKS = (
+    ("actor", lambda e: e.involved),
+    ("tag", lambda e: e.tags),
+    ("source", lambda e: [c.source for c in e.sources]),
+)
 _BATCH = 2000  # records written at once
 _DERIVED_ROWS = (("terms", "rowid"), ("event_links", "record"), ("events", "record"))  # (table, its record's rowid)
 _COMPARED = 20_000  # a file with more records than this is written anew, not compared record by record
@@ -578,7 +582,7 @@ class DatabaseStore:
             marks = self.marks
             for _, record in rows:
                 yield record._replace(disputes=marks[record.id]) if record.id in marks else record
-        elif plural == "actors":
+        elif plural in ("actors", "phases"):
             yield from attested([record for _, record in rows], self.records("sources"))
         else:
             for _, record in rows:
@@ -729,17 +733,18 @@ def _quoted_sql(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def attested(actors: Sequence[Actor], sources: Sequence[Source]) -> tuple[Actor, ...]:
-    """Actors whose open roles (no end, no last_attested written) are attested up to the latest publication
-    of a source citing them: unknown is not ongoing."""
+def attested(records: Sequence[Any], sources: Sequence[Source]) -> tuple[Any, ...]:
+    """Actors whose open roles, or phases left open (no end, no last_attested written), attested up to the
+    latest publication of a source citing them: unknown is not ongoing."""
     published = {source.id: source.published for source in sources if source.published is not None}
-    changed = []
-    for actor in actors:
-        roles = []
-        for role in actor.roles:
-            dates = [published[c.source] for c in role.sources if c.source in published]
-            if role.end is None and role.last_attested is None and dates:
-                role = role._replace(last_attested=max(dates, key=lambda d: d.last_day))
-            roles.append(role)
-        changed.append(actor._replace(roles=tuple(roles)))
-    return tuple(changed)
+
+    def closed(item: Any) -> Any:  # a role or phase
+        dates = [published[c.source] for c in item.sources if c.source in published]
+        if item.end is None and item.last_attested is None and dates:
+            return item._replace(last_attested=max(dates, key=lambda d: d.last_day))
+        return item
+
+    return tuple(
+        record._replace(roles=tuple(map(closed, record.roles))) if isinstance(record, Actor) else closed(record)
+        for record in records
+    )

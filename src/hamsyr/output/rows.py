@@ -18,7 +18,9 @@ def _flat(value: Any) -> str:
     if isinstance(value, list):
         return LIST_SEPARATOR.join(dict.fromkeys(_flat(item) for item in value))
     if isinstance(value, dict):
-        return str(value.get("source") or value.get("title") or value.get("claim") or "")
+        return str(value.get("source") or value.get("title") or value.get("claim") or value.get("actor") or "")
+    if isinstance(value, bool):  # as JSON writes them
+        return "true" if value else "false"
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)

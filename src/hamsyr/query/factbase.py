@@ -7,18 +7,19 @@ done by their own modules.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from hamsyr.errors import LookupFailed, QueryError
-from hamsyr.query.results import ANY_DATE, DateRange, Hit, Support, YearGroup
+from hamsyr.query.results import ANY_DATE, SEARCH_ORDER, DateRange, Hit, Support, YearGroup
 from hamsyr.records.dates import FuzzyDate, sort_key
 from hamsyr.records.model import (
     Actor,
     ActorKind,
+    Citation,
     Dispute,
     Event,
     EventKind,
@@ -247,7 +248,7 @@ class FactBase:
 
         def wanted(event: Event) -> bool:
             return (
-                wanted_actors <= set(event.actors)
+                wanted_actors <= set(event.involved)
                 and wanted_tags <= set(event.tags)
                 and dates.admits(event.date)
                 and (source is None or any(c.source == source for c in event.sources))
@@ -286,7 +287,7 @@ class FactBase:
             for event in self.store.ordered(
                 False, False, Narrowing(actors, None, None, tags, source, self._terms(text))
             )
-            if wanted_actors <= set(event.actors)
+            if wanted_actors <= set(event.involved)
             and wanted_tags <= set(event.tags)
             and (source is None or any(c.source == source for c in event.sources))
             and (not kinds or event.kind in kinds)
@@ -360,24 +361,34 @@ class FactBase:
             quote
             for quote in self.quotes
             if (speaker is None or quote.speaker == speaker)
-            and (about is None or about in quote.about)
-            and (actor is None or quote.speaker == actor or actor in quote.about)
+            and (about is None or about in quote.subjects)
+            and (actor is None or quote.speaker == actor or actor in quote.subjects)
             and dates.admits(quote.date)
         ]
         return _ordered(self._with_text(chosen, text), limit, reverse)
 
     def supports(self, source_id: str) -> list[Support]:
-        """Every event and quote citing the source, in date order."""
-        facts: tuple[Event | Quote, ...] = (*self.events, *self.quotes)
-        found = [
-            Support(record, citation) for record in facts for citation in record.sources if citation.source == source_id
-        ]
-        return sorted(found, key=lambda s: (sort_key(s.record.date), s.record.id))
+        """Everything the source supports: each record (of any kind) citing it, and each part of a record
+        (an actor's role or alias, a dispute's claim) it is cited for; records in date order (undated last),
+        then by type and id."""
+        found = []
+        records: tuple[Record, ...] = (*self.events, *self.quotes, *self.phases, *self.actors, *self.disputes)
+        for record in records:
+            for part, citations in _cited_parts(record):
+                found += [Support(record, c, part) for c in citations if c.source == source_id]
+        order = {name: rank for rank, name in enumerate(SEARCH_ORDER)}
+        return sorted(found, key=lambda s: (sort_key(record_date(s.record)), order[record_type(s.record)], s.record.id))
 
     def find_phases(self, dates: DateRange = ANY_DATE) -> list[Phase]:
         """Phases of the relationship overlapping `dates`, by start (then the one ending first)."""
         chosen = [phase for phase in self.phases if phase.overlaps(dates.since, dates.until)]
         return sorted(chosen, key=lambda p: (sort_key(p.start), sort_key(p.end), p.id))
+
+    def last_phases(self) -> list[Phase]:
+        """The phases the sources attest last: those whose end, or latest attestation, is the latest."""
+        dated = [(phase.horizon.last_day, phase) for phase in self.phases if phase.horizon is not None]
+        latest = max((day for day, _ in dated), default=None)
+        return [phase for day, phase in dated if day == latest]
 
     def events_in(self, phase: Phase) -> list[Event]:
         """The dated events that overlap a phase."""
@@ -426,7 +437,7 @@ class FactBase:
 
     def quotes_about(self, actor_id: str, dates: DateRange = ANY_DATE) -> list[Quote]:
         """Quotes about an actor by others, overlapping `dates`."""
-        chosen = [q for q in self.quotes if actor_id in q.about and q.speaker != actor_id and dates.admits(q.date)]
+        chosen = [q for q in self.quotes if actor_id in q.subjects and q.speaker != actor_id and dates.admits(q.date)]
         return _ordered(chosen, None, False)
 
     def timeline(self, actors: Sequence[str] = (), dates: DateRange = ANY_DATE) -> list[YearGroup]:
@@ -481,6 +492,12 @@ class FactBase:
             "phases": len(self.phases),
         }
 
+    def documents_end(self) -> FuzzyDate | None:
+        """When the latest document the base reads was published: the base knows nothing later (None when no
+        document gives its date). Titles only listed as further reading do not count."""
+        published = [source.published for source in self.sources if source.published and not source.listed_in]
+        return max(published, key=lambda day: day.last_day, default=None)
+
     def date_span(self) -> tuple[FuzzyDate, FuzzyDate] | None:
         """The dates of the first and the last dated event, in listing order."""
         first = next(self.store.ordered(True, False), None)
@@ -495,8 +512,23 @@ _SEARCHED: tuple[tuple[str, str], ...] = (("events", "event"), ("quotes", "quote
 _SEARCHED += (("disputes", "dispute"), ("actors", "actor"), ("sources", "source"))
 
 
+def _cited_parts(record: Record) -> Iterator[tuple[str, Sequence[Citation]]]:
+    """(part, its citations) for a record as a whole and for each table inside it that cites: "" for the
+    record, "role TITLE", "alias NAME", "claims[N]"."""
+    if isinstance(record, Dispute):
+        for number, claim in enumerate(record.claims):
+            yield f"claims[{number}]", claim.sources
+        return
+    yield "", getattr(record, "sources", ())
+    if isinstance(record, Actor):
+        for role in record.roles:
+            yield f"role {role.title}", role.sources
+        for alias in record.aliases:
+            yield f"alias {alias.name}", alias.sources
+
+
 def _actors_of(record: Event | Quote) -> tuple[str, ...]:
-    return record.actors if isinstance(record, Event) else (record.speaker, *record.about)
+    return record.involved if isinstance(record, Event) else (record.speaker, *record.subjects)
 
 
 def _record_in(record: Record, dates: DateRange) -> bool:

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from hamsyr._values import Value
 from hamsyr.errors import QueryError
 from hamsyr.records.dates import FuzzyDate
-from hamsyr.records.model import Citation, Event, Quote, Record
+from hamsyr.records.model import Citation, Event, Record
 
 # Hits of equal rank come in this order of record types.
 SEARCH_ORDER = ("event", "quote", "phase", "dispute", "actor", "source")
@@ -26,10 +26,12 @@ class Hit(NamedTuple):
 
 
 class Support(Value):
-    """A record that cites a source, with the citation that ties them."""
+    """A record that cites a source, with the citation that ties them, and which part of the record it
+    supports ("": the record itself; "role Head of the Political Bureau", "alias Mishal", "claims[1]"...)."""
 
-    record: Event | Quote
+    record: Record
     citation: Citation
+    part: str = ""
 
 
 class YearGroup(Value):

@@ -19,6 +19,7 @@ from hamsyr.records.text import (
     Part,
     Words,
     fold,
+    loose_words,
     searchable,
     skeleton,
     word_match,
@@ -37,7 +38,9 @@ class TextQuery(NamedTuple):
 
     @classmethod
     def of(cls, text: str | None) -> TextQuery:
-        query = tuple(words(text or ""))
+        """The words of a query folded as names are: without the Arabic article (al-, el-, ad-..., ال) before
+        another word, hyphens as spaces ("Al-yarmouk" looks for "yarmouk")."""
+        query = tuple(loose_words(text or ""))
         return cls(query, tuple(skeleton(word) for word in query))
 
     def scores(self, part: _Part) -> list[float]:

@@ -31,6 +31,7 @@ def _single() -> re.Pattern[str]:
 
 FORMAT_HELP = "use YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by ~ or ?, or a span START/END"
 _PARTS = ("year", "year and month", "")  # what a qualifier after the year, the month or the day applies to
+_PART_NAMES = ("year", "month", "day")
 
 
 # Month names and lengths by hand: the calendar module pulls in locale, a sizeable share of start-up.
@@ -104,12 +105,25 @@ class FuzzyDate(NamedTuple):
     def year(self) -> int:
         return self.start.year
 
-    def qualifiers(self) -> str:
-        """The qualifiers in words, for people: "approx.", "inferred", "year inferred", ""."""
-        words = [word for word, on in (("approx.", self.approximate), ("inferred", self.uncertain)) if on]
-        if not words:
-            return ""
-        return f"{self.qualified} {' and '.join(words)}" if self.qualified else ", ".join(words)
+    @property
+    def ends(self) -> tuple["FuzzyDate", ...]:
+        """The dates it is made of: its start and end for a span, else itself."""
+        if not self.is_span:
+            return (self,)
+        first, _, last = self.text.partition("/")
+        return (parse_date(first), parse_date(last))
+
+    def parts(self, uncertain: bool) -> tuple[str, ...]:
+        """Which parts ("year", "month", "day") a qualifier says are uncertain (with `uncertain`) or else
+        approximate: those written up to the qualifier (all of them when it ends the date), in either end of
+        a span; none when there is no such qualifier."""
+        found: dict[str, None] = {}
+        for end in self.ends:
+            if end.uncertain if uncertain else end.approximate:
+                written = _PART_NAMES[: ("year", "month", "day").index(end.precision.value) + 1]
+                qualified = {"year": 1, "year and month": 2}.get(end.qualified, len(written))
+                found.update(dict.fromkeys(written[:qualified]))
+        return tuple(found)
 
     def __str__(self) -> str:
         return self.text

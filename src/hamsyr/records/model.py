@@ -335,6 +335,11 @@ class Quote(NamedTuple):
     note: Annotated[str | None, Field(Kind.TEXT, "How its date or speaker was read, or any other caveat.")] = None
     identified: Annotated[tuple[Identification, ...], _identified("quotation")] = ()
 
+    @property
+    def subjects(self) -> tuple[str, ...]:
+        """The actors it is about: those it names, then those identified in it."""
+        return (*self.about, *(found.actor for found in self.identified if found.actor not in self.about))
+
 
 Record = Source | Actor | Event | Quote | Dispute | Phase
 

@@ -218,7 +218,7 @@ def searchable(record: Record) -> tuple[list[Part], list[Part]]:
         own += [("date_text", ASIDE_WEIGHT, record.date_text)] if record.date_text else []
         own += [("places", ASIDE_WEIGHT, place) for place in record.places]
         own += [("tags", ASIDE_WEIGHT, tag) for tag in record.tags]
-        actors += [("actors", ASIDE_WEIGHT, actor) for actor in record.actors]
+        actors += [("actors", ASIDE_WEIGHT, actor) for actor in record.involved]
     elif isinstance(record, Phase):
         own += [("label", TITLE_WEIGHT, record.label), ("summary", BODY_WEIGHT, record.summary)]
         own += [("sources", ASIDE_WEIGHT, c.excerpt) for c in record.sources]
@@ -229,7 +229,7 @@ def searchable(record: Record) -> tuple[list[Part], list[Part]]:
     else:
         own += [("text", TITLE_WEIGHT, record.text)]
         actors += [("speaker", BODY_WEIGHT, record.speaker)]
-        actors += [("about", ASIDE_WEIGHT, actor) for actor in record.about]
+        actors += [("about", ASIDE_WEIGHT, actor) for actor in record.subjects]
         own += [("context", BODY_WEIGHT, record.context)] if record.context else []
         own += [("date_text", ASIDE_WEIGHT, record.date_text)] if record.date_text else []
     if isinstance(record, Event | Quote):

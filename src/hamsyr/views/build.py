@@ -9,7 +9,7 @@ is written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -131,10 +131,10 @@ def names_of(base: FactBase, actor_ids: Iterable[str]) -> Mapping[str, str]:
 def _actors_of(records: Iterable[Event | Quote]) -> Iterable[str]:
     for record in records:
         if isinstance(record, Event):
-            yield from record.actors
+            yield from record.involved
         else:
             yield record.speaker
-            yield from record.about
+            yield from record.subjects
 
 
 # --- one builder a command -------------------------------------------------------------------------------
@@ -152,7 +152,50 @@ def events_view(
         _note_undated(notes, undated, "event")
     if not events:
         _explain_no_events(base, notes, filters, chosen)
+        _past_the_documents(base, notes, filters.since, filters.on, lambda: _latest_events(base), LATEST_DATED)
     return EventList(events, names_of(base, _actors_of(events)))
+
+
+def _past_the_documents(
+    base: FactBase,
+    notes: Notes,
+    since: FuzzyDate | None,
+    on: FuzzyDate | None,
+    latest: Callable[[], list[str]] | None = None,
+    lead: str = "",
+) -> None:
+    """A question about dates after the latest document: say that the documents end there and, given how to
+    find it, what they say last."""
+    from hamsyr.views import voice
+
+    horizon, asked = base.documents_end(), on or since
+    if horizon is None or asked is None or asked.first_day <= horizon.last_day:
+        return
+    found = "; ".join(latest()) if latest is not None else ""
+    notes.append(voice.past_the_documents(horizon, voice.asked_dates(since, on), found, lead or voice.LAST_ATTESTED))
+
+
+LATEST_DATED = "the latest they date"
+
+
+def voice_dated_words(value: FuzzyDate | None) -> str:
+    from hamsyr.views.voice import date_words
+
+    return date_words(value)
+
+
+def _latest_events(base: FactBase) -> list[str]:
+    from hamsyr.views import voice
+
+    return [voice.dated(event.title, event.date) for event in base.find_events(limit=1, reverse=True)]
+
+
+def _latest_phases(base: FactBase) -> list[str]:
+    from hamsyr.views import voice
+
+    return [
+        f"{phase.label}, {voice.period(phase.start, phase.end, phase.last_attested)}" for phase in base.last_phases()
+    ]
 
 
 # The options that set each of find_events' filters, to say which one emptied an answer.
@@ -165,7 +208,7 @@ def _explain_no_events(base: FactBase, notes: Notes, filters: EventFilters, chos
     """Say what the names resolved to, and what each filter alone would let through."""
     for name, actor_id in zip(filters.actors, chosen["actors"], strict=True):
         notes.append(f"--actor {name!r} is {base.name_of(actor_id)} ({actor_id})")
-    given = [key for key, value in chosen.items() if value != _EMPTY[key]]
+    given = [key for key, value in chosen.items() if value and value != _EMPTY[key]]  # only the filters given
     if len(given) < 2:
         return
     counts = []
@@ -234,7 +277,7 @@ def actor_view(base: FactBase, notes: Notes, name: str, on: FuzzyDate | None = N
         quotes,
         about,
         base.holders(actor.id, dates),
-        on.text if on else None,
+        on,
         names_of(base, shown),
     )
 
@@ -264,6 +307,9 @@ def quotes_view(
         _note_undated(notes, sum(1 for quote in every if quote.date is None), "quote")
     if not found:
         _explain_no_quotes(base, notes, speaker_id, about_id, actor_id)
+        latest = base.find_quotes(speaker_id, about_id, text=text, actor=actor_id, limit=1, reverse=True)
+        shown = [f"{quote.id}, {voice_dated_words(quote.date)}" for quote in latest]
+        _past_the_documents(base, notes, since, on, lambda: shown, LATEST_DATED)
     return QuoteList(found, names_of(base, _actors_of(found)))
 
 
@@ -324,10 +370,12 @@ def phases_view(
 
     phases = base.find_phases(dates_of(since, until, on))
     phases = (phases[::-1] if reverse else phases)[:limit]
+    if not phases:
+        _past_the_documents(base, notes, since, on, lambda: _latest_phases(base))
     if on is None:
         return PhasesView(phases)
     events = [base.events_in(phase) for phase in phases]
-    return PhasesView(phases, events, on.text, names_of(base, _actors_of(e for inside in events for e in inside)))
+    return PhasesView(phases, events, on, names_of(base, _actors_of(e for inside in events for e in inside)))
 
 
 def disputes_view(
@@ -412,18 +460,16 @@ def info_view(base: FactBase, notes: Notes, version: str) -> InfoView:
     from hamsyr.views.pages import InfoView
 
     span = base.date_span()
-    published = [s.published for s in base.sources if s.published is not None and not s.listed_in]
-    latest = max(published, key=lambda day: day.last_day, default=None)
     return InfoView(
         {
             "version": version,
             "data": str(base.path),  # the first file; kept for scripts written before bases had several
             "files": [str(path) for path in base.paths],
             "counts": base.counts(),
-            "first_date": span[0].text if span else None,
-            "last_date": span[1].text if span else None,
+            "first_date": span[0] if span else None,
+            "last_date": span[1] if span else None,
             # What the base can know of: nothing after its latest document was published.
-            "documents_published_until": latest.text if latest else None,
+            "documents_published_until": base.documents_end(),
         }
     )
 
@@ -448,7 +494,7 @@ def selection(base: FactBase, notes: Notes, filters: EventFilters) -> FactBase:
     quotes = tuple(
         quote
         for quote in base.find_quotes(dates=chosen["dates"], text=chosen["text"])
-        if not wanted or quote.speaker in wanted or wanted & set(quote.about)
+        if not wanted or quote.speaker in wanted or wanted & set(quote.subjects)
     )
     chosen_ids = {event.id for event in events} | {quote.id for quote in quotes}
     disputes = tuple(d for d in base.disputes if chosen_ids & set(d.records))

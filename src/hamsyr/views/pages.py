@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from hamsyr._values import Value
 from hamsyr.errors import Problem
 from hamsyr.records.codec import date_text, json_keys, to_dict
+from hamsyr.records.dates import FuzzyDate
 from hamsyr.records.model import (
     Actor,
     Alias,
@@ -23,6 +24,7 @@ from hamsyr.records.model import (
     Quote,
     Role,
     Source,
+    record_date,
     record_label,
     record_type,
 )
@@ -50,7 +52,7 @@ class ActorView(View, Value):
     quotes: Sequence[Quote]
     quotes_about: Sequence[Quote]
     members: Sequence[tuple[Actor, Role]] = ()
-    on: str | None = None
+    on: FuzzyDate | None = None
     names: Mapping[str, str] = NO_NAMES
 
     def data(self) -> dict[str, Any]:
@@ -61,7 +63,7 @@ class ActorView(View, Value):
             "quotes_about": [to_dict(quote) for quote in self.quotes_about],
             "members": [_member(actor, role) for actor, role in self.members],
         }
-        return {**data, "on": self.on} if self.on else data
+        return {**data, "on": self.on.text} if self.on else data
 
     def columns(self) -> Sequence[str]:
         return record_columns(Actor)
@@ -73,6 +75,7 @@ class ActorView(View, Value):
         events, quotes = record_columns(Event), record_columns(Quote)
         return _sections(
             ("actor", self.columns(), self.rows()),
+            ("names", NAME_COLUMNS, [_name(alias) for alias in self.actor.aliases]),
             ("roles", json_keys(Role), [to_dict(role) for role in self.actor.roles]),
             ("members", MEMBER_COLUMNS, [_member(actor, role) for actor, role in self.members]),
             ("events", events, [to_dict(event) for event in self.events]),
@@ -84,7 +87,8 @@ class ActorView(View, Value):
         from hamsyr.views import tables, voice
         from hamsyr.views.blocks import Cell, Column, Fields, Note, table, text
 
-        actor, on, names = self.actor, self.on, self.names
+        actor, names = self.actor, self.names
+        on = voice.date_words(self.on) if self.on else None
         aliases = ", ".join(alias.name for alias in actor.aliases if not alias.is_descriptor)
         referred = "; ".join(_referred(alias) for alias in actor.aliases if alias.is_descriptor)
         described = "; ".join(voice.cited(citation) for citation in actor.sources)
@@ -110,7 +114,7 @@ class ActorView(View, Value):
                 roles.add(
                     Cell([(role.title, ""), (f"\n{role.note}" if role.note else "", "dim")]),
                     tables.names_cell(names, [role.organization]) if role.organization else Cell(),
-                    tables.date_cell(role.start) if role.start else Cell(),
+                    _from(role),
                     _until(role),
                     tables.sources_cell(role.sources),
                 )
@@ -132,6 +136,21 @@ class ActorView(View, Value):
 
 
 MEMBER_COLUMNS = ("actor", "name", *Role._fields)
+NAME_COLUMNS = ("name", "kind", "lang", "attributed_to", "sources", "note")
+
+
+def _name(alias: Alias) -> dict[str, Any]:
+    """A name of an actor, or a way of referring to it (a descriptor, label or epithet), with who uses it."""
+    who = "; ".join(dict.fromkeys(c.attributed_to for c in alias.sources if c.attributed_to)) or None
+    sources = [citation.source for citation in alias.sources]
+    return {
+        "name": alias.name,
+        "kind": alias.kind,
+        "lang": alias.lang,
+        "attributed_to": who,
+        "sources": sources,
+        "note": alias.note,
+    }
 
 
 def _member(actor: Actor, role: Role) -> dict[str, Any]:
@@ -140,11 +159,23 @@ def _member(actor: Actor, role: Role) -> dict[str, Any]:
 
 
 def _referred(alias: Alias) -> str:
-    """A descriptor or a document's label, with who uses it."""
+    """A descriptor, a document's label or an epithet, with what it is and who uses it."""
     from hamsyr.views import voice
 
-    users = ", ".join(dict.fromkeys(c.source for c in alias.sources))
-    return voice.quoted(alias.name) + (f" ({users})" if users else "")
+    return voice.referred(alias.name, alias.kind.value if alias.kind else None, alias.sources, alias.note)
+
+
+def _from(role: Role) -> Cell:
+    """A role's start, or, when the sources give none, the earliest date they attest it: it may have begun
+    before."""
+    from hamsyr.views import tables, voice
+    from hamsyr.views.blocks import Cell
+
+    if role.start is not None:
+        return tables.date_cell(role.start)
+    if role.first_attested is not None:
+        return Cell([(f"{voice.FIRST_ATTESTED} ", ""), (voice.date_words(role.first_attested), "")], style="dim")
+    return Cell()
 
 
 def _until(role: Role) -> Cell:
@@ -155,7 +186,7 @@ def _until(role: Role) -> Cell:
     if role.end is not None:
         return tables.date_cell(role.end)
     if role.last_attested is not None:
-        return Cell([(f"{voice.LAST_ATTESTED} ", ""), (role.last_attested.text, "")], style="dim")
+        return Cell([(f"{voice.LAST_ATTESTED} ", ""), (voice.date_words(role.last_attested), "")], style="dim")
     return Cell()
 
 
@@ -179,7 +210,7 @@ class SourceView(View, Value):
         return _sections(("source", self.columns(), self.rows()), ("supports", SUPPORT_COLUMNS, supports))
 
     def blocks(self) -> list[Block]:
-        from hamsyr.views import tables
+        from hamsyr.views import tables, voice
         from hamsyr.views.blocks import Fields, Note
 
         source = self.source
@@ -187,23 +218,24 @@ class SourceView(View, Value):
             ("id", source.id),
             ("author", source.author),
             ("publisher", source.publisher),
-            ("published", source.published.text if source.published else None),
+            ("published", voice.date_words(source.published) if source.published else None),
             ("url", source.url),
             ("language", source.language),
+            ("note", source.note),
         ]
         if not self.supports:
-            return [Fields(source.title, pairs), Note("No event or quote cites this source yet.")]
+            return [Fields(source.title, pairs), Note("No record cites this source yet.")]
         title = f"What it supports ({len(self.supports)})"
         return [Fields(source.title, pairs), tables.supports(self.supports, title)]
 
 
-SUPPORT_COLUMNS = ("type", "id", "date", "title", "excerpt", "attributed_to")
+SUPPORT_COLUMNS = ("type", "id", "date", "title", "part", "excerpt", "attributed_to")
 
 
 def support_data(support: Support) -> dict[str, Any]:
-    """An event or quote a source supports, with the excerpt that ties them."""
+    """A record a source supports (or a part of one: `part`), with the excerpt that ties them."""
     record, citation = support.record, support.citation
-    values = (record_type(record), record.id, date_text(record.date), record_label(record))
+    values = (record_type(record), record.id, date_text(record_date(record)), record_label(record), support.part)
     return dict(zip(SUPPORT_COLUMNS, (*values, citation.excerpt, citation.attributed_to), strict=True))
 
 
@@ -253,6 +285,7 @@ class RecordView(View, Value):
                     ("id", record.id),
                     ("kind", str(record.kind) if record.kind else None),
                     ("actors", plain(tables.names_cell(names, record.actors))),
+                    ("identified", _identifications(record, names)),
                     ("places", ", ".join(record.places)),
                     ("tags", ", ".join(record.tags)),
                     ("summary", record.summary),
@@ -265,13 +298,14 @@ class RecordView(View, Value):
                     ("id", record.id),
                     ("speaker", plain(tables.names_cell(names, [record.speaker]))),
                     ("about", plain(tables.names_cell(names, record.about))),
+                    ("identified", _identifications(record, names)),
                     ("context", record.context),
                 ],
             )
         when = None
         if record.date or record.date_text:
             when = voice.date_words(record.date) + (f"  {voice.quoted(record.date_text)}" if record.date_text else "")
-        note = record.note if isinstance(record, Event) else None
+        note = record.note
         blocks: list[Block] = [Fields(title, [pairs[0], ("date", when), *pairs[1:], ("note", note)])]
         columns = (Column("Source"), Column("Who says so"), Column("Excerpt", 4))
         citations = table(f"Citations ({len(record.sources)})", *columns)
@@ -300,6 +334,16 @@ class RecordView(View, Value):
 RELATED_COLUMNS = ("type", "id", "date", "title")
 
 
+def _identifications(record: Event | Quote, names: Mapping[str, str]) -> str:
+    """The actors a record speaks of without naming, as the editors read them, with why."""
+    from hamsyr.views import voice
+
+    return "; ".join(
+        voice.identification(names.get(found.actor, found.actor), found.described_as, found.note)
+        for found in record.identified
+    )
+
+
 def _related(record: Event | Quote) -> dict[str, Any]:
     """A record named beside another: what it is, when, and its one line."""
     return {"type": record_type(record), "id": record.id, "date": date_text(record.date), "title": record_label(record)}
@@ -310,7 +354,7 @@ class PhasesView(View, Value):
 
     phases: Sequence[Phase]
     events: Sequence[Sequence[Event]] | None = None
-    on: str | None = None
+    on: FuzzyDate | None = None
     names: Mapping[str, str] = NO_NAMES
 
     def data(self) -> list[dict[str, Any]]:
@@ -340,9 +384,13 @@ class PhasesView(View, Value):
         )
 
     def blocks(self) -> list[Block]:
-        from hamsyr.views import tables
+        from hamsyr.views import tables, voice
+        from hamsyr.views.blocks import Note
 
-        blocks: list[Block] = [tables.phases(self.phases, f"Phases in force on {self.on}" if self.on else None)]
+        if not self.phases:
+            return [Note(voice.NO_PHASE)]
+        on = f"Phases in force on {voice.date_words(self.on)}" if self.on else None
+        blocks: list[Block] = [tables.phases(self.phases, on)]
         for phase, events in zip(self.phases, self.events or (), strict=False):
             if events:
                 blocks.append(tables.events(events, self.names, f"Events of {phase.label} ({len(events)})"))
@@ -398,7 +446,7 @@ class TimelineView(View, Value):
                     year,
                     tables.date_cell(event.date, event.date_text),
                     tables.titled(event.title, said=voice.said(event.kind, event.sources)),
-                    tables.names_cell(self.names, event.actors),
+                    tables.names_cell(self.names, event.actors, tables.identified_in(event, event.actors)),
                     ends_section=position == len(group.events) - 1,
                 )
         if self.span is None:
@@ -426,13 +474,13 @@ class InfoView(View, Value):
                 yield key, value
 
     def data(self) -> dict[str, Any]:
-        return self.facts
+        return {key: _plain(value) for key, value in self.facts.items()}
 
     def columns(self) -> Sequence[str]:
         return ("field", "value")
 
     def rows(self) -> list[dict[str, Any]]:
-        return [{"field": key, "value": value} for key, value in self.items()]
+        return [{"field": key, "value": _plain(value)} for key, value in self.items()]
 
     def rows_with(self, fields: Sequence[str]) -> tuple[Sequence[str], list[dict[str, Any]]]:
         """Info is a list of field/value rows: --fields picks rows, not columns."""
@@ -441,9 +489,20 @@ class InfoView(View, Value):
         return self.columns(), [row for row in rows if row["field"] in picked]
 
     def blocks(self) -> list[Block]:
+        from hamsyr.views import voice
         from hamsyr.views.blocks import Fields
 
-        return [Fields(None, [(key, str(value)) for key, value in self.items()])]
+        def words(value: Any) -> str:
+            if isinstance(value, FuzzyDate):
+                return voice.date_words(value)
+            return ", ".join(value) if isinstance(value, list) else str(value)
+
+        return [Fields(None, [(key, words(value)) for key, value in self.items()])]
+
+
+def _plain(value: Any) -> Any:
+    """A fact for JSON and rows: a date as written."""
+    return value.text if isinstance(value, FuzzyDate) else value
 
 
 class ValidationView(View, Value):

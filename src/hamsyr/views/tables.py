@@ -44,8 +44,16 @@ def date_cell(value: FuzzyDate | None, phrase: str | None = None) -> Cell:
     return cell
 
 
-def names_cell(names: Mapping[str, str], actor_ids: Iterable[str]) -> Cell:
-    return text(", ".join(names.get(actor_id, actor_id) for actor_id in actor_ids))
+def names_cell(names: Mapping[str, str], actor_ids: Iterable[str], identified: Iterable[str] = ()) -> Cell:
+    """Actors by name; those a record speaks of without naming them marked as identified by the editors."""
+    named = [names.get(actor_id, actor_id) for actor_id in actor_ids]
+    named += [voice.identified(names.get(actor_id, actor_id)) for actor_id in identified]
+    return text(", ".join(named))
+
+
+def identified_in(record: Event | Quote, named: Sequence[str]) -> list[str]:
+    """The actors identified in a record that it does not also name."""
+    return [found.actor for found in record.identified if found.actor not in named]
 
 
 def sources_cell(citations: Sequence[Citation]) -> Cell:
@@ -75,7 +83,7 @@ def events(items: Sequence[Event], names: Mapping[str, str], title: str | None =
         shown.add(
             date_cell(event.date, event.date_text),
             titled(event.title, event.summary, voice.said(event.kind, event.sources), event.disputes),
-            names_cell(names, event.actors),
+            names_cell(names, event.actors, identified_in(event, event.actors)),
             sources_cell(event.sources),
         )
     return shown
@@ -91,7 +99,7 @@ def quotes(items: Sequence[Quote], names: Mapping[str, str], title: str | None =
             date_cell(quote.date, quote.date_text),
             names_cell(names, [quote.speaker]),
             _provenance(words, voice.attribution(quote.sources), quote.disputes),
-            names_cell(names, quote.about),
+            names_cell(names, quote.about, identified_in(quote, quote.about)),
             sources_cell(quote.sources),
         )
     return shown
@@ -175,11 +183,17 @@ def supports(items: Sequence[Support], title: str | None = None) -> Table:
         excerpt = text(voice.quoted(citation.excerpt))
         if citation.attributed_to:
             excerpt.append((f"\n{voice.attribution([citation])}", "said"))
+        fact = text(record_label(record), "title")
+        if support.part:
+            fact.append((f"\n{support.part}", "dim"))
+        when = record_date(record)
         shown.add(
             text(record_type(record)),
             text(record.id),
-            date_cell(record.date, record.date_text),
-            text(record_label(record), "title"),
+            date_cell(when, getattr(record, "date_text", None))
+            if when or isinstance(record, Event | Quote)
+            else Cell(),
+            fact,
             excerpt,
         )
     return shown
@@ -206,6 +220,8 @@ def phases(items: Sequence[Phase], title: str | None = None) -> Table:
     shown = table(title, Column("Period"), Column("Phase"), SOURCES)
     for phase in items:
         shown.add(
-            text(voice.span(phase.start, phase.end)), titled(phase.label, phase.summary), sources_cell(phase.sources)
+            text(voice.span(phase.start, phase.end, phase.last_attested)),
+            titled(phase.label, phase.summary),
+            sources_cell(phase.sources),
         )
     return shown

@@ -12,12 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from hamsyr.records.dates import Precision
+
 if TYPE_CHECKING:
     from hamsyr.records.dates import FuzzyDate
     from hamsyr.records.model import Citation, EventKind, Role
 
 UNDATED = "undated"  # a record the sources do not place in time
 OPEN_END = "…"  # the side of a span the sources do not give
+DASH = "\u2013"  # an en dash: between the ends of a span that is itself one end of a period ("2011-2012 → 2022")
 DATES_UNKNOWN = "dates unknown"  # a role the sources do not place in time
 LAST_ATTESTED = "last attested"  # no end given: the latest time the sources attest it
 THE_DOCUMENT_ITSELF = "the document itself"  # who makes a claim when the document attributes it to nobody
@@ -29,6 +32,8 @@ QUOTES = ("“", "”")  # around someone's own words
 BESIDE = " · "  # between the parts of a line: a date and the source's phrase for it, a kind and who says so
 # The kind of event said without a word: something that happened, as the sources tell it.
 PLAIN_KIND = "occurrence"
+NO_PHASE = "No phase is attested then."
+IDENTIFIED = "identified, not named"  # an actor the source speaks of without naming, as the editors read it
 
 
 def quoted(words: str) -> str:
@@ -36,50 +41,112 @@ def quoted(words: str) -> str:
     return f"{QUOTES[0]}{words}{QUOTES[1]}"
 
 
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+FIRST_ATTESTED = "first attested"  # no start given: the earliest time the sources show it
+
+
 def qualifiers(value: FuzzyDate) -> str:
-    """A date's qualifiers in words: "approx.", "inferred", "approx., inferred", "year inferred", or ""."""
+    """A date's qualifiers in words: "approx.", "inferred", "approx., inferred", "year inferred", or ""; for a
+    span whose ends differ, each end's ("start approx.; end inferred")."""
+    ends = value.ends
+    said = [_qualifiers(end) for end in ends]
+    if len(ends) == 1 or said[0] == said[1]:
+        return said[0]
+    return "; ".join(f"{side} {words}" for side, words in zip(("start", "end"), said, strict=True) if words)
+
+
+def _qualifiers(value: FuzzyDate) -> str:
     words = [word for word, on in (("approx.", value.approximate), ("inferred", value.uncertain)) if on]
     if not words:
         return ""
     return f"{value.qualified} {' and '.join(words)}" if value.qualified else ", ".join(words)
 
 
-def date_parts(value: FuzzyDate | None) -> tuple[str, str]:
-    """A date as written and its qualifiers in words after it: ("2012-10~/2012-12", " (approx.)"),
+def when(value: FuzzyDate, to: str = " to ") -> str:
+    """A date in words, as people write it, without its qualifiers: "1987", "January 1992", "15 May 1998",
+    "June to September 2017", "10 to 21 May 2021", "1990 to 1993", "June 2017 to September 2022"; `to`
+    joins the ends of a span (DASH where a span is itself one end of a period)."""
+    ends = value.ends
+    if len(ends) == 1:
+        return _day_words(ends[0], with_year=True)
+    first, last = ends
+    if first.start.year == last.start.year and first.precision.value != "year":
+        if first.precision == last.precision == Precision.DAY and first.start.month == last.start.month:
+            return f"{first.start.day}{to}{_day_words(last, with_year=True)}"
+        return f"{_day_words(first, with_year=False)}{to}{_day_words(last, with_year=True)}"
+    return f"{_day_words(first, with_year=True)}{to}{_day_words(last, with_year=True)}"
+
+
+def _day_words(value: FuzzyDate, with_year: bool) -> str:
+    year = f" {value.start.year}" if with_year else ""
+    if value.precision == Precision.YEAR:
+        return str(value.start.year)
+    month = _MONTHS[value.start.month - 1]
+    if value.precision == Precision.MONTH:
+        return f"{month}{year}"
+    return f"{value.start.day} {month}{year}"
+
+
+def date_parts(value: FuzzyDate | None, to: str = " to ") -> tuple[str, str]:
+    """A date in words and its qualifiers in words after it: ("October to December 2012", " (start approx.)"),
     ("2012", ""), ("undated", "")."""
     if value is None:
         return UNDATED, ""
     qualified = qualifiers(value)
-    return value.text, f" ({qualified})" if qualified else ""
+    return when(value, to), f" ({qualified})" if qualified else ""
 
 
-def date_words(value: FuzzyDate | None) -> str:
-    """A date as written, with its qualifiers in words: `2012-10~/2012-12 (approx.)`, or "undated"."""
-    return "".join(date_parts(value))
+def date_words(value: FuzzyDate | None, to: str = " to ") -> str:
+    """A date in words, with its qualifiers: `October to December 2012 (start approx.)`, or "undated"."""
+    return "".join(date_parts(value, to))
 
 
 def date_line(value: FuzzyDate | None, phrase: str | None = None) -> str:
-    """A date on one line, the source's phrase for it last: `2012-10~/2012-12 (approx.) · “late 2012”`."""
+    """A date on one line, the source's phrase for it last: `October to December 2012 (start approx.) ·
+    “late 2012”`."""
     words = date_words(value)
     return f"{words}{BESIDE}{quoted(phrase)}" if phrase else words
 
 
-def span(start: FuzzyDate | None, end: FuzzyDate | None) -> str:
-    """From one date to another, as written, where a line is short: `2012 → 2022-09`; an open side is `…`."""
-    return f"{start.text if start else OPEN_END} → {end.text if end else OPEN_END}"
+def span(start: FuzzyDate | None, end: FuzzyDate | None, last_attested: FuzzyDate | None = None) -> str:
+    """From one date to another, where a line is short: `2011 DASH 2012 → 2022 (inferred)` (DASH an en dash);
+    an open side is `…`, or, with no end given, `… (last attested September 2022)`."""
+    first = date_words(start, DASH) if start else OPEN_END
+    if end is not None:
+        return f"{first} → {date_words(end, DASH)}"
+    if last_attested is not None:
+        return f"{first} → {OPEN_END} ({LAST_ATTESTED} {date_words(last_attested, DASH)})"
+    return f"{first} → {OPEN_END}"
 
 
-def period(start: FuzzyDate, end: FuzzyDate | None) -> str:
-    """A phase's dates in words, where there is room: `2012 to 2022-09 (approx.)`, or with no end given."""
-    return f"{date_words(start)} to {date_words(end) if end else STILL_GOING}"
+def period(start: FuzzyDate, end: FuzzyDate | None, last_attested: FuzzyDate | None = None) -> str:
+    """A phase's dates in words, where there is room: `2011 DASH 2012 to 2022 (inferred)`; with no end given, the
+    latest time the sources attest it."""
+    if end is not None:
+        return f"{date_words(start, DASH)} to {date_words(end, DASH)}"
+    if last_attested is not None:
+        return f"{date_words(start, DASH)} to … ({LAST_ATTESTED} {date_words(last_attested, DASH)})"
+    return f"{date_words(start, DASH)} to {STILL_GOING}"
 
 
 def role_dates(role: Role) -> str:
-    """When the sources place a role: `2017-06 → 2022-09~, last attested`, or "dates unknown"."""
+    """When the sources place a role: `summer 2017 → …, last attested September 2022`, `first attested 2011,
+    last attested 2011`, or "dates unknown"."""
     if not role.dated:
         return DATES_UNKNOWN
-    end = role.end or role.last_attested
-    return span(role.start, end) + ("" if role.end or not end else f", {LAST_ATTESTED}")
+    parts = []
+    if role.start is not None:
+        parts.append(f"from {date_words(role.start)}")
+    elif role.first_attested is not None:
+        parts.append(f"{FIRST_ATTESTED} {date_words(role.first_attested)}")
+    if role.end is not None:
+        parts.append(f"until {date_words(role.end)}")
+    elif role.last_attested is not None:
+        parts.append(f"{LAST_ATTESTED} {date_words(role.last_attested)}")
+    return ", ".join(parts)
 
 
 def per(who: str) -> str:
@@ -118,14 +185,56 @@ def undated_left_out(count: int, record_name: str) -> str:
 
 def nobody_attested(on: FuzzyDate, latest: Iterable[tuple[str, str, FuzzyDate]]) -> str:
     """No holder of a role is attested on a date; (name, title, horizon) of those last attested."""
-    who = "; ".join(f"{name} ({title}), {horizon}" for name, title, horizon in latest)
-    return f"no attested holder on {on}; {LAST_ATTESTED}: {who}"
+    who = "; ".join(f"{name} ({title}), {date_words(horizon)}" for name, title, horizon in latest)
+    return f"no attested holder on {date_words(on)}; {LAST_ATTESTED}: {who}"
 
 
 def silent_on(actor: str, title: str, horizon: FuzzyDate, on: FuzzyDate) -> str:
     """A role the sources attest no later than `horizon`, asked about on a later date."""
-    return f"{actor}: {title} is {LAST_ATTESTED} {horizon}; the sources say nothing of it on {on}"
+    return (
+        f"{actor}: {title} is {LAST_ATTESTED} {date_words(horizon)}; the sources say nothing of it on {date_words(on)}"
+    )
 
 
 def no_dated_role(on: str) -> str:
     return f"No role the sources date is known to have been held on {on}."
+
+
+def past_the_documents(horizon: FuzzyDate, asked: str, latest: str = "", lead: str = LAST_ATTESTED) -> str:
+    """A question about dates after the latest document: the documents end, and what they last say."""
+    said = f"the documents end in {date_words(horizon)}: they say nothing of {asked}"
+    return f"{said}; {lead}: {latest}" if latest else said
+
+
+LATEST_DATED = "the latest they date"
+
+
+def asked_dates(since: FuzzyDate | None, on: FuzzyDate | None) -> str:
+    """The dates a question is about, in words: "2024", "2023 or after"."""
+    if on is not None:
+        return date_words(on)
+    return f"{date_words(since)} or after" if since is not None else ""
+
+
+def dated(name: str, value: FuzzyDate | None) -> str:
+    """A record named with its date: `Hamas statement on resuming its relationship, 15 September 2022 (year
+    inferred)`."""
+    return f"{name}, {date_words(value)}" if value is not None else name
+
+
+def identified(name: str) -> str:
+    """An actor a record speaks of without naming: `Hassan Nasrallah (identified, not named)`."""
+    return f"{name} ({IDENTIFIED})"
+
+
+def identification(name: str, described_as: str, note: str) -> str:
+    """An identification at length: `Hassan Nasrallah, as “who's leader…”: the editors' reading; …`."""
+    return f"{name}, for {quoted(described_as)} (the editors' reading: {note})"
+
+
+def referred(name: str, kind: str | None, citations: Iterable[Citation], note: str | None) -> str:
+    """A way of referring to an actor that is no name, with what it is and who uses it: `“the blasphemous
+    traitor” (epithet, per the Syrian regime's media; mena-2022)`."""
+    sources = ", ".join(dict.fromkeys(citation.source for citation in citations))
+    details = [part for part in (kind, attribution(citations), sources, note) if part]
+    return quoted(name) + (f" ({'; '.join(details)})" if details else "")
