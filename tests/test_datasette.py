@@ -81,6 +81,10 @@ def test_references_are_declared_foreign_keys(exported: Path) -> None:
         ("quote_speakers", "actor", "actors", "id"),
         ("quote_about", "quote", "quotes", "id"),
         ("quote_about", "actor", "actors", "id"),
+        ("event_identified", "event", "events", "id"),  # who a document describes without naming
+        ("event_identified", "actor", "actors", "id"),
+        ("quote_identified", "quote", "quotes", "id"),
+        ("quote_identified", "actor", "actors", "id"),
         ("dispute_records", "dispute", "disputes", "id"),
         ("dispute_records", "event", "events", "id"),  # a dispute's record is an event or a quote: one column each
         ("dispute_records", "quote", "quotes", "id"),
@@ -108,6 +112,7 @@ def test_the_metadata_describes_every_table_and_column_there_is(exported: Path) 
             assert (entry["fts_table"], entry["fts_pk"]) == (f"{table}_fts", "rowid")
     assert {table for table, entry in described_tables.items() if "fts_table" in entry} == {
         "sources", "actors", "aliases", "roles", "events", "quotes", "disputes", "claims", "phases", "citations",
+        "event_identified", "quote_identified",
     }  # fmt: skip
     assert described_tables["events"]["label_column"] == "title"
     assert described_tables["quotes"]["label_column"] == "text"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from hamsyr.cli.commands import app
-from hamsyr.records.model import RECORD_TYPES, Role
+from hamsyr.records.codec import DATE_DETAILS
+from hamsyr.records.model import RECORD_TYPES, Alias, Identification, Role
 from hamsyr.views.view import record_columns
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -31,19 +32,20 @@ def test_the_readme_table_of_commands_has_every_command_and_no_other(readme: str
 
 
 def test_every_json_field_is_in_the_readme(readme: str) -> None:
-    details = ("start", "end", "precision", "approximate", "uncertain")
     assert "**Every date field `X` comes with** `X_start` and `X_end`" in readme
-    for detail in details:
+    for detail in DATE_DETAILS:
         assert f"`X_{detail}`" in readme
     for record_type in RECORD_TYPES:
         columns = record_columns(record_type.record_class)
+        dated = [field for field in columns if any(f"{field}_{detail}" in columns for detail in DATE_DETAILS)]
+        details = {f"{field}_{detail}" for field in dated for detail in DATE_DETAILS}
         for field in columns:
-            date_field, _, detail = field.rpartition("_")
-            if detail in details and date_field in columns:
+            if field in details:
                 continue  # one of the details every date field comes with, documented once above
             assert f"`{field}`" in readme, (record_type.singular, field)
-    for field in Role._fields:
-        assert f"`{field}`" in readme, ("role", field)
+    for record_class in (Role, Alias, Identification):
+        for field in record_class._fields:
+            assert f"`{field}`" in readme, (record_class.__name__, field)
 
 
 def test_exit_codes_are_in_the_readme(readme: str) -> None:

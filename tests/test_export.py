@@ -51,8 +51,8 @@ def test_csv_folder_parses_back(cli: CommandLine, tmp_path: Path, small: FactBas
     assert code == 0 and "wrote" in err
     assert sorted(p.name for p in folder.iterdir()) == [
         ".hamsyr-export",  # what marks a folder that `export --force` may replace
-        "actors.csv", "aliases.csv", "citations.csv", "claims.csv", "disputes.csv", "events.csv", "phases.csv",
-        "quotes.csv", "roles.csv", "sources.csv",
+        "actors.csv", "aliases.csv", "citations.csv", "claims.csv", "disputes.csv", "event_identified.csv",
+        "events.csv", "phases.csv", "quote_identified.csv", "quotes.csv", "roles.csv", "sources.csv",
     ]  # fmt: skip
     events = list(csv.DictReader((folder / "events.csv").open(encoding="utf-8")))
     assert [row["id"] for row in events] == [e.id for e in small.events]
@@ -95,8 +95,8 @@ def test_timelinejs_has_the_shape_timelinejs_reads(cli: CommandLine) -> None:
     assert events["offices-sealed"]["start_date"] == {"year": "2012", "month": "10"}
     assert events["offices-sealed"]["end_date"] == {"year": "2012", "month": "12"}
     # The date as every other view says it: its qualifiers in words, then the source's phrase for it.
-    assert events["offices-sealed"]["display_date"] == "2012-10~/2012-12 (approx.) · “late 2012”"
-    assert events["statement"]["display_date"] == "2022?-09-15 (year inferred)"
+    assert events["offices-sealed"]["display_date"] == "October to December 2012 (start approx.) · “late 2012”"
+    assert events["statement"]["display_date"] == "15 September 2022 (year inferred)"
     assert events["statement"]["text"]["headline"] == "Statement restoring relations"
     assert {e["text"]["headline"] for e in document["eras"]} == {"Damascus years", "The break"}
 

@@ -113,14 +113,6 @@ class Role(NamedTuple):
         str | None, Field(Kind.REF, "The actor id of the organization it is held in.", target="actors")
     ] = None
     start: Annotated[FuzzyDate | None, Field(Kind.DATE, "When it began, where the sources say so.")] = None
-    first_attested: Annotated[
-        FuzzyDate | None,
-        Field(
-            Kind.DATE,
-            "With no start, the earliest time the sources show it held: it may have begun before, as far as the "
-            "base knows.",
-        ),
-    ] = None
     end: Annotated[FuzzyDate | None, Field(Kind.DATE, "When it ended, where the sources say so.")] = None
     last_attested: Annotated[
         FuzzyDate | None,
@@ -132,6 +124,15 @@ class Role(NamedTuple):
     ] = None
     sources: Annotated[tuple[Citation, ...], _citations("The sources that attest the role.", required=False)] = ()
     note: Annotated[str | None, Field(Kind.TEXT, "How the dates were inferred, or any other caveat.")] = None
+    # Format 3, after the fields of earlier formats so that their columns keep their places.
+    first_attested: Annotated[
+        FuzzyDate | None,
+        Field(
+            Kind.DATE,
+            "With no start, the earliest time the sources show it held: it may have begun before, as far as the "
+            "base knows.",
+        ),
+    ] = None
 
     @property
     def since(self) -> FuzzyDate | None:

@@ -60,13 +60,25 @@ def source_id(base: FactBase, wanted: str | None) -> str | None:
     return base.source(wanted).id if wanted else None
 
 
-def dates_of(since: FuzzyDate | None = None, until: FuzzyDate | None = None, on: FuzzyDate | None = None) -> DateRange:
-    """The range asked for: --on a date, or --since/--until (not both ways at once)."""
-    if on is not None:
-        if since is not None or until is not None:
-            raise QueryError("--on cannot be combined with --since or --until; give one or the other")
-        return DateRange.on(on)
-    return DateRange.of(since, until)
+def dates_of(
+    base: FactBase,
+    notes: Notes,
+    since: FuzzyDate | None = None,
+    until: FuzzyDate | None = None,
+    on: FuzzyDate | None = None,
+    latest: Callable[[], str] | None = None,
+) -> DateRange:
+    """The range asked for: --on a date, or --since/--until (not both ways at once). Every builder that takes
+    dates gets them here, so that a question about dates after the latest document is always told that the
+    documents end there and, given `latest`, what they say last."""
+    if on is not None and (since is not None or until is not None):
+        raise QueryError("--on cannot be combined with --since or --until; give one or the other")
+    horizon, asked = base.documents_end(), on or since
+    if horizon is not None and asked is not None and asked.first_day > horizon.last_day:
+        from hamsyr.views import voice
+
+        notes.append(voice.past_the_documents(horizon, voice.asked_dates(since, on), latest() if latest else ""))
+    return DateRange.on(on) if on is not None else DateRange.of(since, until)
 
 
 class EventFilters(Value):
@@ -85,7 +97,7 @@ class EventFilters(Value):
         """The keyword arguments of FactBase.find_events: names as ids, tags and the source checked."""
         return {
             "actors": [resolve_actor(base, notes, name).id for name in self.actors],
-            "dates": dates_of(self.since, self.until, self.on),
+            "dates": dates_of(base, notes, self.since, self.until, self.on, lambda: _latest_events(base)),
             "tags": [base.tag(name) for name in self.tags],
             "source": source_id(base, self.source),
             "text": self.text,
@@ -152,50 +164,22 @@ def events_view(
         _note_undated(notes, undated, "event")
     if not events:
         _explain_no_events(base, notes, filters, chosen)
-        _past_the_documents(base, notes, filters.since, filters.on, lambda: _latest_events(base), LATEST_DATED)
     return EventList(events, names_of(base, _actors_of(events)))
 
 
-def _past_the_documents(
-    base: FactBase,
-    notes: Notes,
-    since: FuzzyDate | None,
-    on: FuzzyDate | None,
-    latest: Callable[[], list[str]] | None = None,
-    lead: str = "",
-) -> None:
-    """A question about dates after the latest document: say that the documents end there and, given how to
-    find it, what they say last."""
+def _latest_events(base: FactBase) -> str:
     from hamsyr.views import voice
 
-    horizon, asked = base.documents_end(), on or since
-    if horizon is None or asked is None or asked.first_day <= horizon.last_day:
-        return
-    found = "; ".join(latest()) if latest is not None else ""
-    notes.append(voice.past_the_documents(horizon, voice.asked_dates(since, on), found, lead or voice.LAST_ATTESTED))
+    latest = base.find_events(limit=1, reverse=True)
+    return voice.latest_dated([voice.dated(event.title, event.date) for event in latest])
 
 
-LATEST_DATED = "the latest they date"
-
-
-def voice_dated_words(value: FuzzyDate | None) -> str:
-    from hamsyr.views.voice import date_words
-
-    return date_words(value)
-
-
-def _latest_events(base: FactBase) -> list[str]:
+def _latest_phases(base: FactBase) -> str:
     from hamsyr.views import voice
 
-    return [voice.dated(event.title, event.date) for event in base.find_events(limit=1, reverse=True)]
-
-
-def _latest_phases(base: FactBase) -> list[str]:
-    from hamsyr.views import voice
-
-    return [
-        f"{phase.label}, {voice.period(phase.start, phase.end, phase.last_attested)}" for phase in base.last_phases()
-    ]
+    return voice.last_attested(
+        [f"{phase.label}, {voice.period(phase.start, phase.end, phase.last_attested)}" for phase in base.last_phases()]
+    )
 
 
 # The options that set each of find_events' filters, to say which one emptied an answer.
@@ -239,7 +223,7 @@ def actors_view(
 
     if on is None and role is None:
         return ActorList(base.find_actors(name, kind)[:limit])
-    holders = base.find_actors(name, kind, dates_of(on=on), role)
+    holders = base.find_actors(name, kind, dates_of(base, notes, on=on), role)
     if on is not None and not holders:
         _note_horizon(base, notes, role, on)
     shown = holders[:limit]
@@ -259,7 +243,7 @@ def actor_view(base: FactBase, notes: Notes, name: str, on: FuzzyDate | None = N
     from hamsyr.views.pages import ActorView
 
     actor = resolve_actor(base, notes, name)
-    dates = dates_of(on=on)
+    dates = dates_of(base, notes, on=on)
     if on is not None:
         from hamsyr.views.voice import silent_on
 
@@ -300,16 +284,20 @@ def quotes_view(
     speaker_id = resolve_actor(base, notes, speaker).id if speaker else None
     about_id = resolve_actor(base, notes, about).id if about else None
     actor_id = resolve_actor(base, notes, actor).id if actor else None
-    dates = dates_of(since, until, on)
+
+    def latest() -> str:
+        from hamsyr.views import voice
+
+        last = base.find_quotes(speaker_id, about_id, text=text, actor=actor_id, limit=1, reverse=True)
+        return voice.latest_dated([voice.dated(quote.id, quote.date) for quote in last])
+
+    dates = dates_of(base, notes, since, until, on, latest)
     found = base.find_quotes(speaker_id, about_id, dates, text, limit, reverse, actor=actor_id)
     if not dates.is_open:
         every = base.find_quotes(speaker_id, about_id, text=text, actor=actor_id)
         _note_undated(notes, sum(1 for quote in every if quote.date is None), "quote")
     if not found:
         _explain_no_quotes(base, notes, speaker_id, about_id, actor_id)
-        latest = base.find_quotes(speaker_id, about_id, text=text, actor=actor_id, limit=1, reverse=True)
-        shown = [f"{quote.id}, {voice_dated_words(quote.date)}" for quote in latest]
-        _past_the_documents(base, notes, since, on, lambda: shown, LATEST_DATED)
     return QuoteList(found, names_of(base, _actors_of(found)))
 
 
@@ -368,10 +356,8 @@ def phases_view(
     """The phases overlapping the dates; as of one date (`on`), with the events inside each."""
     from hamsyr.views.pages import PhasesView
 
-    phases = base.find_phases(dates_of(since, until, on))
+    phases = base.find_phases(dates_of(base, notes, since, until, on, lambda: _latest_phases(base)))
     phases = (phases[::-1] if reverse else phases)[:limit]
-    if not phases:
-        _past_the_documents(base, notes, since, on, lambda: _latest_phases(base))
     if on is None:
         return PhasesView(phases)
     events = [base.events_in(phase) for phase in phases]
@@ -392,7 +378,7 @@ def disputes_view(
 
     if record is not None:
         record = base.record(record, ("event", "quote")).id
-    dates = dates_of(since, until, on)
+    dates = dates_of(base, notes, since, until, on)
     return DisputeList(base.find_disputes(record, source_id(base, source), dates, limit))
 
 
@@ -412,7 +398,7 @@ def search_view(
     unknown = [name for name in wanted if name not in SEARCH_ORDER]
     if unknown:
         raise QueryError(f"unknown type {unknown[0]!r} for --type; use {', '.join(SEARCH_ORDER)}")
-    return HitList(base.search(" ".join(words), wanted, limit, dates_of(since, until, on)))
+    return HitList(base.search(" ".join(words), wanted, limit, dates_of(base, notes, since, until, on)))
 
 
 def record_view(base: FactBase, notes: Notes, wanted: str, kind: str) -> RecordView:
@@ -437,7 +423,7 @@ def timeline_view(
     from hamsyr.views.pages import Lane, TimelineView
 
     found = [resolve_actor(base, notes, name) for name in actors]
-    dates = dates_of(since, until, on)
+    dates = dates_of(base, notes, since, until, on, lambda: _latest_events(base))
     groups = base.timeline([actor.id for actor in found], dates)
     phases = base.find_phases(dates)
     lanes = [Lane(actor.name, base.find_events(actors=[actor.id], dates=dates)) for actor in found]

@@ -34,11 +34,12 @@ EVENT, QUOTE, TITLE = Column("Event", 5), Column("Quote", 5), Column("Title", 4)
 
 
 def date_cell(value: FuzzyDate | None, phrase: str | None = None) -> Cell:
-    """A date as written, its qualifiers dimmed, and under it the source's own phrase for it."""
+    """A date in words; under it its qualifiers, dimmed and on a line of their own so that a narrow column
+    never splits them; under those the source's own phrase for it."""
     words, qualifiers = voice.date_parts(value)
     cell = text(words, "" if value else "dim")
     if qualifiers:
-        cell.append((qualifiers, "dim"))
+        cell.append((f"\n{qualifiers.strip()}", "dim"))
     if phrase:
         cell += [("\n", ""), (voice.quoted(phrase), "phrase")]
     return cell

@@ -200,13 +200,20 @@ def no_dated_role(on: str) -> str:
     return f"No role the sources date is known to have been held on {on}."
 
 
-def past_the_documents(horizon: FuzzyDate, asked: str, latest: str = "", lead: str = LAST_ATTESTED) -> str:
+def past_the_documents(horizon: FuzzyDate, asked: str, latest: str = "") -> str:
     """A question about dates after the latest document: the documents end, and what they last say."""
     said = f"the documents end in {date_words(horizon)}: they say nothing of {asked}"
-    return f"{said}; {lead}: {latest}" if latest else said
+    return f"{said}; {latest}" if latest else said
 
 
-LATEST_DATED = "the latest they date"
+def latest_dated(records: Sequence[str]) -> str:
+    """The records dated last, named with their dates: "the latest they date: ..."."""
+    return f"the latest they date: {'; '.join(records)}" if records else ""
+
+
+def last_attested(records: Sequence[str]) -> str:
+    """Open-ended records as far as the sources attest them: "last attested: ..."."""
+    return f"{LAST_ATTESTED}: {'; '.join(records)}" if records else ""
 
 
 def asked_dates(since: FuzzyDate | None, on: FuzzyDate | None) -> str:
