@@ -304,7 +304,8 @@ class RecordView(View, Value):
             )
         when = None
         if record.date or record.date_text:
-            when = voice.date_words(record.date) + (f"  {voice.quoted(record.date_text)}" if record.date_text else "")
+            # The source's phrase on a line of its own, so that a narrow terminal never wraps inside it.
+            when = voice.date_words(record.date) + (f"\n{voice.quoted(record.date_text)}" if record.date_text else "")
         note = record.note
         blocks: list[Block] = [Fields(title, [pairs[0], ("date", when), *pairs[1:], ("note", note)])]
         columns = (Column("Source"), Column("Who says so"), Column("Excerpt", 4))
