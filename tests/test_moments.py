@@ -76,7 +76,8 @@ def test_actors_as_of_a_date_and_by_role(small: FactBase) -> None:
         ("2012-03", ["break"]),
         ("2015", ["break"]),
         ("2022-07", ["break", "restoration"]),
-        ("2022-10", ["restoration"]),  # no end: still going on
+        ("2022-09", ["break", "restoration"]),
+        ("2022-10", []),  # no end, attested up to its source, of September 2022 (approx.): unknown after
     ],
 )
 def test_phases_as_of_a_date(small: FactBase, when: str, expected: list[str]) -> None:

@@ -34,8 +34,8 @@ import pytest
 from hamsyr import FactBase, load
 from hamsyr.export.html import CSP, SCRIPT, timeline_page, to_html
 from hamsyr.export.svg import WIDTH, to_svg
-from hamsyr.views.build import timeline_view
 from hamsyr.views import voice
+from hamsyr.views.build import timeline_view
 
 from .conftest import CommandLine
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from hamsyr.errors import Problem
 from hamsyr.loading.build import PLURALS, PROBLEM_LIMIT, Place, Problems, an, build, listed_message, wrong_kind_message
+from hamsyr.records.dates import latest
 from hamsyr.records.model import Actor, Event, Source, record_date
 from hamsyr.records.store import ANY_EVENT, Narrowing, Term
 
@@ -739,9 +740,9 @@ def attested(records: Sequence[Any], sources: Sequence[Source]) -> tuple[Any, ..
     published = {source.id: source.published for source in sources if source.published is not None}
 
     def closed(item: Any) -> Any:  # a role or phase
-        dates = [published[c.source] for c in item.sources if c.source in published]
-        if item.end is None and item.last_attested is None and dates:
-            return item._replace(last_attested=max(dates, key=lambda d: d.last_day))
+        last = latest(published[c.source] for c in item.sources if c.source in published)
+        if item.end is None and item.last_attested is None and last is not None:
+            return item._replace(last_attested=last)
         return item
 
     return tuple(

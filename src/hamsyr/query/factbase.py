@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from hamsyr.errors import LookupFailed, QueryError
 from hamsyr.query.results import ANY_DATE, SEARCH_ORDER, DateRange, Hit, Support, YearGroup
-from hamsyr.records.dates import FuzzyDate, sort_key
+from hamsyr.records.dates import FuzzyDate, latest, sort_key
 from hamsyr.records.model import (
     Actor,
     ActorKind,
@@ -306,12 +306,12 @@ class FactBase:
             for actor in self.actors
             for held in actor.roles
             if held.dated
-            and held.horizon is not None
-            and held.horizon.last_day < day
+            and (known := held.known_until) is not None
+            and known < day
             and self._role_matches(held, query, begins)
         ]
-        latest = max((held.horizon.last_day for _, held in found if held.horizon), default=None)
-        return [(actor, held) for actor, held in found if held.horizon and held.horizon.last_day == latest]
+        latest = max((held.known_until for _, held in found if held.known_until), default=None)
+        return [(actor, held) for actor, held in found if held.known_until == latest]
 
     def _terms(self, text: str | None) -> tuple[Term, ...]:
         """The words of `text` as a store can narrow records by them (hamsyr.records.store.Term)."""
@@ -386,7 +386,7 @@ class FactBase:
 
     def last_phases(self) -> list[Phase]:
         """The phases the sources attest last: those whose end, or latest attestation, is the latest."""
-        dated = [(phase.horizon.last_day, phase) for phase in self.phases if phase.horizon is not None]
+        dated = [(phase.known_until, phase) for phase in self.phases if phase.known_until is not None]
         latest = max((day for day, _ in dated), default=None)
         return [phase for day, phase in dated if day == latest]
 
@@ -496,7 +496,7 @@ class FactBase:
         """When the latest document the base reads was published: the base knows nothing later (None when no
         document gives its date). Titles only listed as further reading do not count."""
         published = [source.published for source in self.sources if source.published and not source.listed_in]
-        return max(published, key=lambda day: day.last_day, default=None)
+        return latest(published)
 
     def date_span(self) -> tuple[FuzzyDate, FuzzyDate] | None:
         """The dates of the first and the last dated event, in listing order."""

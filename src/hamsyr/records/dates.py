@@ -12,6 +12,7 @@ a month or a day) on each side, so `2012~` is matched by anything from 2011 to 2
 """
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from enum import Enum
 from functools import cache
@@ -209,6 +210,11 @@ def parse_date(text: str) -> FuzzyDate:
         latest=end.latest,
         qualified=start.qualified if start.qualified == end.qualified else "",
     )
+
+
+def latest(dates: Iterable[FuzzyDate]) -> FuzzyDate | None:
+    """The date that ends last as stated (then as widened): the end of what a set of documents knows."""
+    return max(dates, key=lambda value: (value.end, value.last_day), default=None)
 
 
 def sort_key(value: FuzzyDate | None) -> tuple[int, date, date]:

@@ -150,14 +150,29 @@ class Role(NamedTuple):
         attested, else the earliest."""
         return self.end or self.last_attested or self.since
 
+    @property
+    def known_from(self) -> date | None:
+        """The first day the sources may show it held: its start as any date is matched (an approximate one
+        widened), else the first day of its first attestation as stated (None: open)."""
+        if self.start is not None:
+            return self.start.first_day
+        return self.first_attested.start if self.first_attested is not None else None
+
+    @property
+    def known_until(self) -> date | None:
+        """The last day the sources may show it held: its end as any date is matched, else the last day of its
+        latest attestation as stated, never widened (unknown is not ongoing), else of its start."""
+        if self.end is not None:
+            return self.end.last_day
+        attested = self.last_attested or self.first_attested
+        if attested is not None:
+            return attested.end
+        return self.start.last_day if self.start is not None else None
+
     def overlaps(self, since: date | None, until: date | None) -> bool:
-        """True when the sources show the role held at some point of [since, until]: from its start or first
-        attestation (open when neither is known) up to its horizon. Unknown is not ongoing: a role is never
-        held past what the sources attest."""
-        horizon, first = self.horizon, self.since
-        return (until is None or first is None or first.first_day <= until) and (
-            since is None or horizon is None or horizon.last_day >= since
-        )
+        """True when the sources show the role held at some point of [since, until]: a role is never held past
+        what the sources attest."""
+        return _within(self.known_from, self.known_until, since, until)
 
 
 class Alias(NamedTuple):
@@ -238,7 +253,10 @@ class Phase(NamedTuple):
     id: Annotated[str, Field(Kind.ID, "A lower-case slug, unique across the base.", required=True)]
     label: Annotated[str, Field(Kind.TEXT, "A short name for the period.", required=True)]
     start: Annotated[FuzzyDate, Field(Kind.DATE, "When it began.", required=True)]
-    end: Annotated[FuzzyDate | None, Field(Kind.DATE, "When it ended; none: still going on when the sources wrote.")]
+    end: Annotated[
+        FuzzyDate | None,
+        Field(Kind.DATE, "When it ended, where the sources say so; with none, it went on as far as they attest it."),
+    ]
     summary: Annotated[str, Field(Kind.TEXT, "What marked it, in our words.", required=True)]
     sources: Annotated[tuple[Citation, ...], _citations("The sources that describe it and date its turns.")]
     note: Annotated[str | None, Field(Kind.TEXT, "How its boundaries were dated, or any other caveat.")] = None
@@ -256,12 +274,22 @@ class Phase(NamedTuple):
         """The date after which the base cannot say the phase went on: its end, else its last attestation."""
         return self.end or self.last_attested
 
+    @property
+    def known_until(self) -> date | None:
+        """The last day the sources may show it going on: its end as any date is matched, else the last day of
+        its last attestation as stated, never widened (None: neither is known)."""
+        if self.end is not None:
+            return self.end.last_day
+        return self.last_attested.end if self.last_attested is not None else None
+
     def overlaps(self, since: date | None, until: date | None) -> bool:
         """True when the phase went on at some point of [since, until], as far as the sources attest it."""
-        horizon = self.horizon
-        return (until is None or self.start.first_day <= until) and (
-            since is None or horizon is None or horizon.last_day >= since
-        )
+        return _within(self.start.first_day, self.known_until, since, until)
+
+
+def _within(first: date | None, last: date | None, since: date | None, until: date | None) -> bool:
+    """Whether [first, last] (None: open) meets [since, until] (None: open)."""
+    return (until is None or first is None or first <= until) and (since is None or last is None or last >= since)
 
 
 class Identification(NamedTuple):

@@ -74,7 +74,9 @@ def dates_of(
     if on is not None and (since is not None or until is not None):
         raise QueryError("--on cannot be combined with --since or --until; give one or the other")
     horizon, asked = base.documents_end(), on or since
-    if horizon is not None and asked is not None and asked.first_day > horizon.last_day:
+    # The documents' date as stated, not widened: that a document of "about 2022" may be of 2023 is no
+    # knowledge of 2023.
+    if horizon is not None and asked is not None and asked.first_day > horizon.end:
         from hamsyr.views import voice
 
         notes.append(voice.past_the_documents(horizon, voice.asked_dates(since, on), latest() if latest else ""))
@@ -248,7 +250,8 @@ def actor_view(base: FactBase, notes: Notes, name: str, on: FuzzyDate | None = N
         from hamsyr.views.voice import silent_on
 
         for role in actor.roles:
-            if role.dated and role.horizon and role.horizon.last_day < on.first_day and not role.end:
+            known = role.known_until
+            if role.dated and role.horizon and known is not None and known < on.first_day and not role.end:
                 notes.append(silent_on(actor.name, role.title, role.horizon, on))
     roles = base.roles_on(actor, dates)
     events = base.find_events(actors=[actor.id], dates=dates)

@@ -24,7 +24,7 @@ DASH = "\u2013"  # an en dash: between the ends of a span that is itself one end
 DATES_UNKNOWN = "dates unknown"  # a role the sources do not place in time
 LAST_ATTESTED = "last attested"  # no end given: the latest time the sources attest it
 THE_DOCUMENT_ITSELF = "the document itself"  # who makes a claim when the document attributes it to nobody
-STILL_GOING = "no end given (still going on when the sources wrote)"  # a phase with no end
+NO_END = "no end the sources give or attest"  # a phase with neither an end nor a last attestation
 DISPUTED = "⚑ disputed"
 DISPUTED_AT_LENGTH = "⚑ The sources disagree about this: "  # the same, where there is room for a sentence
 PER = "per"  # attribution: "per Syrian sources"
@@ -73,8 +73,10 @@ def when(value: FuzzyDate, to: str = " to ") -> str:
     if len(ends) == 1:
         return _day_words(ends[0], with_year=True)
     first, last = ends
-    if first.start.year == last.start.year and first.precision.value != "year":
-        if first.precision == last.precision == Precision.DAY and first.start.month == last.start.month:
+    # One year is said once ("June to September 2017") only where both ends are as precise: "15 September
+    # to September 2022" would read as a slip.
+    if first.start.year == last.start.year and first.precision == last.precision != Precision.YEAR:
+        if first.precision == Precision.DAY and first.start.month == last.start.month:
             return f"{first.start.day}{to}{_day_words(last, with_year=True)}"
         return f"{_day_words(first, with_year=False)}{to}{_day_words(last, with_year=True)}"
     return f"{_day_words(first, with_year=True)}{to}{_day_words(last, with_year=True)}"
@@ -129,7 +131,7 @@ def period(start: FuzzyDate, end: FuzzyDate | None, last_attested: FuzzyDate | N
         return f"{date_words(start, DASH)} to {date_words(end, DASH)}"
     if last_attested is not None:
         return f"{date_words(start, DASH)} to … ({LAST_ATTESTED} {date_words(last_attested, DASH)})"
-    return f"{date_words(start, DASH)} to {STILL_GOING}"
+    return f"{date_words(start, DASH)} to … ({NO_END})"
 
 
 def role_dates(role: Role) -> str:
@@ -201,8 +203,9 @@ def no_dated_role(on: str) -> str:
 
 
 def past_the_documents(horizon: FuzzyDate, asked: str, latest: str = "") -> str:
-    """A question about dates after the latest document: the documents end, and what they last say."""
-    said = f"the documents end in {date_words(horizon)}: they say nothing of {asked}"
+    """A question about dates after the latest document: the documents end, and what they last say. (A
+    record dated "about 2022" may still answer a question about 2023: it is dated 2022, not later.)"""
+    said = f"the documents end in {date_words(horizon)} and date nothing {asked}"
     return f"{said}; {latest}" if latest else said
 
 
@@ -217,10 +220,10 @@ def last_attested(records: Sequence[str]) -> str:
 
 
 def asked_dates(since: FuzzyDate | None, on: FuzzyDate | None) -> str:
-    """The dates a question is about, in words: "2024", "2023 or after"."""
+    """The dates a question is about, as they follow a verb: "in 2024", "on 1 June 2025", "from 2023 on"."""
     if on is not None:
-        return date_words(on)
-    return f"{date_words(since)} or after" if since is not None else ""
+        return f"{'on' if on.precision is Precision.DAY and not on.is_span else 'in'} {date_words(on)}"
+    return f"from {date_words(since)} on" if since is not None else ""
 
 
 def dated(name: str, value: FuzzyDate | None) -> str:
