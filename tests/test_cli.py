@@ -199,7 +199,7 @@ def test_installed_command_piped_into_head_ends_quietly() -> None:
         shell=True,
         capture_output=True,
         text=True,
-        env={**os.environ, "COLUMNS": "80"},
+        env={**os.environ, "COLUMNS": "120"},
         check=False,
         cwd="/",
     )

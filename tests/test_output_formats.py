@@ -178,8 +178,10 @@ def test_json_field_names_and_order(small: FactBase) -> None:
     assert (president["title"], president["organization"], president["start"], president["end"]) == (
         "President", "syria", None, None,
     )  # fmt: skip
-    # No end given: attested up to the publication of the source that cites it.
-    assert (president["last_attested"], president["last_attested_start"]) == ("2022-09~", "2022-08-01")
+    # Not placed in time at all: no document that mentions it attests that it was held when written.
+    assert (president["last_attested"], president["last_attested_start"]) == (None, None)
+    (head,) = ActorList([small.actor("haniyeh")]).data()[0]["roles"][:1]  # a start and no end: attested up
+    assert (head["last_attested"], head["last_attested_start"]) == ("2022-09~", "2022-08-01")  # to its source
     source = SourceList(small.sources).data()[0]
     assert list(source) == [
         *("id", "title", "author", "publisher", "published", "url", "language", "listed_in", "retrieved"),

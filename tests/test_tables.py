@@ -77,11 +77,11 @@ def test_widths_always_fit_when_they_can(columns: list[list[str]], ratios: list[
 # --- drawing -----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("width", [40, 60, 80, 120])
+@pytest.mark.parametrize("width", [40, 60, 80, 100, 120])
 def test_a_table_fits_its_width_keeps_ids_whole_and_ends_no_line_with_spaces(small: FactBase, width: int) -> None:
     text = table_text(events(small), width)
     lines = text.splitlines()
-    if width >= 80:
+    if width >= 100:  # an events table reads well from 91 cells
         assert lines[0].split() == ["Date", "Event", "Actors", "Sources"]
     else:  # stacked: one record a block, each value under its column's name
         labels = [line.split()[0] for line in lines if line and not line.startswith(" ")]

@@ -121,13 +121,19 @@ def event(answer: Answer, event_id: EventId) -> None:
     answer(build.record_view, event_id, "event")
 
 
-@command("hamsyr actors assad --kind person", 'hamsyr actors --on 2016 --role "head of the political bureau"')
+@command("hamsyr actors assad --kind person", "hamsyr actors --on 2018 --role head")
 def actors(
     answer: Answer,
     name: Annotated[
-        str | None, typer.Argument(metavar="NAME", help="Only actors whose name, alias or id has these words.")
+        list[str] | None,
+        typer.Argument(metavar="NAME...", help="Only actors whose name, alias or id has these words."),
     ] = None,
-    kind: Annotated[ActorKind | None, typer.Option(case_sensitive=False, help="Only actors of this kind.")] = None,
+    kind: Annotated[
+        ActorKind | None,
+        typer.Option(  # the choices in the help, where they wrap between words, not in a metavar too long for a line
+            case_sensitive=False, metavar="KIND", help=f"Only actors of this kind: {', '.join(ActorKind)}."
+        ),
+    ] = None,
     on: Annotated[FuzzyDate | None, on_option("Only actors holding a role on this date, with those roles.")] = None,
     role: Annotated[
         str | None,
@@ -138,28 +144,28 @@ def actors(
     limit: Limit = None,
 ) -> None:
     """People, organizations and states, by name; or who held a role."""
-    answer(build.actors_view, name, kind, on, role, limit)
+    answer(build.actors_view, " ".join(name) if name else None, kind, on, role, limit)
 
 
 @command("hamsyr actor haniyeh", "hamsyr actor Meshaal --on 2012", "hamsyr actor hamas --json")
 def actor(
     answer: Answer,
     name: Annotated[
-        str,
+        list[str],
         typer.Argument(
-            metavar="NAME",
-            help="An id, name or alias, in any case and with or without accents.",
+            metavar="NAME...",
+            help="An id, name or alias, in any case and with or without accents (quoted or not).",
             autocompletion=complete_actor,
         ),
     ],
     on: On = None,
 ) -> None:
     """One actor: roles, events, quotes, and who holds roles in it."""
-    answer(build.actor_view, name, on)
+    answer(build.actor_view, " ".join(name), on)
 
 
 @command(
-    "hamsyr quotes --actor mashaal",
+    "hamsyr quotes --actor zahar",
     "hamsyr quotes --speaker haniyeh --about syria",
     "hamsyr quotes --since 2022 --json",
 )
@@ -189,7 +195,7 @@ def quotes(
     answer(build.quotes_view, speaker, about, since, until, on, text, limit, reverse, actor)
 
 
-@command("hamsyr quote haniyeh-cannot-forget", "hamsyr quote mashaal-opened-the-world --json")
+@command("hamsyr quote haniyeh-cannot-forget", "hamsyr quote zahar-opened-the-world --json")
 def quote(answer: Answer, quote_id: QuoteId) -> None:
     """One quote: every citation, its disputes, phases and relations."""
     answer(build.record_view, quote_id, "quote")
@@ -228,7 +234,7 @@ def phases(
     answer(build.phases_view, on, since, until, limit, reverse)
 
 
-@command("hamsyr disputes", "hamsyr disputes --record offices-sealed-2012", "hamsyr disputes --since 2012 --json")
+@command("hamsyr disputes", "hamsyr disputes --record rupture-2011-mashaal", "hamsyr disputes --since 2012 --json")
 def disputes(
     answer: Answer,
     record: Annotated[str | None, typer.Option(metavar="ID", help="Only disputes about this event or quote.")] = None,
@@ -341,9 +347,12 @@ class ExportFormat(StrEnum):
 def export(
     answer: Answer,
     *,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", case_sensitive=False, help="What to write.")] = (
-        ExportFormat.JSON
-    ),
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format", "-f", case_sensitive=False, metavar="FORMAT", help=f"What to write: {', '.join(ExportFormat)}."
+        ),
+    ] = ExportFormat.JSON,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", metavar="PATH", help="Where to write (a folder for csv); - or none: stdout."),

@@ -166,7 +166,9 @@ def on_option(help_text: str) -> Any:
 On = Annotated[FuzzyDate | None, on_option("As of this date: what overlaps it (a year, month or day).")]
 Limit = Annotated[int | None, typer.Option(min=0, metavar="N", help="Show at most N records.")]
 Reverse = Annotated[bool, typer.Option("--reverse", help="Newest first (undated records stay last).")]
-Words = Annotated[str | None, typer.Option(metavar="WORDS", help="Only records containing every one of these words.")]
+Words = Annotated[
+    str | None, typer.Option(metavar="WORDS", help="Only records containing every one of these words (quoted or not).")
+]
 Actors = Annotated[
     list[str] | None,
     typer.Option(
@@ -252,12 +254,37 @@ SYNONYMS = {
 }
 
 
+# Options whose value is words: the words typed after one belong to it, quoted or not, up to the next option
+# (`--text statement september`); an argument of the command goes before it.
+WORDS_OPTIONS = ("--text", "--role")
+
+
+def words_joined(args: Sequence[str]) -> list[str]:
+    """The arguments with the words after each of WORDS_OPTIONS made its one value."""
+    joined: list[str] = []
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--":
+            return [*joined, arg, *rest]
+        name, equals, value = arg.partition("=")
+        if name not in WORDS_OPTIONS or (not equals and not rest):
+            joined.append(arg)
+            continue
+        words = [value] if equals else [rest.pop(0)]
+        while rest and not rest[0].startswith("-"):
+            words.append(rest.pop(0))
+        joined += [name, " ".join(words)]
+    return joined
+
+
 class Command(typer.core.TyperCommand):
-    """A command whose unknown-option error also suggests the option it calls the same idea by."""
+    """A command that reads the words after --text or --role as one value, and whose unknown-option error
+    also suggests the option it calls the same idea by."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         try:
-            return super().parse_args(ctx, args)
+            return super().parse_args(ctx, words_joined(args))
         except Exception as error:
             name = getattr(error, "option_name", None)  # an unknown option (Typer's own NoSuchOption)
             if name is not None:

@@ -308,7 +308,7 @@ class Page:
     def phase(self, parent: ET.Element, phase: Phase) -> None:
         article = child(parent, "article", id=f"phase-{phase.id}", tabindex="-1")
         child(child(article, "h3"), "bdi", clean(phase.label))
-        child(article, "p", clean(voice.period(phase.start, phase.end)), class_="date")
+        child(article, "p", clean(voice.phase_dates(phase)), class_="date")
         child(article, "p", clean(phase.summary))
         self.citations(article, phase.sources)
 

@@ -313,7 +313,7 @@ def _phases(layers: Layers, phases: Sequence[Phase], base: FactBase, axis: Axis,
         colour = places.get(phase.id, number) % len(PHASE_COLOURS)
         group = child(layers.marks, "g")
         group.set("class", "phase")
-        child(group, "title", clean(f"{phase.label}\n{voice.period(phase.start, phase.end)}\n{phase.summary}"))
+        child(group, "title", clean(f"{phase.label}\n{voice.phase_dates(phase)}\n{phase.summary}"))
         _label(group, phase.label, y + 3 + MARK)
         shape = phase_bar(axis, phase)
         uncertain = phase.start.uncertain or bool(phase.end and phase.end.uncertain)

@@ -736,12 +736,15 @@ def _quoted_sql(text: str) -> str:
 
 def attested(records: Sequence[Any], sources: Sequence[Source]) -> tuple[Any, ...]:
     """Actors whose open roles, or phases left open (no end, no last_attested written), attested up to the
-    latest publication of a source citing them: unknown is not ongoing."""
+    latest publication of a source citing them: unknown is not ongoing. A role the sources do not place in
+    time at all (no start, no first attestation: "held", "former") gets none: a document that mentions it is
+    no evidence that it was held when the document was written."""
     published = {source.id: source.published for source in sources if source.published is not None}
 
     def closed(item: Any) -> Any:  # a role or phase
         last = latest(published[c.source] for c in item.sources if c.source in published)
-        if item.end is None and item.last_attested is None and last is not None:
+        placed = getattr(item, "since", True) is not None  # a phase always has its start
+        if item.end is None and item.last_attested is None and last is not None and placed:
             return item._replace(last_attested=last)
         return item
 

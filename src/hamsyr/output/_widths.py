@@ -27,20 +27,24 @@ def widest_word(plain: str) -> int:
     return max(map(_measure, plain.split()), default=0)
 
 
-def column_widths(columns: Sequence[Sequence[str]], ratios: Sequence[int | None], available: int) -> list[int]:
+def column_widths(
+    columns: Sequence[Sequence[str]], ratios: Sequence[int | None], available: int, floors: Sequence[int] = ()
+) -> list[int]:
     """The width of each column, given the plain text of its cells (header included) and its ratio (None:
-    kept on one line while it fits, as ids are), so that the columns fit in `available` cells."""
+    kept on one line while it fits, as ids are), so that the columns fit in `available` cells; a wrapping
+    column is given at least its floor (where its text is that wide) and its longest word."""
     indexes = range(len(columns))
     wanted = [max(1, *map(widest_line, cells)) for cells in columns]
     available = max(available, len(columns))
     if sum(wanted) <= available:
         return wanted
+    floors = list(floors) or [0] * len(columns)
     least = [wanted[n] if ratios[n] is None else max(map(widest_word, columns[n]), default=0) for n in indexes]
     shares = [ratio or 1 for ratio in ratios]
     wrapping = [n for n in indexes if ratios[n] is not None]
     flexible = sum(shares[n] for n in wrapping) or 1
-    for n in wrapping:  # a long word does not claim more than the column's share (it folds)
-        least[n] = min(least[n], max(FOLD, available * shares[n] // flexible))
+    for n in wrapping:  # a long word does not claim more than the column's share (it folds); its floor does
+        least[n] = max(min(least[n], max(FOLD, available * shares[n] // flexible)), min(floors[n], wanted[n]))
     least = [min(max(1, value), available) for value in least]
     # Even the words do not fit: narrow the widest wrapping column, folding its words, down to a few cells;
     # ids stay whole longest, as they are what one types next.
@@ -69,23 +73,10 @@ def _shared(least: list[int], wanted: list[int], ratios: list[int], available: i
     return widths
 
 
-# Below these, a column of free text (ratio 3 or more: this many cells for each share) or a long word no
-# longer reads well: stack the rows.
-CELLS_PER_SHARE = 5
-LONGEST_WORD = 16
-
-
 def too_narrow(columns: Sequence[Sequence[str]], ratios: Sequence[int | None], widths: Sequence[int]) -> bool:
-    """Whether columns stop making sense at these widths: an id cut, a word split that would fit a column
-    of its own, or a column of free text too narrow to read."""
+    """Whether columns would stop making sense at these widths: an id cut, or a word split."""
     for cells, ratio, width in zip(columns, ratios, widths, strict=True):
-        wanted = max(1, *map(widest_line, cells))
-        if ratio is None:
-            need = wanted
-        else:
-            need = min(max(map(widest_word, cells), default=0), LONGEST_WORD)
-            if ratio >= 3:
-                need = max(need, min(CELLS_PER_SHARE * ratio, wanted))
+        need = max(1, *map(widest_line, cells)) if ratio is None else max(map(widest_word, cells), default=0)
         if width < need:
             return True
     return False

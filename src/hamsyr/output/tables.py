@@ -98,16 +98,18 @@ def _note(block: blocks.Note) -> Text:
     return Text(visible(block.text), _style(block.style))
 
 
-def _fit(table: Table, width: int) -> Table:
+def _fit(table: Table, width: int, block: blocks.Table | None = None) -> Table:
     """The table with every column given its width (hamsyr.output._widths), so that Rich only wraps text into
-    them; or, where columns stop making sense at this width, the same rows stacked, one record a block."""
+    them; or, below the width the kind of table reads well at (or where this answer would still split an id
+    or a word), the same rows stacked, one record a block."""
     columns = table.columns
     gaps = (2 if table.box else table.padding[1] + table.padding[3]) * (len(columns) - 1)
     cells = [[*([column.header] if table.show_header else []), *column.cells] for column in columns]
     plains = [[cell.plain if isinstance(cell, Text) else str(cell) for cell in column] for column in cells]
     ratios = [None if column.no_wrap else (column.ratio or 1) for column in columns]
-    widths = column_widths(plains, ratios, width - gaps)
-    if table.show_header and len(columns) > 2 and too_narrow(plains, ratios, widths):
+    floors = [column.least for column in block.columns] if block else []
+    widths = column_widths(plains, ratios, width - gaps, floors)
+    if block and len(columns) > 2 and (width < block.narrowest or too_narrow(plains, ratios, widths)):
         return _fit(_stacked(table), width)
     for column, size in zip(columns, widths, strict=True):
         column.width, column.ratio = max(size, 1), None
@@ -137,7 +139,7 @@ def _picture(block: blocks.Picture, console: Console) -> Text:
 
 # How each kind of block is drawn on a console; tables are fitted to its width.
 _DRAWERS: dict[type, Callable[[Any, Console], RenderableType]] = {
-    blocks.Table: lambda block, console: _fit(_table(block), console.width),
+    blocks.Table: lambda block, console: _fit(_table(block), console.width, block),
     blocks.Fields: lambda block, console: _fit(_fields(block), console.width),
     blocks.Note: lambda block, console: _note(block),
     blocks.Picture: _picture,

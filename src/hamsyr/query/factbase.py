@@ -294,24 +294,24 @@ class FactBase:
         ]
         return len(self._with_text(chosen, text))
 
-    def last_attested(self, role: str | None, day: date) -> list[tuple[Actor, Role]]:
-        """The holders of roles (whose title or organization has the words of `role`) that the sources last
-        attest before `day`, latest first: what the base can say when nobody is attested on that day."""
+    def last_attested(
+        self, role: str | None, day: date, kind: ActorKind | None = None
+    ) -> tuple[list[tuple[Actor, Role]], list[tuple[Actor, Role]]]:
+        """What the base can say when nobody of this kind is attested on `day` in a role (whose title or
+        organization has the words of `role`): who the sources last attest before it, and who they show in
+        such a role without placing it in time."""
         from hamsyr.query.search import TextQuery
 
         query = TextQuery.of(role)
-        begins = any(query.begins(held.title) for actor in self.actors for held in actor.roles)
-        found = [
-            (actor, held)
-            for actor in self.actors
-            for held in actor.roles
-            if held.dated
-            and (known := held.known_until) is not None
-            and known < day
-            and self._role_matches(held, query, begins)
+        candidates = [
+            (actor, held) for actor in self.actors if kind is None or actor.kind is kind for held in actor.roles
         ]
-        latest = max((held.known_until for _, held in found if held.known_until), default=None)
-        return [(actor, held) for actor, held in found if held.known_until == latest]
+        begins = any(query.begins(held.title) for _, held in candidates)
+        matching = [(actor, held) for actor, held in candidates if self._role_matches(held, query, begins)]
+        before = [(a, held) for a, held in matching if held.dated and (known := held.known_until) and known < day]
+        latest = max((held.known_until for _, held in before if held.known_until), default=None)
+        unplaced = [(actor, held) for actor, held in matching if not held.dated] if query.words else []
+        return [(actor, held) for actor, held in before if held.known_until == latest], unplaced
 
     def _terms(self, text: str | None) -> tuple[Term, ...]:
         """The words of `text` as a store can narrow records by them (hamsyr.records.store.Term)."""
@@ -539,9 +539,11 @@ def _record_in(record: Record, dates: DateRange) -> bool:
     return when is not None and dates.admits(when)
 
 
-def _role_span(role: Role) -> tuple[date, date]:
-    """A role's days for ordering, an unknown start as early as can be and an open end as late."""
-    return (role.start.start if role.start else date.min, role.end.end if role.end else date.max)
+def _role_span(role: Role) -> tuple[bool, date, date]:
+    """A role's place in date order: by when the sources first show it held (an unknown start as early as can
+    be), then last; roles they do not place in time last."""
+    since, horizon = role.since, role.horizon
+    return (not role.dated, since.start if since else date.min, horizon.end if horizon else date.max)
 
 
 _Dated = TypeVar("_Dated", Event, Quote)

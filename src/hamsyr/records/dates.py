@@ -213,8 +213,9 @@ def parse_date(text: str) -> FuzzyDate:
 
 
 def latest(dates: Iterable[FuzzyDate]) -> FuzzyDate | None:
-    """The date that ends last as stated (then as widened): the end of what a set of documents knows."""
-    return max(dates, key=lambda value: (value.end, value.last_day), default=None)
+    """The date that ends last as stated (of two that end together, the narrower): the end of what a set of
+    documents knows."""
+    return max(dates, key=lambda value: (value.end, value.start), default=None)
 
 
 def sort_key(value: FuzzyDate | None) -> tuple[int, date, date]:

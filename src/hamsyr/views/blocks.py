@@ -27,15 +27,16 @@ class Cell(list[Span]):
 
 
 class Column(Value):
-    """A column of a table: its header, and how it takes the width."""
+    """A column of a table: its header, how it takes the width, and the least width it reads well at."""
 
     header: str
     ratio: int | None = 2  # its share of the width when text must wrap; None: kept whole, as ids and codes are
+    least: int = 12  # narrower than this, the table is stacked rather than squeezed
 
 
-def kept_whole(header: str) -> Column:
+def kept_whole(header: str, least: int) -> Column:
     """A column of ids or codes: kept on one line, as they are what one types next."""
-    return Column(header, None)
+    return Column(header, None, least)
 
 
 class Row(Value):
@@ -44,8 +45,9 @@ class Row(Value):
 
 
 class Table(Value):
-    """Rows under a header, a title above (None: none). Drawn as columns where they fit, else stacked: one
-    record a block of header/value lines."""
+    """Rows under a header, a title above (None: none). Drawn as columns from `narrowest` cells of width up,
+    else stacked: one record a block of header/value lines. One rule for each kind of table, whatever the
+    answer: the same command at the same width is always laid out the same way."""
 
     title: str | None
     columns: Sequence[Column]
@@ -53,6 +55,11 @@ class Table(Value):
 
     def add(self, *cells: Cell, ends_section: bool = False) -> None:
         self.rows.append(Row(cells, ends_section))
+
+    @property
+    def narrowest(self) -> int:
+        """The least width it is drawn as columns at: every column at its least, two cells between them."""
+        return sum(column.least for column in self.columns) + 2 * (len(self.columns) - 1)
 
 
 def table(title: str | None, *columns: Column) -> Table:

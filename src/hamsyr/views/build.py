@@ -73,13 +73,14 @@ def dates_of(
     documents end there and, given `latest`, what they say last."""
     if on is not None and (since is not None or until is not None):
         raise QueryError("--on cannot be combined with --since or --until; give one or the other")
-    horizon, asked = base.documents_end(), on or since
+    horizon, first, last = base.documents_end(), on or since, on or until or since
     # The documents' date as stated, not widened: that a document of "about 2022" may be of 2023 is no
-    # knowledge of 2023.
-    if horizon is not None and asked is not None and asked.first_day > horizon.end:
+    # knowledge of 2023. A range that only reaches past it is told so too, without what they say last.
+    if horizon is not None and last is not None and last.last_day > horizon.end:
         from hamsyr.views import voice
 
-        notes.append(voice.past_the_documents(horizon, voice.asked_dates(since, on), latest() if latest else ""))
+        past = first is not None and first.first_day > horizon.end
+        notes.append(voice.past_the_documents(horizon, latest() if latest and past else ""))
     return DateRange.on(on) if on is not None else DateRange.of(since, until)
 
 
@@ -179,9 +180,7 @@ def _latest_events(base: FactBase) -> str:
 def _latest_phases(base: FactBase) -> str:
     from hamsyr.views import voice
 
-    return voice.last_attested(
-        [f"{phase.label}, {voice.period(phase.start, phase.end, phase.last_attested)}" for phase in base.last_phases()]
-    )
+    return voice.last_attested([f"{phase.label}, {voice.phase_dates(phase)}" for phase in base.last_phases()])
 
 
 # The options that set each of find_events' filters, to say which one emptied an answer.
@@ -227,18 +226,22 @@ def actors_view(
         return ActorList(base.find_actors(name, kind)[:limit])
     holders = base.find_actors(name, kind, dates_of(base, notes, on=on), role)
     if on is not None and not holders:
-        _note_horizon(base, notes, role, on)
+        _note_horizon(base, notes, role, on, kind)
     shown = holders[:limit]
     return RoleHolderList(shown, names_of(base, (r.organization for a in shown for r in a.roles if r.organization)))
 
 
-def _note_horizon(base: FactBase, notes: Notes, role: str | None, on: FuzzyDate) -> None:
-    """When nobody is attested on a date after what the sources know, say who was, last."""
-    latest = base.last_attested(role, on.first_day)
-    if latest:
-        from hamsyr.views.voice import nobody_attested
+def _note_horizon(base: FactBase, notes: Notes, role: str | None, on: FuzzyDate, kind: ActorKind | None) -> None:
+    """When nobody is attested on a date, say who was, last, and who holds such a role at no known time."""
+    from hamsyr.views import voice
 
-        notes.append(nobody_attested(on, [(a.name, held.title, held.horizon) for a, held in latest if held.horizon]))
+    latest, unplaced = base.last_attested(role, on.first_day, kind)
+    if latest:
+        notes.append(
+            voice.nobody_attested(on, [(a.name, held.title, held.horizon) for a, held in latest if held.horizon])
+        )
+    if unplaced:
+        notes.append(voice.not_placed([(actor.name, held.title) for actor, held in unplaced]))
 
 
 def actor_view(base: FactBase, notes: Notes, name: str, on: FuzzyDate | None = None) -> ActorView:

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from hamsyr.query.results import Support, YearGroup
-    from hamsyr.views.blocks import Block, Cell
+    from hamsyr.views.blocks import Block
 
 
 def _sections(*sections: Section) -> list[Section]:
@@ -85,7 +85,7 @@ class ActorView(View, Value):
 
     def blocks(self) -> list[Block]:
         from hamsyr.views import tables, voice
-        from hamsyr.views.blocks import Cell, Column, Fields, Note, table, text
+        from hamsyr.views.blocks import Fields, Note
 
         actor, names = self.actor, self.names
         on = voice.date_words(self.on) if self.on else None
@@ -108,23 +108,11 @@ class ActorView(View, Value):
         if on and not actor.roles and not self.members:
             blocks.append(Note(voice.no_dated_role(on)))
         if actor.roles:
-            columns = (Column("Role"), Column("Organization"), Column("From"), Column("Until"), tables.SOURCES)
-            roles = table(f"Roles on {on}" if on else "Roles", *columns)
-            for role in actor.roles:
-                roles.add(
-                    Cell([(role.title, ""), (f"\n{role.note}" if role.note else "", "dim")]),
-                    tables.names_cell(names, [role.organization]) if role.organization else Cell(),
-                    _from(role),
-                    _until(role),
-                    tables.sources_cell(role.sources),
-                )
-            blocks.append(roles)
+            blocks += tables.roles(f"Roles on {on}" if on else "Roles", [(None, role) for role in actor.roles], names)
         if self.members:
             title = f"People with roles in it on {on}" if on else "People with roles in it"
-            members = table(title, tables.NAME, Column("Role"))
-            for member, role in self.members:
-                members.add(text(member.name, "title"), tables.role_cell(role._replace(organization=None), names))
-            blocks.append(members)
+            members = [(member.name, role._replace(organization=None)) for member, role in self.members]
+            blocks += tables.roles(title, members, names)  # the organization is the page's actor
         if self.events:
             blocks.append(tables.events(self.events, names, f"Events ({len(self.events)})"))
         if self.quotes:
@@ -163,31 +151,6 @@ def _referred(alias: Alias) -> str:
     from hamsyr.views import voice
 
     return voice.referred(alias.name, alias.kind.value if alias.kind else None, alias.sources, alias.note)
-
-
-def _from(role: Role) -> Cell:
-    """A role's start, or, when the sources give none, the earliest date they attest it: it may have begun
-    before."""
-    from hamsyr.views import tables, voice
-    from hamsyr.views.blocks import Cell
-
-    if role.start is not None:
-        return tables.date_cell(role.start)
-    if role.first_attested is not None:
-        return Cell([(f"{voice.FIRST_ATTESTED} ", ""), (voice.date_words(role.first_attested), "")], style="dim")
-    return Cell()
-
-
-def _until(role: Role) -> Cell:
-    """A role's end, or, when the sources give none, the latest date they attest it: unknown is not ongoing."""
-    from hamsyr.views import tables, voice
-    from hamsyr.views.blocks import Cell
-
-    if role.end is not None:
-        return tables.date_cell(role.end)
-    if role.last_attested is not None:
-        return Cell([(f"{voice.LAST_ATTESTED} ", ""), (voice.date_words(role.last_attested), "")], style="dim")
-    return Cell()
 
 
 class SourceView(View, Value):
@@ -439,7 +402,7 @@ class TimelineView(View, Value):
         from hamsyr.views import tables, voice
         from hamsyr.views.blocks import Cell, Column, Picture, table, text
 
-        shown = table(None, Column("Year"), tables.DATE, tables.EVENT, tables.ACTORS)
+        shown = table(None, Column("Year", least=4), tables.DATE, tables.EVENT, tables.ACTORS)
         for group in self.groups:
             for position, event in enumerate(group.events):
                 year = text(str(group.year) if group.year else voice.UNDATED, "title") if position == 0 else Cell()

@@ -25,21 +25,30 @@ from hamsyr.records.model import (
     record_type,
 )
 from hamsyr.views import voice
-from hamsyr.views.blocks import Cell, Column, Table, kept_whole, lines, table, text
+from hamsyr.views.blocks import Block, Cell, Column, Note, Table, kept_whole, lines, table, text
 
-# Ids and codes stay whole; free text gets the larger share of the width, short values the least.
-ID, TYPE, SOURCES = kept_whole("ID"), kept_whole("Type"), kept_whole("Sources")
-DATE, ACTORS, NAME, KIND = Column("Date"), Column("Actors"), Column("Name"), Column("Kind")
-EVENT, QUOTE, TITLE = Column("Event", 5), Column("Quote", 5), Column("Title", 4)
+# Ids and codes stay whole; free text gets the larger share of the width, short values the least. The least
+# widths decide from what width a table is drawn as columns (below it, stacked): an id of the shipped base
+# fits in 34 cells, a source id in 17, a type in 7; a date in words ("October to December 2017") in 24.
+ID, TYPE, SOURCES = kept_whole("ID", 30), kept_whole("Type", 7), kept_whole("Sources", 17)
+DATE_UNIT = 24
+DATE, ACTORS, NAME, KIND = Column("Date", 1, DATE_UNIT), Column("Actors", least=14), Column("Name"), Column("Kind")
+EVENT, QUOTE, TITLE = Column("Event", 5, 30), Column("Quote", 5, 30), Column("Title", 4, 24)
 
 
 def date_cell(value: FuzzyDate | None, phrase: str | None = None) -> Cell:
-    """A date in words; under it its qualifiers, dimmed and on a line of their own so that a narrow column
-    never splits them; under those the source's own phrase for it."""
+    """A date in words; under it its qualifiers, dimmed; under those the source's own phrase for it. A span
+    too long for a line of the date column breaks between its ends, and qualifiers between the ends they
+    qualify, so that the column never splits a date (the phrase wraps as words do)."""
     words, qualifiers = voice.date_parts(value)
+    if value is not None and len(words) > DATE_UNIT:
+        words = voice.when(value, to=" to\n")
     cell = text(words, "" if value else "dim")
+    qualifiers = qualifiers.strip()
+    if len(qualifiers) > DATE_UNIT:
+        qualifiers = qualifiers.replace("; ", ";\n")
     if qualifiers:
-        cell.append((f"\n{qualifiers.strip()}", "dim"))
+        cell.append((f"\n{qualifiers}", "dim"))
     if phrase:
         cell += [("\n", ""), (voice.quoted(phrase), "phrase")]
     return cell
@@ -107,7 +116,7 @@ def quotes(items: Sequence[Quote], names: Mapping[str, str], title: str | None =
 
 
 def actors(items: Sequence[Actor]) -> Table:
-    shown = table(None, ID, NAME, KIND, Column("Aliases", 3), Column("Description", 4))
+    shown = table(None, ID, NAME, KIND, Column("Aliases", 3, 18), Column("Description", 4, 24))
     for actor in items:
         shown.add(
             text(actor.id),
@@ -120,7 +129,8 @@ def actors(items: Sequence[Actor]) -> Table:
 
 
 def sources(items: Sequence[Source], title: str | None = None) -> Table:
-    shown = table(title, ID, TITLE, Column("Author"), Column("Publisher"), Column("Published"), Column("Lang"))
+    published, lang = Column("Published", least=DATE_UNIT), Column("Lang", least=4)
+    shown = table(title, ID, TITLE, Column("Author"), Column("Publisher"), published, lang)
     for source in items:
         shown.add(
             text(source.id),
@@ -134,7 +144,7 @@ def sources(items: Sequence[Source], title: str | None = None) -> Table:
 
 
 def disputes(items: Sequence[Dispute], title: str | None = None) -> Table:
-    shown = table(title, ID, Column("Point of disagreement", 3), Column("Claims", 6))
+    shown = table(title, ID, Column("Point of disagreement", 3, 24), Column("Claims", 6, 36))
     for dispute in items:
         claims = Cell()
         for number, claim in enumerate(dispute.claims):
@@ -160,7 +170,7 @@ def _highlighted(passage: str, spans: Sequence[tuple[int, int]], style: str = ""
 
 
 def hits(items: Sequence[Hit]) -> Table:
-    shown = table(None, TYPE, ID, DATE, Column("Match", 5))
+    shown = table(None, TYPE, ID, DATE, Column("Match", 5, 30))
     for hit in items:
         record = hit.record
         if hit.field in ("title", "name", "text"):
@@ -178,7 +188,7 @@ def hits(items: Sequence[Hit]) -> Table:
 
 
 def supports(items: Sequence[Support], title: str | None = None) -> Table:
-    shown = table(title, TYPE, ID, DATE, Column("Fact", 3), Column("Excerpt", 4))
+    shown = table(title, TYPE, ID, DATE, Column("Fact", 3, 18), Column("Excerpt", 4, 24))
     for support in items:
         record, citation = support.record, support.citation
         excerpt = text(voice.quoted(citation.excerpt))
@@ -200,6 +210,27 @@ def supports(items: Sequence[Support], title: str | None = None) -> Table:
     return shown
 
 
+def roles(title: str, held: Sequence[tuple[str | None, Role]], names: Mapping[str, str]) -> list[Block]:
+    """Roles, each with who holds it (a name, or None for the actor the page is about), its organization,
+    when the sources place it and its sources; the notes under the table at full width, numbered from their
+    roles, as a note is a paragraph, not a cell."""
+    holders = [Column("Name", least=14)] if any(name for name, _ in held) else []
+    organizations = [Column("Organization", least=14)] if any(role.organization for _, role in held) else []
+    shown = table(title, *holders, Column("Role", 3, 16), *organizations, Column("Held", 3, DATE_UNIT), SOURCES)
+    notes = list(dict.fromkeys(role.note for _, role in held if role.note))
+    for name, role in held:
+        mark = f" [{notes.index(role.note) + 1}]" if role.note else ""
+        shown.add(
+            *([text(name, "title")] if holders else []),
+            Cell([(role.title, ""), (mark, "dim")]),
+            *([names_cell(names, [role.organization]) if role.organization else Cell()] if organizations else []),
+            text(voice.role_dates(role, "\n"), "" if role.dated else "dim"),
+            sources_cell(role.sources),
+        )
+    numbered = "\n".join(f"[{number}] {note}" for number, note in enumerate(notes, 1))
+    return [shown, Note(numbered)] if notes else [shown]
+
+
 def role_cell(role: Role, names: Mapping[str, str]) -> Cell:
     """A role on one line: title, organization, and the time the sources attest it."""
     cell = text(role.title)
@@ -210,7 +241,7 @@ def role_cell(role: Role, names: Mapping[str, str]) -> Cell:
 
 
 def role_holders(items: Sequence[Actor], names: Mapping[str, str], title: str | None = None) -> Table:
-    shown = table(title, ID, NAME, KIND, Column("Roles"))
+    shown = table(title, ID, NAME, KIND, Column("Roles", 3, 30))
     for actor in items:
         roles = lines(role_cell(role, names) for role in actor.roles)
         shown.add(text(actor.id), text(actor.name, "title"), text(actor.kind.value), roles)
@@ -218,10 +249,10 @@ def role_holders(items: Sequence[Actor], names: Mapping[str, str], title: str | 
 
 
 def phases(items: Sequence[Phase], title: str | None = None) -> Table:
-    shown = table(title, Column("Period"), Column("Phase"), SOURCES)
+    shown = table(title, Column("Period", least=20), Column("Phase", 3, 30), SOURCES)
     for phase in items:
         shown.add(
-            text(voice.span(phase.start, phase.end, phase.last_attested)),
+            text(voice.phase_dates(phase)),
             titled(phase.label, phase.summary),
             sources_cell(phase.sources),
         )

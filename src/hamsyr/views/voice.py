@@ -16,7 +16,7 @@ from hamsyr.records.dates import Precision
 
 if TYPE_CHECKING:
     from hamsyr.records.dates import FuzzyDate
-    from hamsyr.records.model import Citation, EventKind, Role
+    from hamsyr.records.model import Citation, EventKind, Phase, Role
 
 UNDATED = "undated"  # a record the sources do not place in time
 OPEN_END = "…"  # the side of a span the sources do not give
@@ -73,6 +73,8 @@ def when(value: FuzzyDate, to: str = " to ") -> str:
     if len(ends) == 1:
         return _day_words(ends[0], with_year=True)
     first, last = ends
+    if (first.precision, last.precision) == (Precision.DAY, Precision.MONTH) and first.start.month == last.start.month:
+        return f"{_day_words(first, with_year=True)}{to}later in {_day_words(last, with_year=True)}"
     # One year is said once ("June to September 2017") only where both ends are as precise: "15 September
     # to September 2022" would read as a slip.
     if first.start.year == last.start.year and first.precision == last.precision != Precision.YEAR:
@@ -113,42 +115,42 @@ def date_line(value: FuzzyDate | None, phrase: str | None = None) -> str:
     return f"{words}{BESIDE}{quoted(phrase)}" if phrase else words
 
 
-def span(start: FuzzyDate | None, end: FuzzyDate | None, last_attested: FuzzyDate | None = None) -> str:
-    """From one date to another, where a line is short: `2011 DASH 2012 → 2022 (inferred)` (DASH an en dash);
-    an open side is `…`, or, with no end given, `… (last attested September 2022)`."""
-    first = date_words(start, DASH) if start else OPEN_END
-    if end is not None:
-        return f"{first} → {date_words(end, DASH)}"
-    if last_attested is not None:
-        return f"{first} → {OPEN_END} ({LAST_ATTESTED} {date_words(last_attested, DASH)})"
-    return f"{first} → {OPEN_END}"
+def phase_dates(phase: Phase) -> str:
+    """A phase's dates in words: `2011 DASH 2012 to 2022 (inferred)` (DASH an en dash, between the ends of a
+    span that is itself one end); with no end given, the latest time the sources attest it:
+    `May 2021 to … (last attested 2022 (inferred))`."""
+    start = date_words(phase.start, DASH)
+    if phase.end is not None:
+        return f"{start} to {date_words(phase.end, DASH)}"
+    if phase.last_attested is not None:
+        return f"{start} to {OPEN_END} ({LAST_ATTESTED} {date_words(phase.last_attested, DASH)})"
+    return f"{start} to {OPEN_END} ({NO_END})"
 
 
-def period(start: FuzzyDate, end: FuzzyDate | None, last_attested: FuzzyDate | None = None) -> str:
-    """A phase's dates in words, where there is room: `2011 DASH 2012 to 2022 (inferred)`; with no end given, the
-    latest time the sources attest it."""
-    if end is not None:
-        return f"{date_words(start, DASH)} to {date_words(end, DASH)}"
-    if last_attested is not None:
-        return f"{date_words(start, DASH)} to … ({LAST_ATTESTED} {date_words(last_attested, DASH)})"
-    return f"{date_words(start, DASH)} to … ({NO_END})"
-
-
-def role_dates(role: Role) -> str:
-    """When the sources place a role: `summer 2017 → …, last attested September 2022`, `first attested 2011,
-    last attested 2011`, or "dates unknown"."""
+def role_dates(role: Role, between: str = ", ") -> str:
+    """When the sources place a role: `began between June and September 2017, last attested September 2022
+    (inferred)`, `first attested 2011, last attested 2011`, or "dates unknown"; `between` joins the two."""
     if not role.dated:
         return DATES_UNKNOWN
     parts = []
     if role.start is not None:
-        parts.append(f"from {date_words(role.start)}")
+        parts.append(f"began {_sometime(role.start)}")
     elif role.first_attested is not None:
         parts.append(f"{FIRST_ATTESTED} {date_words(role.first_attested)}")
     if role.end is not None:
-        parts.append(f"until {date_words(role.end)}")
+        parts.append(f"ended {_sometime(role.end)}")
     elif role.last_attested is not None:
         parts.append(f"{LAST_ATTESTED} {date_words(role.last_attested)}")
-    return ", ".join(parts)
+    return between.join(parts)
+
+
+def _sometime(value: FuzzyDate) -> str:
+    """A date a change happened at: a span is when it may have happened, not how long it lasted ("between June
+    and September 2017")."""
+    if not value.is_span:
+        return date_words(value)
+    words, qualified = date_parts(value, to=" and ")
+    return f"between {words}{qualified}"
 
 
 def per(who: str) -> str:
@@ -198,14 +200,21 @@ def silent_on(actor: str, title: str, horizon: FuzzyDate, on: FuzzyDate) -> str:
     )
 
 
+def not_placed(held: Sequence[tuple[str, str]]) -> str:
+    """Roles the sources show held at no known time: (name, title) of each."""
+    who = "; ".join(f"{name} ({title})" for name, title in held)
+    return f"the sources do not say when these held such a role ({DATES_UNKNOWN}): {who}"
+
+
 def no_dated_role(on: str) -> str:
     return f"No role the sources date is known to have been held on {on}."
 
 
-def past_the_documents(horizon: FuzzyDate, asked: str, latest: str = "") -> str:
-    """A question about dates after the latest document: the documents end, and what they last say. (A
-    record dated "about 2022" may still answer a question about 2023: it is dated 2022, not later.)"""
-    said = f"the documents end in {date_words(horizon)} and date nothing {asked}"
+def past_the_documents(horizon: FuzzyDate, latest: str = "") -> str:
+    """A question about dates after the latest document: the documents end, and what they last say. A record
+    dated "about 2022" may still answer a question about 2023: it is dated 2022, not later."""
+    when = _sometime(horizon) if horizon.is_span else f"in {date_words(horizon)}"
+    said = f"the documents end {when} and date nothing later"
     return f"{said}; {latest}" if latest else said
 
 
@@ -217,13 +226,6 @@ def latest_dated(records: Sequence[str]) -> str:
 def last_attested(records: Sequence[str]) -> str:
     """Open-ended records as far as the sources attest them: "last attested: ..."."""
     return f"{LAST_ATTESTED}: {'; '.join(records)}" if records else ""
-
-
-def asked_dates(since: FuzzyDate | None, on: FuzzyDate | None) -> str:
-    """The dates a question is about, as they follow a verb: "in 2024", "on 1 June 2025", "from 2023 on"."""
-    if on is not None:
-        return f"{'on' if on.precision is Precision.DAY and not on.is_span else 'in'} {date_words(on)}"
-    return f"from {date_words(since)} on" if since is not None else ""
 
 
 def dated(name: str, value: FuzzyDate | None) -> str:
