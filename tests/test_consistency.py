@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from hamsyr.cli.commands import app
+from hamsyr.records.codec import date_keys
 
 from .conftest import SMALL, CommandLine
 
@@ -63,7 +64,7 @@ def test_one_event_with_everything_around_it(cli: CommandLine) -> None:
     assert data["id"] == "offices-sealed"
     assert [d["id"] for d in data["dispute_details"]] == ["why-the-break"]
     assert [p["id"] for p in data["phases"]] == ["break"]
-    assert {"type", "id", "date", "title"} == set(data["related"][0])
+    assert {"type", "id", "date", "title", *date_keys("date")} == set(data["related"][0])
     table = cli("event", "offices-sealed", "--format", "table", data=SMALL, env={"COLUMNS": "120"})[1]
     assert "Citations (2)" in table and "Syrian sources" in table and "“أغلقت المكاتب”" in table
 

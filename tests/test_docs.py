@@ -53,3 +53,18 @@ def test_exit_codes_are_in_the_readme(readme: str) -> None:
 
     for code in ExitCode:
         assert f"| {code.value} |" in readme, code
+
+
+def test_every_export_table_and_column_is_in_the_readme(readme: str) -> None:
+    from hamsyr import load
+    from hamsyr.export.tabular import sqlite_tables
+
+    from .conftest import SMALL
+
+    for table in sqlite_tables(load(SMALL)):
+        names = {column.name for column in table.columns}
+        dated = [name for name in names if any(f"{name}_{detail}" in names for detail in DATE_DETAILS)]
+        details = {f"{name}_{detail}" for name in dated for detail in DATE_DETAILS}
+        shown = ", ".join(f"`{column.name}`" for column in table.columns if column.name not in details)
+        row = f"| `{table.name}`{'' if table.csv else ' (SQLite only)'} | {shown}"
+        assert row in readme, row

@@ -98,15 +98,23 @@ def test_timelinejs_has_the_shape_timelinejs_reads(cli: CommandLine) -> None:
     assert events["offices-sealed"]["display_date"] == "October to December 2012 (start approx.) · “late 2012”"
     assert events["statement"]["display_date"] == "15 September 2022 (year inferred)"
     assert events["statement"]["text"]["headline"] == "Statement restoring relations"
-    assert {e["text"]["headline"] for e in document["eras"]} == {"Damascus years", "The break"}
+    assert [e["text"]["headline"] for e in document["eras"]] == [  # every phase, an open one as attested
+        "Damascus years (1999 to February 2012)",
+        "The break (2012 to September 2022)",
+        "Restoration (June 2022 to … (last attested September 2022 (approx.)))",
+    ]
+    assert events["offices-sealed"]["text"]["text"].endswith(
+        "<p>report · per Syrian sources</p><p>⚑ disputed: why-the-break</p><p>sources: doc-a, doc-b</p>"
+    )  # what every view says beside a record
 
 
 def test_actor_graph_in_dot_and_mermaid(small: FactBase) -> None:
     dot = to_dot(small)
-    assert '"mashaal" -> "hamas" [label="Head of the Political Bureau", style=bold];' in dot
+    role = "Head of the Political Bureau (ended between June and September 2017)"  # a role with its dates
+    assert f'"mashaal" -> "hamas" [label="{role}", style=bold];' in dot
     assert '"hamas" -> "syria" [dir=none, weight=3, penwidth=3, label=3];' in dot
     mermaid = to_mermaid(small)
-    assert mermaid.startswith("graph LR\n") and '-->|"Head of the Political Bureau"|' in mermaid
+    assert mermaid.startswith("graph LR\n") and '-->|"Head of the Political Bureau #40;ended between' in mermaid
     assert "---|3|" in mermaid
 
 

@@ -377,7 +377,7 @@ def export(
         from hamsyr.export.formats import export_base
 
         target = None if output == STDOUT else output
-        written = export_base(selection, fmt.value, target, force, sys.stdout, bom=bom, raw_csv=raw_csv)
+        written = export_base(selection, fmt.value, target, force, sys.stdout, bom=bom, raw_csv=raw_csv, say=answer.say)
         if written:
             answer.say(f"wrote {written}")
 

@@ -40,8 +40,9 @@ def to_jsonl(base: FactBase) -> str:
 
 def to_timelinejs(base: FactBase) -> str:
     """TimelineJS's JSON: partial dates as its year/month/day objects, and as display date the date said as
-    everywhere else (its qualifiers in words, the source's phrase for it). Undated events are left out:
-    TimelineJS needs a start date."""
+    everywhere else (its qualifiers in words, the source's phrase for it); each event's text says what it is,
+    who says so, the disputes about it and its sources. Undated events are left out (TimelineJS needs a start
+    date): export_base says how many."""
 
     def timeline_date(value: str) -> dict[str, str]:
         parts = value.replace("~", "").replace("?", "").replace("%", "").split("-")
@@ -52,26 +53,34 @@ def to_timelinejs(base: FactBase) -> str:
         if event.date is None:
             continue
         first, _, last = event.date.text.partition("/")
+        # What every view says beside a record: what it is and who says so, the disputes about it, its sources.
+        said = [voice.said(event.kind, event.sources), voice.disputed(event.disputes) if event.disputes else ""]
+        said.append("sources: " + ", ".join(dict.fromkeys(citation.source for citation in event.sources)))
         item: dict[str, Any] = {
             "unique_id": event.id,
             "start_date": timeline_date(first),
             # TimelineJS shows these as HTML: escaped, so that fact base text stays text.
             "display_date": html.escape(voice.date_line(event.date, event.date_text)),
-            "text": {"headline": html.escape(event.title), "text": html.escape(event.summary)},
+            "text": {
+                "headline": html.escape(event.title),
+                "text": "".join(f"<p>{html.escape(part)}</p>" for part in (event.summary, *said) if part),
+            },
         }
         if last:
             item["end_date"] = timeline_date(last)
         if event.tags:
             item["group"] = event.tags[0]
         events.append(item)
+    # Every phase, an open one as far as it is attested (a phase with neither end nor attestation has no era:
+    # TimelineJS needs an end); its dates in words beside its label.
     eras = [
         {
             "start_date": timeline_date(phase.start.text.split("/")[0]),
-            "end_date": timeline_date(phase.end.text.split("/")[-1]),
-            "text": {"headline": html.escape(phase.label)},
+            "end_date": timeline_date(phase.horizon.text.split("/")[-1]),
+            "text": {"headline": html.escape(f"{phase.label} ({voice.phase_dates(phase)})")},
         }
         for phase in base.phases
-        if phase.end is not None
+        if phase.horizon is not None
     ]
     document = {"title": {"text": {"headline": "Hamas and the Syrian regime"}}, "events": events, "eras": eras}
     return json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"

@@ -38,9 +38,11 @@ def export_base(
     *,
     bom: bool = False,
     raw_csv: bool = False,
+    say: Callable[[str], None] = lambda _: None,
 ) -> str | None:
-    """Write `base` in `fmt` to `output` (stdout when None, for the text formats); say what was written. `bom`
-    begins CSV files with a byte-order mark, which some spreadsheet programs need to read UTF-8."""
+    """Write `base` in `fmt` to `output` (stdout when None, for the text formats); say what was written, and
+    through `say` what a format leaves out. `bom` begins CSV files with a byte-order mark, which some
+    spreadsheet programs need to read UTF-8."""
     if fmt in FILE_FORMATS and output is None:
         raise QueryError(f"--format {fmt} writes files; give --output PATH")
     try:
@@ -55,6 +57,10 @@ def export_base(
 
             assert output is not None
             return " and ".join(str(path) for path in write_database(base, output, replace=force))
+        if fmt == "timelinejs" and (undated := sum(1 for event in base.events if event.date is None)):
+            from hamsyr.views import voice
+
+            say(voice.not_drawn(undated, "TimelineJS"))
         text = _text_formats()[fmt](base)
         if output is None:
             stdout.write(text)

@@ -13,10 +13,13 @@ _MERMAID_SYNTAX = frozenset('#%"<>[](){}|`;&\\')
 
 
 def actor_graph(base: FactBase) -> tuple[list[tuple[str, str, str]], Counter[tuple[str, str]]]:
-    """Role edges (holder, organization, title) and co-occurrence counts of actors in the same events."""
+    """Role edges (holder, organization, label: the title and when the sources place it) and co-occurrence
+    counts of actors in the same events."""
+    from hamsyr.views import voice
+
     known = {actor.id for actor in base.actors}
     roles = [
-        (actor.id, role.organization, role.title)
+        (actor.id, role.organization, f"{role.title} ({voice.role_dates(role)})")
         for actor in base.actors
         for role in actor.roles
         if role.organization in known
@@ -36,7 +39,8 @@ def _quoted(text: str) -> str:
 
 
 def to_dot(base: FactBase) -> str:
-    """Graphviz: actors as nodes, roles as arrows labelled with the title, co-occurrence as weighted lines."""
+    """Graphviz: actors as nodes, roles as arrows labelled with the title and dates, co-occurrence as weighted
+    lines."""
     roles, together = actor_graph(base)
     lines = ["digraph hamsyr {", "  graph [overlap=false, splines=true];", "  node [shape=box, style=rounded];"]
     for actor in base.actors:

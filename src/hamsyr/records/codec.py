@@ -40,7 +40,7 @@ def date_details(name: str, value: FuzzyDate | None) -> dict[str, Any]:
       editors (`?`);
     - `NAME_approximate_parts`, `NAME_uncertain_parts`: which parts ("year", "month", "day") are."""
     if value is None:
-        return dict.fromkeys(f"{name}_{detail}" for detail in DATE_DETAILS)
+        return dict.fromkeys(date_keys(name))
     return {
         f"{name}_start": value.first_day.isoformat(),
         f"{name}_end": value.last_day.isoformat(),
@@ -66,6 +66,11 @@ DATE_DETAILS = {
     "approximate_parts": "Which parts (year, month, day) are approximate.",
     "uncertain_parts": "Which parts (year, month, day) are inferred.",
 }
+
+
+def date_keys(name: str) -> tuple[str, ...]:
+    """The keys `date_details` gives of a date field `name`, in order."""
+    return tuple(f"{name}_{detail}" for detail in DATE_DETAILS)
 
 
 def json_keys(record_class: type) -> tuple[str, ...]:

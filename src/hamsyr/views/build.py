@@ -462,7 +462,8 @@ def info_view(base: FactBase, notes: Notes, version: str) -> InfoView:
             "last_date": span[1] if span else None,
             # What the base can know of: nothing after its latest document was published.
             "documents_published_until": base.documents_end(),
-        }
+        },
+        dates=("first_date", "last_date", "documents_published_until"),
     )
 
 
@@ -498,6 +499,8 @@ def selection(base: FactBase, notes: Notes, filters: EventFilters) -> FactBase:
     cited = {c.source for record in cited_by for c in record.sources}
     cited |= {c.source for d in disputes for claim in d.claims for c in claim.sources}
     kept = [actor for actor in base.actors if actor.id in actor_ids]
+    if not chosen["dates"].is_open:  # of the roles, those held then: never a role past what the sources attest
+        kept = [actor._replace(roles=base.roles_on(actor, chosen["dates"])) for actor in kept]
     cited |= {c.source for actor in kept for c in actor.sources}  # descriptions
     cited |= {c.source for actor in kept for role in actor.roles for c in role.sources}
     cited |= {c.source for actor in kept for alias in actor.aliases for c in alias.sources}

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from hamsyr.records.codec import date_text, to_dict
+from hamsyr.records.codec import date_details, date_keys, date_text, to_dict
 from hamsyr.records.model import Actor, Dispute, Event, Quote, Source, record_date, record_label, record_type
 from hamsyr.views.view import NO_NAMES, View, record_columns
 
@@ -114,7 +114,7 @@ class SourceList(Listing[Source]):
         return blocks
 
 
-HIT_COLUMNS = ("type", "id", "date", "title", "score", "field", "passage")
+HIT_COLUMNS = ("type", "id", "date", "title", "score", "field", "passage", *date_keys("date"))
 
 
 class HitList(Listing["Hit"]):
@@ -131,6 +131,7 @@ class HitList(Listing["Hit"]):
             "field": hit.field,  # where the best match is
             "passage": hit.passage,
             "spans": [list(span) for span in hit.spans],  # [start, end] of the matches inside `passage`
+            **date_details("date", record_date(record)),
         }
 
     def columns(self) -> Sequence[str]:

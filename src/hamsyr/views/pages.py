@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from hamsyr._values import Value
 from hamsyr.errors import Problem
-from hamsyr.records.codec import date_text, json_keys, to_dict
+from hamsyr.records.codec import date_details, date_keys, date_text, json_keys, to_dict
 from hamsyr.records.dates import FuzzyDate
 from hamsyr.records.model import (
     Actor,
@@ -192,14 +192,18 @@ class SourceView(View, Value):
         return [Fields(source.title, pairs), tables.supports(self.supports, title)]
 
 
-SUPPORT_COLUMNS = ("type", "id", "date", "title", "part", "excerpt", "attributed_to")
+SUPPORT_COLUMNS = ("type", "id", "date", "title", "part", "excerpt", "attributed_to", *date_keys("date"))
 
 
 def support_data(support: Support) -> dict[str, Any]:
     """A record a source supports (or a part of one: `part`), with the excerpt that ties them."""
     record, citation = support.record, support.citation
-    values = (record_type(record), record.id, date_text(record_date(record)), record_label(record), support.part)
-    return dict(zip(SUPPORT_COLUMNS, (*values, citation.excerpt, citation.attributed_to), strict=True))
+    when = record_date(record)
+    values = (record_type(record), record.id, date_text(when), record_label(record), support.part)
+    return {
+        **dict(zip(SUPPORT_COLUMNS, (*values, citation.excerpt, citation.attributed_to), strict=False)),
+        **date_details("date", when),
+    }
 
 
 class RecordView(View, Value):
@@ -295,7 +299,7 @@ class RecordView(View, Value):
         return blocks
 
 
-RELATED_COLUMNS = ("type", "id", "date", "title")
+RELATED_COLUMNS = ("type", "id", "date", "title", *date_keys("date"))
 
 
 def _identifications(record: Event | Quote, names: Mapping[str, str]) -> str:
@@ -310,7 +314,10 @@ def _identifications(record: Event | Quote, names: Mapping[str, str]) -> str:
 
 def _related(record: Event | Quote) -> dict[str, Any]:
     """A record named beside another: what it is, when, and its one line."""
-    return {"type": record_type(record), "id": record.id, "date": date_text(record.date), "title": record_label(record)}
+    return {
+        **{"type": record_type(record), "id": record.id, "date": date_text(record.date), "title": record_label(record)},
+        **date_details("date", record.date),
+    }
 
 
 class PhasesView(View, Value):
@@ -425,26 +432,34 @@ class TimelineView(View, Value):
 
 
 class InfoView(View, Value):
-    """Facts about the base in use: a small object of named values."""
+    """Facts about the base in use: a small object of named values; its dates (`dates`: the keys of those)
+    with their details after them all, as a record's are."""
 
     facts: dict[str, Any]
+    dates: Sequence[str] = ()
 
-    def items(self) -> Iterator[tuple[str, Any]]:
+    def items(self, details: bool = False) -> Iterator[tuple[str, Any]]:
         """(key, value) pairs with nested objects flattened to dotted keys, for tables and TSV."""
         for key, value in self.facts.items():
             if isinstance(value, dict):
                 yield from ((f"{key}.{inner}", item) for inner, item in value.items())
             else:
-                yield key, value
+                yield key, _plain(value) if details else value
+        if details:
+            for key in self.dates:
+                yield from date_details(key, self.facts[key]).items()
 
     def data(self) -> dict[str, Any]:
-        return {key: _plain(value) for key, value in self.facts.items()}
+        data = {key: _plain(value) for key, value in self.facts.items()}
+        for key in self.dates:
+            data.update(date_details(key, self.facts[key]))
+        return data
 
     def columns(self) -> Sequence[str]:
         return ("field", "value")
 
     def rows(self) -> list[dict[str, Any]]:
-        return [{"field": key, "value": _plain(value)} for key, value in self.items()]
+        return [{"field": key, "value": value} for key, value in self.items(details=True)]
 
     def rows_with(self, fields: Sequence[str]) -> tuple[Sequence[str], list[dict[str, Any]]]:
         """Info is a list of field/value rows: --fields picks rows, not columns."""

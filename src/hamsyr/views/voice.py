@@ -200,6 +200,12 @@ def silent_on(actor: str, title: str, horizon: FuzzyDate, on: FuzzyDate) -> str:
     )
 
 
+def not_drawn(count: int, where: str) -> str:
+    """Undated events a time axis cannot show: "TimelineJS shows only dated events: 36 undated events left out"."""
+    them = f"{count} {UNDATED} events" if count > 1 else f"1 {UNDATED} event"
+    return f"{where} shows only dated events: {them} left out, which the sources do not place in time"
+
+
 def not_placed(held: Sequence[tuple[str, str]]) -> str:
     """Roles the sources show held at no known time: (name, title) of each."""
     who = "; ".join(f"{name} ({title})" for name, title in held)
