@@ -233,8 +233,8 @@ def test_shipped_base_answers_the_three_questions() -> None:
     # Who led the political bureau in 2016? The documents attest Mashaal in 2011 and Haniyeh from the summer
     # of 2017, and nobody in between: the base says so rather than guess.
     assert base.find_actors(dates=on("2016"), role="head of the political bureau") == []
-    last, unplaced = base.last_attested("head of the political bureau", parse_date("2016").start)
-    assert unplaced == []
+    last, later, unplaced = base.attested_around("head of the political bureau", parse_date("2016").start)
+    assert unplaced == [] and [actor.id for actor, _ in later] == ["ismail-haniyeh"]
     assert [(actor.id, role.horizon.text if role.horizon else None) for actor, role in last] == [
         ("khaled-mashaal", "2011")
     ]

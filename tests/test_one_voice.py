@@ -233,7 +233,7 @@ def test_a_source_shows_everything_it_supports_of_every_kind(cli: CommandLine, t
     cited = [row for row in csv.DictReader((folder / "citations.csv").open()) if row["source"] == "ben-menachem-2022"]
     assert len(supports) == len(cited)  # every citation of the document, once
     table = cli("source", "ben-menachem-2022", "--format", "table", env=WIDE)[1]
-    assert "role President of" in table and "alias axis of evil" in table
+    assert "role President of" in table and "label axis of evil" in table  # a label is no name
 
 
 def test_quotes_and_sources_say_how_their_dates_were_read(cli: CommandLine) -> None:

@@ -294,12 +294,12 @@ class FactBase:
         ]
         return len(self._with_text(chosen, text))
 
-    def last_attested(
+    def attested_around(
         self, role: str | None, day: date, kind: ActorKind | None = None
-    ) -> tuple[list[tuple[Actor, Role]], list[tuple[Actor, Role]]]:
+    ) -> tuple[list[tuple[Actor, Role]], list[tuple[Actor, Role]], list[tuple[Actor, Role]]]:
         """What the base can say when nobody of this kind is attested on `day` in a role (whose title or
-        organization has the words of `role`): who the sources last attest before it, and who they show in
-        such a role without placing it in time."""
+        organization has the words of `role`): who the sources last attest before it, who they first attest
+        after it, and who they show in such a role without placing it in time."""
         from hamsyr.query.search import TextQuery
 
         query = TextQuery.of(role)
@@ -310,8 +310,11 @@ class FactBase:
         matching = [(actor, held) for actor, held in candidates if self._role_matches(held, query, begins)]
         before = [(a, held) for a, held in matching if held.dated and (known := held.known_until) and known < day]
         latest = max((held.known_until for _, held in before if held.known_until), default=None)
+        after = [(a, held) for a, held in matching if held.dated and (known := held.known_from) and known > day]
+        earliest = min((held.known_from for _, held in after if held.known_from), default=None)
         unplaced = [(actor, held) for actor, held in matching if not held.dated] if query.words else []
-        return [(actor, held) for actor, held in before if held.known_until == latest], unplaced
+        last = [(actor, held) for actor, held in before if held.known_until == latest]
+        return last, [(actor, held) for actor, held in after if held.known_from == earliest], unplaced
 
     def _terms(self, text: str | None) -> tuple[Term, ...]:
         """The words of `text` as a store can narrow records by them (hamsyr.records.store.Term)."""
@@ -514,7 +517,7 @@ _SEARCHED += (("disputes", "dispute"), ("actors", "actor"), ("sources", "source"
 
 def _cited_parts(record: Record) -> Iterator[tuple[str, Sequence[Citation]]]:
     """(part, its citations) for a record as a whole and for each table inside it that cites: "" for the
-    record, "role TITLE", "alias NAME", "claims[N]"."""
+    record, "role TITLE", "alias NAME" (or "epithet NAME", "label NAME", "descriptor NAME"), "claims[N]"."""
     if isinstance(record, Dispute):
         for number, claim in enumerate(record.claims):
             yield f"claims[{number}]", claim.sources
@@ -523,8 +526,8 @@ def _cited_parts(record: Record) -> Iterator[tuple[str, Sequence[Citation]]]:
     if isinstance(record, Actor):
         for role in record.roles:
             yield f"role {role.title}", role.sources
-        for alias in record.aliases:
-            yield f"alias {alias.name}", alias.sources
+        for alias in record.aliases:  # a way of referring that is no name, as what it is: "epithet NAME"
+            yield f"{alias.kind if alias.is_descriptor else 'alias'} {alias.name}", alias.sources
 
 
 def _actors_of(record: Event | Quote) -> tuple[str, ...]:

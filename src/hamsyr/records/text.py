@@ -210,7 +210,11 @@ def searchable(record: Record) -> tuple[list[Part], list[Part]]:
         own += [(n, ASIDE_WEIGHT, v) for n, v in (("author", record.author), ("publisher", record.publisher)) if v]
     elif isinstance(record, Actor):
         own += [("name", TITLE_WEIGHT, record.name)]
-        own += [("aliases", BODY_WEIGHT if a.is_descriptor else TITLE_WEIGHT, a.name) for a in record.aliases]
+        # A way of referring that is no name is found as what it is (an epithet, a label, a descriptor).
+        own += [
+            (str(a.kind), BODY_WEIGHT, a.name) if a.is_descriptor else ("aliases", TITLE_WEIGHT, a.name)
+            for a in record.aliases
+        ]
         own += [("description", BODY_WEIGHT, record.description)] if record.description else []
         own += [("roles", ASIDE_WEIGHT, role.title) for role in record.roles]
     elif isinstance(record, Event):

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 from hamsyr._values import Value
 from hamsyr.errors import Problem, QueryError
 from hamsyr.query.factbase import FactBase
-from hamsyr.query.results import SEARCH_ORDER, DateRange
+from hamsyr.query.results import ANY_DATE, SEARCH_ORDER, DateRange
 from hamsyr.records.dates import FuzzyDate
-from hamsyr.records.model import Actor, ActorKind, Event, EventKind, Phase, Quote
+from hamsyr.records.model import Actor, ActorKind, Event, EventKind, Phase, Quote, record_type
 
 if TYPE_CHECKING:
     from hamsyr.views.listings import (
@@ -50,10 +50,28 @@ Notes = list[str]  # what to tell the person beside the answer, one line each
 def resolve_actor(base: FactBase, notes: Notes, name: str) -> Actor:
     """The actor `name` stands for; a note when it was matched only approximately."""
     match = base.resolve_actor(name)
+    found = match.actor
     if match.how == "fuzzy":
-        found = match.actor
         notes.append(f"no actor is called {name!r}; using the closest, {found.name} ({found.id})")
-    return match.actor
+    elif match.how != "id":
+        _note_no_name(notes, name, found)
+    return found
+
+
+def _note_no_name(notes: Notes, typed: str, actor: Actor) -> None:
+    """When what was typed is only an epithet, label or descriptor of the actor, not one of its names: say
+    what it is and who uses it, as the actor's page does."""
+    from hamsyr.query.names import fold
+
+    words = fold(typed)
+    if any(words in fold(name) for name in (actor.name, *(a.name for a in actor.aliases if not a.is_descriptor))):
+        return
+    for alias in actor.aliases:
+        if alias.is_descriptor and words in fold(alias.name):
+            from hamsyr.views import voice
+
+            notes.append(voice.not_a_name(actor.name, alias.name, str(alias.kind), alias.sources))
+            return
 
 
 def source_id(base: FactBase, wanted: str | None) -> str | None:
@@ -232,14 +250,17 @@ def actors_view(
 
 
 def _note_horizon(base: FactBase, notes: Notes, role: str | None, on: FuzzyDate, kind: ActorKind | None) -> None:
-    """When nobody is attested on a date, say who was, last, and who holds such a role at no known time."""
+    """When nobody is attested on a date, say who was, last, who is first attested after it, and who holds
+    such a role at no known time."""
     from hamsyr.views import voice
 
-    latest, unplaced = base.last_attested(role, on.first_day, kind)
+    latest, later, unplaced = base.attested_around(role, on.first_day, kind)
     if latest:
         notes.append(
             voice.nobody_attested(on, [(a.name, held.title, held.horizon) for a, held in latest if held.horizon])
         )
+    if later:
+        notes.append(voice.held_later([(actor.name, held) for actor, held in later]))
     if unplaced:
         notes.append(voice.not_placed([(actor.name, held.title) for actor, held in unplaced]))
 
@@ -303,38 +324,53 @@ def quotes_view(
         every = base.find_quotes(speaker_id, about_id, text=text, actor=actor_id)
         _note_undated(notes, sum(1 for quote in every if quote.date is None), "quote")
     if not found:
-        _explain_no_quotes(base, notes, speaker_id, about_id, actor_id)
+        _explain_no_quotes(base, notes, speaker_id, about_id, actor_id, dates, _date_options(since, until, on))
     return QuoteList(found, names_of(base, _actors_of(found)))
 
 
-def _explain_no_quotes(base: FactBase, notes: Notes, speaker: str | None, about: str | None, actor: str | None) -> None:
-    """No quote answers: say what each name resolved to and whether any quote has it in that place; for a
-    name with no quote at all, where else it appears."""
+def _date_options(since: FuzzyDate | None, until: FuzzyDate | None, on: FuzzyDate | None) -> str:
+    """The date options as typed, to repeat in a suggested command."""
+    given = (("--since", since), ("--until", until), ("--on", on))
+    return "".join(f" {option} {value.text}" for option, value in given if value is not None)
+
+
+def _explain_no_quotes(
+    base: FactBase,
+    notes: Notes,
+    speaker: str | None,
+    about: str | None,
+    actor: str | None,
+    dates: DateRange = ANY_DATE,
+    date_options: str = "",
+) -> None:
+    """No quote answers: say what each name resolved to and whether any quote of those dates has it in that
+    place; for a name with no quote at all, where else it appears (suggested with the same dates)."""
     places = (("speaker", speaker, "the speaker of"), ("about", about, "the subject of"), ("actor", actor, "in"))
+    where = " of those dates" if date_options else " in the base"
     for option, actor_id, role in places:
         if actor_id is None:
             continue
         name = base.name_of(actor_id)
         counts = {
-            "speaker": len(base.find_quotes(speaker=actor_id)),
-            "about": len(base.find_quotes(about=actor_id)),
+            "speaker": len(base.find_quotes(speaker=actor_id, dates=dates)),
+            "about": len(base.find_quotes(about=actor_id, dates=dates)),
         }
         alone = counts["speaker"] + counts["about"] if option == "actor" else counts[option]
         if alone:
             notes.append(f"--{option} is {name} ({actor_id})")
             continue
-        notes.append(f"{name} ({actor_id}) is {role} no quote in the base")
+        notes.append(f"{name} ({actor_id}) is {role} no quote{where}")
         if option == "speaker" and counts["about"]:
             quotes = "quotes are" if counts["about"] > 1 else "quote is"
-            notes.append(f"{counts['about']} {quotes} about {name}: `hamsyr quotes --about {actor_id}`")
+            notes.append(f"{counts['about']} {quotes} about {name}: `hamsyr quotes --about {actor_id}{date_options}`")
         elif option == "about" and counts["speaker"]:
             quotes = "quotes are" if counts["speaker"] > 1 else "quote is"
-            notes.append(f"{counts['speaker']} {quotes} by {name}: `hamsyr quotes --speaker {actor_id}`")
+            notes.append(f"{counts['speaker']} {quotes} by {name}: `hamsyr quotes --speaker {actor_id}{date_options}`")
         elif not counts["speaker"] and not counts["about"]:
-            events = len(base.find_events(actors=[actor_id]))
+            events = len(base.find_events(actors=[actor_id], dates=dates))
             if events:
                 involve = "events involve" if events > 1 else "event involves"
-                notes.append(f"{events} {involve} {name}: `hamsyr events --actor {actor_id}`")
+                notes.append(f"{events} {involve} {name}: `hamsyr events --actor {actor_id}{date_options}`")
 
 
 def sources_view(base: FactBase, notes: Notes, limit: int | None = None) -> SourceList:
@@ -385,7 +421,11 @@ def disputes_view(
     if record is not None:
         record = base.record(record, ("event", "quote")).id
     dates = dates_of(base, notes, since, until, on)
-    return DisputeList(base.find_disputes(record, source_id(base, source), dates, limit))
+    found = base.find_disputes(record, source_id(base, source), dates, limit)
+    if not found and (record or source):  # say which filter left nothing, and what the others let through
+        about = f"names {record}" if record else f"cites {source}"
+        notes.append(f"no dispute {about}; there are {len(base.find_disputes(dates=dates))}: `hamsyr disputes`")
+    return DisputeList(found)
 
 
 def search_view(
@@ -404,7 +444,12 @@ def search_view(
     unknown = [name for name in wanted if name not in SEARCH_ORDER]
     if unknown:
         raise QueryError(f"unknown type {unknown[0]!r} for --type; use {', '.join(SEARCH_ORDER)}")
-    return HitList(base.search(" ".join(words), wanted, limit, dates_of(base, notes, since, until, on)))
+    dates = dates_of(base, notes, since, until, on)
+    hits = base.search(" ".join(words), wanted, limit, dates)
+    if not hits and wanted and (others := base.search(" ".join(words), (), None, dates)):
+        kinds = ", ".join(dict.fromkeys(record_type(hit.record) for hit in others))
+        notes.append(f"no {' or '.join(wanted)} matches; without --type, {len(others)} of: {kinds}")
+    return HitList(hits)
 
 
 def record_view(base: FactBase, notes: Notes, wanted: str, kind: str) -> RecordView:

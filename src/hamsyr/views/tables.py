@@ -178,6 +178,10 @@ def hits(items: Sequence[Hit]) -> Table:
         else:
             label = Cell([(record_label(record), "title"), ("\n", ""), (f"{hit.field}: ", "dim")])
             label += _highlighted(hit.passage, hit.spans)
+        if isinstance(record, Actor):  # found by a way of referring that is no name: who uses it
+            referred = [a for a in record.aliases if a.is_descriptor and a.name == hit.passage and hit.field == a.kind]
+            for alias in referred[:1]:
+                label.append((f"\n{voice.referred(alias.name, alias.kind, alias.sources, alias.note)}", "said"))
         if isinstance(record, Event | Quote):
             _provenance(label, voice.attribution(record.sources), ())
             when = date_cell(record.date, record.date_text)

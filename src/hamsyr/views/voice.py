@@ -200,6 +200,12 @@ def silent_on(actor: str, title: str, horizon: FuzzyDate, on: FuzzyDate) -> str:
     )
 
 
+def held_later(held: Iterable[tuple[str, Role]]) -> str:
+    """Holders the sources show in such a role only after the date asked: (name, role) of each."""
+    who = "; ".join(f"{name} ({role.title}: {role_dates(role)})" for name, role in held)
+    return f"the sources show such a role held only later (not whether it was held before): {who}"
+
+
 def not_drawn(count: int, where: str) -> str:
     """Undated events a time axis cannot show: "TimelineJS shows only dated events: 36 undated events left out"."""
     them = f"{count} {UNDATED} events" if count > 1 else f"1 {UNDATED} event"
@@ -248,6 +254,15 @@ def identified(name: str) -> str:
 def identification(name: str, described_as: str, note: str) -> str:
     """An identification at length: `Hassan Nasrallah, as “who's leader…”: the editors' reading; …`."""
     return f"{name}, for {quoted(described_as)} (the editors' reading: {note})"
+
+
+def not_a_name(actor: str, name: str, kind: str, citations: Iterable[Citation]) -> str:
+    """A lookup that found an actor by a way of referring to it, not by a name: `“the blasphemous traitor” is
+    no name of Khaled Mashaal but an epithet, per the Syrian regime's media`."""
+    who = attribution(citations)
+    return f"{quoted(name)} is no name of {actor} but {'an' if kind[0] in 'aeiou' else 'a'} {kind}" + (
+        f", {who}" if who else ""
+    )
 
 
 def referred(name: str, kind: str | None, citations: Iterable[Citation], note: str | None) -> str:
