@@ -290,6 +290,7 @@ def actor_view(base: FactBase, notes: Notes, name: str, on: FuzzyDate | None = N
         base.holders(actor.id, dates),
         on,
         names_of(base, shown),
+        sum(1 for role in actor.roles if not role.dated) if on is not None else 0,
     )
 
 

@@ -54,6 +54,7 @@ class ActorView(View, Value):
     members: Sequence[tuple[Actor, Role]] = ()
     on: FuzzyDate | None = None
     names: Mapping[str, str] = NO_NAMES
+    undated_roles: int = 0  # with `on`: how many of its roles the sources do not place in time
 
     def data(self) -> dict[str, Any]:
         data = {
@@ -88,7 +89,7 @@ class ActorView(View, Value):
         from hamsyr.views.blocks import Fields, Note
 
         actor, names = self.actor, self.names
-        on = voice.date_words(self.on) if self.on else None
+        on = voice.at(self.on) if self.on else None
         aliases = ", ".join(alias.name for alias in actor.aliases if not alias.is_descriptor)
         referred = "; ".join(_referred(alias) for alias in actor.aliases if alias.is_descriptor)
         described = "; ".join(voice.cited(citation) for citation in actor.sources)
@@ -105,12 +106,12 @@ class ActorView(View, Value):
                 ],
             )
         ]
-        if on and not actor.roles and not self.members:
-            blocks.append(Note(voice.no_dated_role(on)))
+        if self.on and not actor.roles and not self.members:
+            blocks.append(Note(voice.no_dated_role(self.on, self.undated_roles)))
         if actor.roles:
-            blocks += tables.roles(f"Roles on {on}" if on else "Roles", [(None, role) for role in actor.roles], names)
+            blocks += tables.roles(f"Roles held {on}" if on else "Roles", [(None, role) for role in actor.roles], names)
         if self.members:
-            title = f"People with roles in it on {on}" if on else "People with roles in it"
+            title = f"People with roles in it {on}" if on else "People with roles in it"
             members = [(member.name, role._replace(organization=None)) for member, role in self.members]
             blocks += tables.roles(title, members, names)  # the organization is the page's actor
         if self.events:
@@ -360,7 +361,7 @@ class PhasesView(View, Value):
 
         if not self.phases:
             return [Note(voice.NO_PHASE)]
-        on = f"Phases in force on {voice.date_words(self.on)}" if self.on else None
+        on = f"Phases in force {voice.at(self.on)}" if self.on else None
         blocks: list[Block] = [tables.phases(self.phases, on)]
         for phase, events in zip(self.phases, self.events or (), strict=False):
             if events:

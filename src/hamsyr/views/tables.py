@@ -18,6 +18,7 @@ from hamsyr.records.model import (
     Event,
     Phase,
     Quote,
+    Record,
     Role,
     Source,
     record_date,
@@ -184,10 +185,7 @@ def hits(items: Sequence[Hit]) -> Table:
                 label.append((f"\n{voice.referred(alias.name, alias.kind, alias.sources, alias.note)}", "said"))
         if isinstance(record, Event | Quote):
             _provenance(label, voice.attribution(record.sources), ())
-            when = date_cell(record.date, record.date_text)
-        else:  # actors and disputes have no date of their own: the cell stays empty rather than say "undated"
-            when = date_cell(dated) if (dated := record_date(record)) else Cell()
-        shown.add(text(record_type(record)), text(record.id), when, label)
+        shown.add(text(record_type(record)), text(record.id), when_cell(record), label)
     return shown
 
 
@@ -201,17 +199,22 @@ def supports(items: Sequence[Support], title: str | None = None) -> Table:
         fact = text(record_label(record), "title")
         if support.part:
             fact.append((f"\n{support.part}", "dim"))
-        when = record_date(record)
-        shown.add(
-            text(record_type(record)),
-            text(record.id),
-            date_cell(when, getattr(record, "date_text", None))
-            if when or isinstance(record, Event | Quote)
-            else Cell(),
-            fact,
-            excerpt,
-        )
+        shown.add(text(record_type(record)), text(record.id), when_cell(record, support.part), fact, excerpt)
     return shown
+
+
+def when_cell(record: Record, part: str = "") -> Cell:
+    """When a record (or the part of it named: "role TITLE") is placed in time: an event's or quote's date, a
+    phase's period, a role's dates; nothing for what has no date of its own (an actor, a dispute)."""
+    if isinstance(record, Event | Quote):
+        return date_cell(record.date, record.date_text)
+    if isinstance(record, Phase):
+        return text(voice.phase_dates(record))
+    if isinstance(record, Actor) and part.startswith("role "):
+        held = [role for role in record.roles if f"role {role.title}" == part]
+        return text(voice.role_dates(held[0], "\n"), "dim") if held else Cell()
+    dated = record_date(record)
+    return date_cell(dated) if dated else Cell()
 
 
 def roles(title: str, held: Sequence[tuple[str | None, Role]], names: Mapping[str, str]) -> list[Block]:

@@ -108,6 +108,14 @@ def date_words(value: FuzzyDate | None, to: str = " to ") -> str:
     return "".join(date_parts(value, to))
 
 
+def at(value: FuzzyDate) -> str:
+    """A date as a time something holds at, after a verb: "on 15 May 2018", "in 2018", "in May 2018",
+    "between June and September 2017"."""
+    if value.is_span:
+        return _sometime(value)
+    return f"{'on' if value.precision is Precision.DAY else 'in'} {date_words(value)}"
+
+
 def date_line(value: FuzzyDate | None, phrase: str | None = None) -> str:
     """A date on one line, the source's phrase for it last: `October to December 2012 (start approx.) ·
     “late 2012”`."""
@@ -190,14 +198,12 @@ def undated_left_out(count: int, record_name: str) -> str:
 def nobody_attested(on: FuzzyDate, latest: Iterable[tuple[str, str, FuzzyDate]]) -> str:
     """No holder of a role is attested on a date; (name, title, horizon) of those last attested."""
     who = "; ".join(f"{name} ({title}), {date_words(horizon)}" for name, title, horizon in latest)
-    return f"no attested holder on {date_words(on)}; {LAST_ATTESTED}: {who}"
+    return f"no attested holder {at(on)}; {LAST_ATTESTED}: {who}"
 
 
 def silent_on(actor: str, title: str, horizon: FuzzyDate, on: FuzzyDate) -> str:
     """A role the sources attest no later than `horizon`, asked about on a later date."""
-    return (
-        f"{actor}: {title} is {LAST_ATTESTED} {date_words(horizon)}; the sources say nothing of it on {date_words(on)}"
-    )
+    return f"{actor}: {title} is {LAST_ATTESTED} {date_words(horizon)}; the sources say nothing of it {at(on)}"
 
 
 def held_later(held: Iterable[tuple[str, Role]]) -> str:
@@ -218,8 +224,10 @@ def not_placed(held: Sequence[tuple[str, str]]) -> str:
     return f"the sources do not say when these held such a role ({DATES_UNKNOWN}): {who}"
 
 
-def no_dated_role(on: str) -> str:
-    return f"No role the sources date is known to have been held on {on}."
+def no_dated_role(on: FuzzyDate, undated: int = 0) -> str:
+    """An actor with no role the sources place at a date; how many roles they do not place in time at all."""
+    unplaced = f" ({undated} role{'s' * (undated > 1)} the sources do not place in time left out)" if undated else ""
+    return f"No role the sources date is known to have been held {at(on)}{unplaced}."
 
 
 def past_the_documents(horizon: FuzzyDate, latest: str = "") -> str:
