@@ -142,7 +142,7 @@ def test_an_empty_answer_names_only_the_filters_given(cli: CommandLine) -> None:
     assert "without --actor: " in err and "without --tag: " in err
     assert "--text" not in err and "--source" not in err and "the dates" not in err
     err = cli("quotes", "--since", "2023", "--speaker", "haniyeh", env=WIDE)[2]  # before: nothing
-    assert "and date nothing later; the latest they date: haniyeh-" in err
+    assert "and date nothing later; the latest they date: Ismail Haniyeh, haniyeh-" in err
 
 
 # --- dates as stated and as matched, in every format -----------------------------------------------------
@@ -268,3 +268,25 @@ def test_older_formats_keep_loading(cli: CommandLine) -> None:
     assert cli("validate", data=SMALL)[0] == 0
     roles = [role for actor in json_of(cli, "actors", data=SMALL) for role in actor["roles"]]
     assert roles and all(role["first_attested"] is None for role in roles)  # a format-2 start stays a start
+
+
+# --- own facts beside the shipped ones ---------------------------------------------------------------------
+
+OWN = 'format = 3\n[[sources]]\nid = "mine"\ntitle = "Mine"\n[[events]]\nid = "e1"\ntitle = "T"\nsummary = "S"\n'
+
+
+def test_a_reference_the_shipped_base_would_answer_says_how_to_build_on_it(cli: CommandLine, tmp_path: Path) -> None:
+    own = tmp_path / "mine.toml"
+    own.write_text(OWN + 'actors = ["hamas"]\nsources = [{ source = "mine", excerpt = "x" }]\n', encoding="utf-8")
+    code, out, _ = cli("validate", data=own)
+    assert code == 3 and "unknown actor 'hamas'" in out
+    assert "'hamas' is in the shipped base: to build on it, begin this file with builds_on = [\"@shipped\"]" in out
+    assert cli("validate", "--data", "@shipped", "--data", str(own))[0] == 0
+
+
+def test_the_problem_summary_names_only_the_files_with_problems(cli: CommandLine, tmp_path: Path) -> None:
+    own = tmp_path / "mine.toml"
+    own.write_text(OWN + 'actors = ["nobody"]\nsources = [{ source = "mine", excerpt = "x" }]\n', encoding="utf-8")
+    code, out, err = cli("validate", "--data", "@shipped", "--data", str(own))
+    assert code == 3 and err.splitlines()[-1] == f"hamsyr: 1 problem(s) in {own}"  # not the shipped file
+    assert "is in the shipped base" not in out  # the shipped base is read: nothing to suggest

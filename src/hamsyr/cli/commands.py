@@ -418,7 +418,8 @@ def _verdict(answer: Answer, strict: bool, view: ValidationView, _: object) -> N
     of_them = f", {warnings} of them warnings" if warnings and warnings < len(problems) else ""
     named = ", ".join(str(file) for file in files) or "the fact base"
     if len(problems) > warnings or (strict and warnings):
-        raise ProblemsFound(f"{len(problems)} problem(s) in {named}{of_them}")
+        having = ", ".join(dict.fromkeys(problem.file for problem in problems))  # only files with problems
+        raise ProblemsFound(f"{len(problems)} problem(s) in {having or named}{of_them}")
     with_warnings = f", with {warnings} warning(s): statements that cite no source" if warnings else ""
     verb = "is" if len(files) == 1 else f"({len(files)} files) are"
     answer.say(f"{named} {verb} valid{with_warnings}")

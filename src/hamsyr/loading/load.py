@@ -35,6 +35,7 @@ from hamsyr.loading.files import (
     identity,
     read_bytes,
     resolve_paths,
+    shipped_path,
 )
 
 __all__ = ["ENV_VAR", "Progress", "check", "check_base", "load_store", "resolve_paths"]
@@ -380,6 +381,7 @@ class _Walk:
             self._recheck(paths[number], number)
         found = self.database.lookup({reference.value for _, reference in self.deferred})
         known: dict[str, list[str]] = {}  # the ids each kind of reference may name, for suggestions
+        shipped: dict[str, set[str]] | None = None if shipped_path() not in self.order else {}
         seen = set()
         for number, reference in self.deferred:
             message = fault(reference, found.get(reference.value))
@@ -393,6 +395,10 @@ class _Walk:
                 if reference.target not in known:
                     known[reference.target] = self.database.ids_of(reference.target)
                 message = unknown_message(reference.value, reference.target, known[reference.target])
+                if shipped is None:  # a base of your own: it may mean one of the shipped records
+                    shipped = shipped_ids()
+                if any(reference.value in shipped.get(plural, ()) for plural in reference.target.split("|")):
+                    message += f"; '{reference.value}' is in the shipped base: {BUILD_ON_SHIPPED}"
             place, field = reference.place, reference.field
             line = lines.line(paths[number], place, field)
             self.problems.append(Problem(str(paths[number]), line, place.where, f"field '{field}': {message}"))
@@ -424,3 +430,24 @@ def _marshalled(value: tuple[str, ...]) -> bytes:
     import marshal
 
     return marshal.dumps(value)
+
+
+# What to do to refer to the shipped records from a file of one's own.
+BUILD_ON_SHIPPED = 'to build on it, begin this file with builds_on = ["@shipped"] (or add --data @shipped)'
+
+
+def shipped_ids() -> dict[str, set[str]]:
+    """The ids of each kind of record the shipped base defines, read from its file (only when a reference of
+    another base is unknown, to say that the shipped base has it)."""
+    from hamsyr.loading.parse import decode, parse
+
+    path = shipped_path()
+    try:
+        document = parse(path, decode(path, read_bytes(path, os.environ)))
+    except (FactBaseError, OSError):
+        return {}
+    return {
+        plural: {item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)}
+        for plural, items in document.items()
+        if isinstance(items, list)
+    }

@@ -317,7 +317,7 @@ def quotes_view(
         from hamsyr.views import voice
 
         last = base.find_quotes(speaker_id, about_id, text=text, actor=actor_id, limit=1, reverse=True)
-        return voice.latest_dated([voice.dated(quote.id, quote.date) for quote in last])
+        return voice.latest_dated([voice.dated(f"{base.name_of(q.speaker)}, {q.id}", q.date) for q in last])
 
     dates = dates_of(base, notes, since, until, on, latest)
     found = base.find_quotes(speaker_id, about_id, dates, text, limit, reverse, actor=actor_id)
