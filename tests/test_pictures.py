@@ -31,16 +31,20 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from hamsyr import FactBase, load
+from hamsyr import FactBase, load, parse_date
 from hamsyr.export.html import CSP, SCRIPT, timeline_page, to_html
 from hamsyr.export.svg import WIDTH, to_svg
+from hamsyr.records.dates import Precision
 from hamsyr.views import voice
-from hamsyr.views.build import timeline_view
+from hamsyr.views.build import span_of, timeline_view
+from hamsyr.views.chart import ASCII, UNICODE, draw
+from hamsyr.views.pages import Lane
 
 from .conftest import CommandLine
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 SCREEN = (1280, 900)  # the fixed size of every screenshot
+NARROW = ("--since", "2021-06-21", "--until", "2022-06-20")  # the README's year before the restoration
 CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
 needs_chromium = pytest.mark.skipif(
     CHROMIUM is None,
@@ -297,6 +301,55 @@ def test_hostile_text_stays_text_in_the_page(write_base: Callable[[str], Path]) 
     assert "\u202e" not in text and "\u2066" not in text and "\x1b" not in text and "\u2028" not in text
     assert "\\u202egnp.exe" in text
     assert '<bdi lang="ar">هنية</bdi>' in text  # Arabic kept right-to-left inside the English text
+
+
+def text_picture(base: FactBase, width: int, since: str | None = None, until: str | None = None) -> list[str]:
+    dates = {"since": parse_date(since) if since else None, "until": parse_date(until) if until else None}
+    view = timeline_view(base, [], **dates)
+    assert view.span is not None
+    lines = draw(view.phases, view.events, [], *view.span, width)
+    return ["".join(text for text, _ in line) for line in lines]
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 100, 160])
+def test_the_text_timeline_sets_its_counts_apart_and_says_what_they_are(width: int) -> None:
+    base = load()
+    lines = text_picture(base, width)
+    assert max(map(len, lines)) <= width
+    (events,) = [line for line in lines if line.startswith("events ")]
+    marks = events[min(24, max(10, width // 4)) + 1 :].split()
+    assert all(mark == "•" or mark.isdigit() for mark in marks), marks  # "32", "2•2" or "+5" would fail
+    assert sum(1 if mark == "•" else int(mark) for mark in marks) == sum(1 for e in base.events if e.date)
+    if any(mark.isdigit() for mark in marks):
+        key = " ".join(line.strip() for line in lines[lines.index(events) + 1 :])
+        assert key.startswith("key") and "• an event" in key and "3 three events close together" in key
+
+
+def test_the_text_timeline_of_a_narrow_range_brackets_the_years() -> None:
+    base = load()
+    lines = text_picture(base, 100, *NARROW[1::2])
+    first = next(n for n, line in enumerate(lines) if line.startswith("events"))
+    last = next(n for n, line in enumerate(lines) if line.startswith("key"))
+    rows = lines[first:last]  # the events, then the events dated only by the year
+    assert rows[1].startswith(f"  {voice.YEAR_ONLY}")
+    counted = sum(int(n) for row in rows[1:] for n in re.findall(r"\d+", row[25:]))
+    since, until = (parse_date(value) for value in NARROW[1::2])
+    dated = [e for e in base.events if e.date and e.date.overlaps(since.start, until.end)]
+    assert counted == sum(1 for e in dated if any(end.precision is Precision.YEAR for end in e.date.ends))  # type: ignore[union-attr]
+    assert "├" in rows[-1] and rows[-1].rstrip().endswith("─")  # 2022 goes on past the axis: no end drawn
+    assert any("three events dated only by the year" in line for line in lines)
+    assert "+" not in "".join(rows)
+
+
+def test_the_text_timeline_styles_a_phase_by_its_place_in_the_base(small: FactBase) -> None:
+    events = small.find_events()
+    since, until = span_of(small.phases, events)  # type: ignore[misc]
+    later = [phase for phase in small.phases if phase.id != small.phases[0].id]
+    places = {phase.id: number for number, phase in enumerate(small.phases)}
+    lines = draw(later, events, [Lane("x", events)], since, until, 80, ASCII, places)
+    styles = [style for line in lines for _, style in line if style.startswith("phase-")]
+    assert styles == [f"phase-{places[phase.id]}" for phase in later]
+    assert draw(later, events, [], since, until, 80, UNICODE)[2][-1][1] == "phase-0"  # without: by place shown
 
 
 # --- in a browser ------------------------------------------------------------------------------------
