@@ -258,3 +258,9 @@ YEAR_ONLY = "year only"  # the row of a text timeline on a scale of months for t
 def year_only_key(bracket: str) -> str:
     """What a bracket with a number on the "year only" row of a text timeline means."""
     return f"{bracket} three events dated only by the year, some time in it"
+
+
+def no_closer(value: FuzzyDate) -> str:
+    """A date drawn once for the events it is all the sources give for, on a scale finer than it: "dated no
+    closer than 2022 (approx., inferred)"."""
+    return f"dated no closer than {date_words(value)}"
