@@ -844,6 +844,18 @@ def test_a_mark_leads_to_its_event_by_mouse_and_keyboard(
 
 
 @needs_chromium
+def test_an_entry_of_the_key_leads_to_its_event(browser: DevTools, server: tuple[str, list[str]]) -> None:
+    tab = opened(browser, server, "t.html")
+    entry = "document.querySelectorAll('.key-entry')[2]"
+    target = tab.run(f"{entry}.getAttribute('href').slice(1)")
+    tab.run(f"{entry}.scrollIntoView()")
+    x, y = tab.run(f"(r => [r.x + 20, r.y + r.height / 2])({entry}.getBoundingClientRect())")
+    tab.click(x, y)
+    tab.wait_for(f"location.hash === '#{target}' && document.activeElement.id === '{target}'")
+    assert tab.problems() == []
+
+
+@needs_chromium
 def test_hostile_text_stays_inert_in_the_browser(
     browser: DevTools, server: tuple[str, list[str]], shipped: Drawn, write_base: Callable[[str], Path]
 ) -> None:
