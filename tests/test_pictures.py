@@ -31,16 +31,21 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from hamsyr import FactBase, load
+from hamsyr import FactBase, load, parse_date
 from hamsyr.export.html import CSP, SCRIPT, timeline_page, to_html
-from hamsyr.export.svg import WIDTH, to_svg
+from hamsyr.export.svg import KIND_COLOURS, PHASE_COLOURS, SWATCH, WIDTH, to_svg
+from hamsyr.records.dates import Precision
 from hamsyr.views import voice
-from hamsyr.views.build import timeline_view
+from hamsyr.views.build import span_of, timeline_view
+from hamsyr.views.chart import ASCII, UNICODE, draw
+from hamsyr.views.pages import Lane
 
 from .conftest import CommandLine
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
-SCREEN = (1280, 900)  # the fixed size of every screenshot
+SCREEN = (1280, 900)  # the fixed size of every screenshot of the screen
+A4 = (794, 1123)  # an A4 page at 96 dots to the inch: the print screenshots are this wide
+NARROW = ("--since", "2021-06-21", "--until", "2022-06-20")  # the README's year before the restoration
 CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
 needs_chromium = pytest.mark.skipif(
     CHROMIUM is None,
@@ -165,7 +170,8 @@ class Page(HTMLParser):
 
 
 class Drawn(NamedTuple):
-    """The pictures of a base (t.svg, t.html, export.html) in `folder`, and the base they were drawn from."""
+    """The pictures of a base (t.svg, t.html, export.html, and narrow.svg for the README's narrow range) in
+    `folder`, and the base they were drawn from."""
 
     folder: Path
     base: FactBase
@@ -183,6 +189,8 @@ def shipped(cli: CommandLine, tmp_path_factory: pytest.TempPathFactory, cache_fo
         assert result.code == 0, result.err
         result = cli("export", "--format", "html", "--output", str(export))
         assert result.code == 0, result.err
+        result = cli("timeline", *NARROW, "--svg", str(folder / "narrow.svg"), "--json")
+        assert result.code == 0, result.err
         return Drawn(folder, load())
 
 
@@ -193,7 +201,8 @@ def test_the_svg_is_a_chart_sized_for_a_page(shipped: Drawn) -> None:
     root = ET.parse(shipped.folder / "t.svg").getroot()  # well-formed XML, or this raises
     assert root.tag == f"{SVG_NS}svg"
     width, height = int(root.get("width", "0")), int(root.get("height", "0"))
-    assert 1000 <= width <= 1400 and 300 <= height <= 1400, (width, height)
+    assert 1000 <= width <= 1400 and height >= 300, (width, height)
+    assert height * A4[0] / width <= 1.5 * A4[1], "printed as wide as an A4 page, it takes about a page"
     assert root.get("viewBox") == f"0 0 {width} {height}"
     marks = root.findall(f".//{SVG_NS}g[@class='mark']")
     assert len(marks) == sum(1 for event in shipped.base.events if event.date)
@@ -281,7 +290,7 @@ def test_hostile_text_stays_text_in_the_svg(write_base: Callable[[str], Path]) -
     svg = to_svg(timeline_view(base, [], ["x"]), base)  # with a lane named in Arabic, with controls
     root = ET.fromstring(svg)  # still well-formed
     tags = {element.tag.removeprefix(SVG_NS) for element in root.iter()}
-    assert tags <= {"svg", "title", "desc", "defs", "pattern", "rect", "g", "text", "line", "circle", "path"}
+    assert tags <= {"svg", "title", "desc", "defs", "pattern", "rect", "g", "text", "tspan", "line", "circle", "path"}
     assert not any(name.startswith("on") for element in root.iter() for name in element.attrib)
     assert HOSTILE_TITLE in [element.text for element in root.iter(f"{SVG_NS}title")]
     assert "\u202e" not in svg and "\x1b" not in svg and "\\u202e" in svg and "\\x1b" in svg
@@ -297,6 +306,164 @@ def test_hostile_text_stays_text_in_the_page(write_base: Callable[[str], Path]) 
     assert "\u202e" not in text and "\u2066" not in text and "\x1b" not in text and "\u2028" not in text
     assert "\\u202egnp.exe" in text
     assert '<bdi lang="ar">هنية</bdi>' in text  # Arabic kept right-to-left inside the English text
+
+
+def svg_of(drawn: Drawn, name: str) -> ET.Element:
+    return ET.parse(drawn.folder / name).getroot()
+
+
+def said(element: ET.Element) -> str:
+    """The text an element shows (not its tooltip), words joined by single spaces."""
+    return " ".join("".join(t for e in element.iter(f"{SVG_NS}text") for t in e.itertext()).split())
+
+
+def shown_texts(element: ET.Element) -> list[str]:
+    return [" ".join("".join(text.itertext()).split()) for text in element.iter(f"{SVG_NS}text")]
+
+
+def key_of(root: ET.Element) -> dict[str, str]:
+    """The key under the chart: number -> the rest of its entry."""
+    entries = [entry for entry in root.iter() if entry.get("class") == "key-entry"]
+    return {texts[0]: " ".join(texts[1:]) for texts in map(shown_texts, entries)}
+
+
+@pytest.mark.parametrize("name", ["t.svg", "narrow.svg"])
+def test_every_mark_is_identified_on_paper(shipped: Drawn, name: str) -> None:
+    """Each mark shows its title, or a number that the key under the chart gives with the date in words and
+    the title; the numbers run 1, 2, 3... in date order, one an event."""
+    root = svg_of(shipped, name)
+    events = {f"event-{event.id}": event for event in shipped.base.events}
+    key = key_of(root)
+    numbered: dict[int, str] = {}
+    marks = [mark for mark in root.iter() if mark.get("class") == "mark"]
+    assert marks
+    for mark in marks:
+        event = events[mark.get("data-event", "")]
+        (text,) = shown_texts(mark)
+        if text.isdigit():
+            assert numbered.setdefault(int(text), event.id) == event.id
+            entry = key[text]
+            assert entry.startswith(voice.date_words(event.date)) and entry.endswith(" ".join(event.title.split()))
+        else:
+            assert text == " ".join(event.title.split())
+    assert list(key) == [str(number) for number in range(1, len(key) + 1)] == [str(n) for n in sorted(numbered)]
+    order = [e.id for g in shipped.base.timeline() for e in g.events]
+    assert sorted(numbered.values(), key=order.index) == [numbered[n] for n in sorted(numbered)]  # date order
+    if name == "t.svg":  # the whole base: titles where there is room, numbers where there is not
+        assert 0 < len(key) < len(marks) / 2 + 5
+
+
+def test_a_narrow_range_draws_its_vague_dates_once_with_their_events_under_them(shipped: Drawn) -> None:
+    """On a scale of months, events dated only "2022%" are not a pile of identical bars from January to June:
+    the date is drawn once, captioned in words, and its events are listed under it, each a mark of its own."""
+    root = svg_of(shipped, "narrow.svg")
+    since, until = (parse_date(value) for value in NARROW[1::2])
+    in_range = [e for e in shipped.base.events if e.date and e.date.overlaps(since.start, until.end)]
+    vague = [e for e in in_range if any(end.precision is Precision.YEAR for end in e.date.ends)]  # type: ignore[union-attr]
+    assert len(vague) >= 13
+    groups = [g for g in root.iter() if g.get("class") == "vague-date"]
+    by_date: dict[str, list[str]] = {}
+    for event in vague:
+        by_date.setdefault(voice.date_words(event.date), []).append(event.id)
+    captions = sorted(said(group) for group in groups)
+    assert captions == sorted(
+        f"{len(ids)} event{'s' * (len(ids) > 1)} {voice.no_closer(parse_date(date_text))}:"
+        for date_text, ids in {e.date.text: [] for e in vague}.items()  # type: ignore[union-attr]
+        for ids in [by_date[voice.date_words(parse_date(date_text))]]
+    )
+    assert "8 events dated no closer than 2022 (approx., inferred):" in captions
+    marks = {m.get("data-event"): m for m in root.iter() if m.get("class") == "mark"}
+    places = set()
+    for event in vague:
+        mark = marks[f"event-{event.id}"]
+        shapes = [r for r in mark.iter(f"{SVG_NS}rect") if r.get("class") != "hit"]
+        assert all(float(r.get("width", "0")) <= SWATCH for r in shapes)  # not a bar of months
+        places.add(shapes[0].get("y"))
+    assert len(places) == len(vague)  # a row each: distinct marks
+    hamdan = marks["event-hamdan-replies"]  # a month stays a bar at its months, going on past the axis's start
+    assert hamdan.find(f"{SVG_NS}path") is not None and float(hamdan.findall(f"{SVG_NS}rect")[1].get("width", "0")) > 20
+
+
+def test_phase_colours_are_fixed_and_none_is_an_event_colour(shipped: Drawn) -> None:
+    def colours(name: str) -> dict[str, str]:
+        found = {}
+        for group in svg_of(shipped, name).iter(f"{SVG_NS}g"):
+            if group.get("class") == "phase":
+                label = group.findtext(f"{SVG_NS}title", "").split("\n")[0]
+                fills = [rect.get("fill", "") for rect in group.iter(f"{SVG_NS}rect")]
+                found[label] = next(fill for fill in fills if fill.startswith("#"))
+        return found
+
+    whole, narrow = colours("t.svg"), colours("narrow.svg")
+    assert len(whole) == len(shipped.base.phases) and 0 < len(narrow) < len(whole)
+    assert all(whole[label] == colour for label, colour in narrow.items())  # whichever phases are shown
+    assert len(set(whole.values())) == len(whole)  # six phases, six colours
+    event_colours = {colour.upper() for colour in KIND_COLOURS.values()}
+    assert {colour.upper() for colour in whole.values()} <= {c.upper() for c in PHASE_COLOURS}
+    assert not {colour.upper() for colour in PHASE_COLOURS} & event_colours
+
+
+def test_the_legend_is_the_same_on_every_chart(shipped: Drawn, write_base: Callable[[str], Path]) -> None:
+    def legend(root: ET.Element) -> list[str]:
+        (group,) = [g for g in root.iter(f"{SVG_NS}g") if g.get("class") == "legend"]
+        return shown_texts(group)
+
+    hostile = hostile_base(write_base)
+    charts = [svg_of(shipped, "t.svg"), svg_of(shipped, "narrow.svg")]
+    charts.append(ET.fromstring(to_svg(timeline_view(hostile, [], ["x"]), hostile)))
+    first = legend(charts[0])
+    assert all(legend(chart) == first for chart in charts[1:])
+    kinds = [text for text in first if text in KIND_COLOURS or text == "kind not given"]
+    assert kinds == ["occurrence", "statement", "report", "assessment", "kind not given"]
+
+
+def text_picture(base: FactBase, width: int, since: str | None = None, until: str | None = None) -> list[str]:
+    dates = {"since": parse_date(since) if since else None, "until": parse_date(until) if until else None}
+    view = timeline_view(base, [], **dates)
+    assert view.span is not None
+    lines = draw(view.phases, view.events, [], *view.span, width)
+    return ["".join(text for text, _ in line) for line in lines]
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 100, 160])
+def test_the_text_timeline_sets_its_counts_apart_and_says_what_they_are(width: int) -> None:
+    base = load()
+    lines = text_picture(base, width)
+    assert max(map(len, lines)) <= width
+    (events,) = [line for line in lines if line.startswith("events ")]
+    marks = events[min(24, max(10, width // 4)) + 1 :].split()
+    assert all(mark == "•" or mark.isdigit() for mark in marks), marks  # "32", "2•2" or "+5" would fail
+    assert sum(1 if mark == "•" else int(mark) for mark in marks) == sum(1 for e in base.events if e.date)
+    if any(mark.isdigit() for mark in marks):
+        key = " ".join(line.strip() for line in lines[lines.index(events) + 1 :])
+        assert key.startswith("key") and "• an event" in key and "3 three events close together" in key
+
+
+def test_the_text_timeline_of_a_narrow_range_brackets_the_years() -> None:
+    base = load()
+    lines = text_picture(base, 100, *NARROW[1::2])
+    first = next(n for n, line in enumerate(lines) if line.startswith("events"))
+    last = next(n for n, line in enumerate(lines) if line.startswith("key"))
+    rows = lines[first:last]  # the events, then the events dated only by the year
+    assert rows[1].startswith(f"  {voice.YEAR_ONLY}")
+    counted = sum(int(n) for row in rows[1:] for n in re.findall(r"\d+", row[25:]))
+    since, until = (parse_date(value) for value in NARROW[1::2])
+    dated = [e for e in base.events if e.date and e.date.overlaps(since.start, until.end)]
+    assert counted == sum(1 for e in dated if any(end.precision is Precision.YEAR for end in e.date.ends))  # type: ignore[union-attr]
+    assert "├" in rows[-1] and rows[-1].rstrip().endswith("─")  # 2022 goes on past the axis: no end drawn
+    assert any("three events dated only by the year" in line for line in lines)
+    assert "+" not in "".join(rows)
+
+
+def test_the_text_timeline_styles_a_phase_by_its_place_in_the_base(small: FactBase) -> None:
+    events = small.find_events()
+    since, until = span_of(small.phases, events)  # type: ignore[misc]
+    later = [phase for phase in small.phases if phase.id != small.phases[0].id]
+    places = {phase.id: number for number, phase in enumerate(small.phases)}
+    lines = draw(later, events, [Lane("x", events)], since, until, 80, ASCII, places)
+    styles = [style for line in lines for _, style in line if style.startswith("phase-")]
+    assert styles == [f"phase-{places[phase.id]}" for phase in later]
+    assert draw(later, events, [], since, until, 80, UNICODE)[2][-1][1] == "phase-0"  # without: by place shown
 
 
 # --- in a browser ------------------------------------------------------------------------------------
@@ -463,6 +630,15 @@ class Tab:
         width, height = struct.unpack(">II", path.read_bytes()[16:24])
         return width, height
 
+    def print_screenshot(self, path: Path) -> tuple[int, int]:
+        """Save the whole document as it prints at the width of an A4 page; its width and height in pixels."""
+        width, height = self.run("(r => [r.width, r.height])(document.documentElement.getBoundingClientRect())")
+        clip = {"x": 0, "y": 0, "width": width, "height": height, "scale": A4[0] / width}
+        shot = self.send("Page.captureScreenshot", format="png", clip=clip, captureBeyondViewport=True)
+        path.write_bytes(base64.b64decode(shot["data"]))
+        found: tuple[int, int] = struct.unpack(">II", path.read_bytes()[16:24])
+        return found
+
 
 class Recorder(http.server.SimpleHTTPRequestHandler):
     """Serves a folder and remembers every path asked for."""
@@ -532,6 +708,48 @@ def test_the_svg_loads_alone_and_is_screenshotted(
     box = tab.run("(r => [r.width, r.height])(document.documentElement.getBoundingClientRect())")
     assert box[0] == WIDTH
     assert tab.screenshot(tmp_path / "timeline-svg.png") == SCREEN
+
+
+# The boxes the browser gives every piece of text in the chart's marks, vague dates, key and legend, and every
+# shape of the marks: pairs from different owners with a piece of text among them that overlap.
+OVERLAPS = r"""
+(() => {
+  const owners = [...document.querySelectorAll(".mark, .vague-date, .key-entry, .legend > text")];
+  const boxes = [];
+  owners.forEach((owner, n) => {
+    const parts = owner.localName === "text" ? [owner] : [...owner.querySelectorAll("text, circle, rect, path")];
+    parts.forEach(part => {
+      if (part.classList.contains("hit")) { return; }
+      if (owner.classList.contains("vague-date") && part.localName === "path") { return; }  // the bracket
+      const r = part.getBoundingClientRect();
+      if (r.width && r.height) {
+        boxes.push({n: n, text: part.localName === "text", r: r, what: part.textContent || part.localName});
+      }
+    });
+  });
+  const clashes = [];
+  boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => {
+    if (a.n !== b.n && (a.text || b.text) && a.r.left < b.r.right - 1 && b.r.left < a.r.right - 1 &&
+        a.r.top < b.r.bottom - 1 && b.r.top < a.r.bottom - 1) {
+      clashes.push(a.what.slice(0, 40) + " | " + b.what.slice(0, 40));
+    }
+  }));
+  return clashes;
+})()
+"""
+
+
+@needs_chromium
+@pytest.mark.parametrize("name", ["t.svg", "narrow.svg"])
+def test_no_text_overlaps_and_the_chart_is_screenshotted_at_print_size(
+    browser: DevTools, server: tuple[str, list[str]], name: str, tmp_path: Path
+) -> None:
+    """In the fonts the browser really uses, no title, number, caption, key entry or legend entry overlaps
+    another or another's mark; and the chart is saved as it prints, an A4 page wide."""
+    tab = opened(browser, server, name)
+    assert tab.run(OVERLAPS) == []
+    width, height = tab.print_screenshot(tmp_path / name.replace(".svg", "-a4.png"))
+    assert width == A4[0] and height <= 1.5 * A4[1]
 
 
 @needs_chromium
@@ -622,6 +840,18 @@ def test_a_mark_leads_to_its_event_by_mouse_and_keyboard(
     for kind in ("keyDown", "keyUp"):
         tab.send("Input.dispatchKeyEvent", type=kind, key="Enter", code="Enter", windowsVirtualKeyCode=13)
     tab.wait_for(f"location.hash === '#{other}' && document.activeElement.id === '{other}'")
+    assert tab.problems() == []
+
+
+@needs_chromium
+def test_an_entry_of_the_key_leads_to_its_event(browser: DevTools, server: tuple[str, list[str]]) -> None:
+    tab = opened(browser, server, "t.html")
+    entry = "document.querySelectorAll('.key-entry')[2]"
+    target = tab.run(f"{entry}.getAttribute('href').slice(1)")
+    tab.run(f"{entry}.scrollIntoView()")
+    x, y = tab.run(f"(r => [r.x + 20, r.y + r.height / 2])({entry}.getBoundingClientRect())")
+    tab.click(x, y)
+    tab.wait_for(f"location.hash === '#{target}' && document.activeElement.id === '{target}'")
     assert tab.problems() == []
 
 

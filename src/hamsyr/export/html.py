@@ -4,8 +4,9 @@ citations and disputes, the phases, and the actors and sources they refer to, al
 Built with xml.etree.ElementTree (serialised as HTML), so fact-base text is always escaped. The page needs
 nothing from anywhere: its Content-Security-Policy forbids every fetch, allows no script but the inline one
 (by its hash) and no style but its own. Without JavaScript it reads in full; with it, a form filters the
-events by actor, tag and words, and a mark on the chart moves the focus to its event. The filter reads its
-data from the page itself (attributes and text), so no fact-base text is ever put inside the script.
+events by actor, tag and words, and a mark on the chart, or an entry of the chart's key, moves the focus to
+its event. The filter reads its data from the page itself (attributes and text), so no fact-base text is ever
+put inside the script.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ svg .mark { cursor: pointer; }
 svg .mark:focus { outline: none; }
 svg .mark:focus > .hit, svg .mark:hover > .hit { stroke: #D55E00; stroke-width: 2px; }
 svg .mark.filtered-out { opacity: .12; }
+svg .key-entry:hover text, svg .key-entry:focus text { text-decoration: underline; }
 [hidden] { display: none !important; }
 .filters { display: flex; flex-wrap: wrap; gap: .75rem 1.5rem; align-items: end; padding: .75rem 1rem;
   background: #f3f3f3; border-radius: 6px; }
@@ -60,7 +62,8 @@ ol.citations { margin: .25rem 0; padding-left: 1.5rem; }
 q { font-style: italic; }
 @media print {
   .filters, nav, .skip { display: none !important; }
-  article { break-inside: avoid; }
+  article, figure { break-inside: avoid; }
+  body { max-width: none; padding: 0; }
   a { color: inherit; text-decoration: none; }
 }
 """
@@ -221,7 +224,10 @@ class Page:
     def chart(self, section: ET.Element) -> None:
         figure = child(section, "figure")
         figure.append(timeline_svg(self.view, self.base, links=True))
-        caption = "Each mark is a link to its event below; its tooltip gives the title, the date as the source gives it"
+        caption = (
+            "Each mark, and each entry of the key under the chart, is a link to its event below; a mark's tooltip "
+            "gives the title, the date as the source gives it"
+        )
         child(figure, "figcaption", f"{caption}, and who says so.", class_="sub")
 
     def event_list(self, section: ET.Element) -> None:

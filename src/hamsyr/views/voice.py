@@ -279,3 +279,19 @@ def referred(name: str, kind: str | None, citations: Iterable[Citation], note: s
     sources = ", ".join(dict.fromkeys(citation.source for citation in citations))
     details = [part for part in (kind, attribution(citations), sources, note) if part]
     return quoted(name) + (f" ({'; '.join(details)})" if details else "")
+
+
+# --- pictures: a date less precise than the scale it is drawn on ----------------------------------------
+
+YEAR_ONLY = "year only"  # the row of a text timeline on a scale of months for the events dated only by the year
+
+
+def year_only_key(bracket: str) -> str:
+    """What a bracket with a number on the "year only" row of a text timeline means."""
+    return f"{bracket} three events dated only by the year, some time in it"
+
+
+def no_closer(value: FuzzyDate) -> str:
+    """A date drawn once for the events it is all the sources give for, on a scale finer than it: "dated no
+    closer than 2022 (approx., inferred)"."""
+    return f"dated no closer than {date_words(value)}"
