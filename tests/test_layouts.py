@@ -77,7 +77,8 @@ def test_no_id_date_or_word_is_split(cli: CommandLine, name: str, width: int) ->
     split id, date or word would be new."""
     whole = set(drawn(cli, COMMANDS[name], 1000).split())
     pieces = [word for word in drawn(cli, COMMANDS[name], width).split() if word not in whole]
-    assert [piece for piece in pieces if not _AXIS.fullmatch(piece)] == []
+    cut = [piece for piece in pieces if piece.endswith("…") and piece[:-1] in whole]  # a label cut after a word
+    assert [piece for piece in pieces if not _AXIS.fullmatch(piece) and piece not in cut] == []
 
 
 def _as_columns(out: str) -> bool:

@@ -145,11 +145,11 @@ def test_role_holders_listing(cli: CommandLine) -> None:
 EXPECTED_40 = """\
            1990    2000    2010    2020
            ├─┼───────┼───────┼───────┼─┤
-Damascus …          ━━━━━━━━━━━━
+Damascus…           ━━━━━━━━━━━━
 The break                     ━━━━━━━━━━
 Restorati…                             ━
 events     •        •          •       •
-Bashar al…                             •"""
+Bashar…                                •"""
 
 EXPECTED_80 = """\
                         1990    1995    2000    2005    2010    2015    2020

@@ -173,7 +173,7 @@ class Page:
         self.events = [event for group in view.groups for event in group.events]
         shown = {event.id for event in self.events}
         self.disputes = [d for d in base.disputes if shown & set(d.records)]
-        actor_ids = {actor for event in self.events for actor in event.actors}
+        actor_ids = {actor for event in self.events for actor in event.involved}
         self.actors = sorted((a for a in base.actors if a.id in actor_ids), key=lambda a: a.name.casefold())
         cited = [c for e in self.events for c in e.sources] + [c for p in view.phases for c in p.sources]
         cited += [c for d in self.disputes for claim in d.claims for c in claim.sources]
@@ -262,7 +262,7 @@ class Page:
 
     def event(self, parent: ET.Element, event: Event) -> None:
         article = child(parent, "article", id=f"event-{event.id}", class_="event", tabindex="-1")
-        article.set("data-actors", " ".join(event.actors))
+        article.set("data-actors", " ".join(event.involved))  # the filter finds identified actors too
         article.set("data-tags", " ".join(event.tags))
         child(child(article, "h4"), "bdi", clean(event.title))
         when = child(article, "p")
@@ -278,6 +278,12 @@ class Page:
             child(article, "p", clean(said), class_="said")
         facts = child(article, "dl", class_="facts")
         self.fact(facts, "Actors", lambda dd: self.links(dd, "actor", event.actors))
+        # Actors the source speaks of without naming: never as if named, marked, with the editors' why.
+        identified = "; ".join(
+            voice.identification(self.base.name_of(found.actor), found.described_as, found.note)
+            for found in event.identified
+        )
+        self.fact(facts, voice.IDENTIFIED.capitalize(), lambda dd: _say(dd, clean(identified)) if identified else None)
         self.fact(facts, "Places", lambda dd: _say(dd, clean(", ".join(event.places))) if event.places else None)
         self.fact(facts, "Tags", lambda dd: _say(dd, ", ".join(event.tags)) if event.tags else None)
         if event.disputes:
@@ -332,7 +338,7 @@ class Page:
             for number, alias in enumerate(names):
                 _say(line, ", " if number else "")
                 child(line, "bdi", clean(alias.name), lang=clean(alias.lang) if alias.lang else None)
-        events = [event.id for event in self.events if actor.id in event.actors]
+        events = [event.id for event in self.events if actor.id in event.involved]
         line = child(article, "p", "Events: ", class_="sub")
         self.links(line, "event", events)
 

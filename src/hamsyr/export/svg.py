@@ -101,7 +101,11 @@ def headline(view: TimelineView, base: FactBase) -> tuple[str, str]:
     count = f"{dated} dated event{'s' * (dated != 1)}, {len(view.phases)} phase{'s' * (len(view.phases) != 1)}"
     undated = len(events) - dated
     left_out = f"; {undated} {voice.UNDATED} event{'s' * (undated != 1)} not drawn" if undated else ""
-    return clean(what), clean(f"From the hamsyr fact base {name}: {count}{left_out}.")
+    horizon = base.documents_end()
+    past = view.span is not None and horizon is not None and view.span[1] > horizon.end
+    said = voice.past_the_documents(horizon) if past and horizon is not None else ""
+    ends = f" {said[:1].upper()}{said[1:]}." if said else ""
+    return clean(what), clean(f"From the hamsyr fact base {name}: {count}{left_out}.{ends}")
 
 
 def event_tooltip(event: Event) -> str:

@@ -481,8 +481,14 @@ def timeline_view(
     lanes = [Lane(actor.name, base.find_events(actors=[actor.id], dates=dates)) for actor in found]
     events = [event for group in groups for event in group.events]
     whole = span_of(phases, events)
-    span = None if whole is None else (dates.since or whole[0], dates.until or whole[1])
-    return TimelineView(groups, phases, lanes, span, names_of(base, _actors_of(events)))
+    start = dates.since or (whole[0] if whole else None)
+    end = dates.until or (whole[1] if whole else None)
+    span = None
+    if start is not None:
+        # A range that begins after everything dated still gets an axis, of its own year at least.
+        span = (start, end if end is not None and end >= start else date(start.year, 12, 31))
+    places = {phase.id: place for place, phase in enumerate(base.phases)}
+    return TimelineView(groups, phases, lanes, span, names_of(base, _actors_of(events)), places)
 
 
 def span_of(phases: Sequence[Phase], events: Sequence[Event]) -> tuple[date, date] | None:

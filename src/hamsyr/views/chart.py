@@ -74,7 +74,10 @@ def draw(
 
     def label(text: str) -> Span:
         text = visible(text).replace("\n", " ")  # escaped before measuring, so that the columns stay aligned
-        shown = text if len(text) <= label_width else text[: label_width - 1] + glyphs.more
+        if len(text) > label_width:  # cut between words, never inside one (the full label is in the table)
+            cut = text[: label_width - 1].rsplit(" ", 1)[0] if " " in text[: label_width - 1] else ""
+            text = (cut or text[: label_width - 1]) + glyphs.more
+        shown = text
         return (shown.ljust(label_width) + " ", "label")
 
     lines: list[Line] = []
@@ -92,7 +95,7 @@ def draw(
     lines.append([(" " * (label_width + 1), ""), ("".join(axis), "axis")])
 
     for number, phase in enumerate(phases):
-        end = phase.end.end if phase.end else until
+        end = phase.known_until or until  # an open phase only as far as it is attested
         if end < since or phase.start.start > until:
             continue
         first, last = column(phase.start.start), column(end)

@@ -385,6 +385,7 @@ class TimelineView(View, Value):
     lanes: Sequence[Lane] = ()
     span: tuple[date, date] | None = None
     names: Mapping[str, str] = NO_NAMES
+    places: Mapping[str, int] | None = None  # each phase's place among all those of the base: its colour
 
     @property
     def events(self) -> list[Event]:
@@ -429,7 +430,8 @@ class TimelineView(View, Value):
         from hamsyr.views.chart import ASCII, UNICODE, draw
 
         assert self.span is not None
-        return draw(self.phases, self.events, self.lanes, *self.span, width, ASCII if ascii_only else UNICODE)
+        glyphs = ASCII if ascii_only else UNICODE
+        return draw(self.phases, self.events, self.lanes, *self.span, width, glyphs, self.places)
 
 
 class InfoView(View, Value):
