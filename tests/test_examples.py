@@ -105,3 +105,16 @@ def _words(text: str) -> str:
 def test_each_message_the_readme_quotes_is_what_the_command_says(cli: CommandLine, command: str, message: str) -> None:
     assert message in _words(README)
     assert message in _words(cli(*shlex.split(command), env={"COLUMNS": "120"})[2])
+
+
+@pytest.mark.parametrize("width", [60, 80])
+@pytest.mark.parametrize("name", ["", *COMMANDS])
+def test_help_fits_the_terminal_and_never_splits_a_choice(name: str, width: int) -> None:
+    from typer.testing import CliRunner
+
+    out = CliRunner().invoke(app, [*([name] if name else []), "--help"], terminal_width=width).stdout
+    assert all(len(line) <= width for line in out.splitlines()), [
+        line for line in out.splitlines() if len(line) > width
+    ]
+    if name == "actors":  # a long list of choices is said in words, which wrap between words
+        assert "person, organization, movement, state, government," in " ".join(out.split())
