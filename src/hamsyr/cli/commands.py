@@ -399,6 +399,17 @@ def schema() -> None:
     write_json(json_schema(), sys.stdout)
 
 
+@command("hamsyr mcp", "hamsyr mcp --data @shipped --data my-facts.toml", shared=("data",))
+def mcp(answer: Answer) -> None:
+    """Serve the base to AI assistants, as an MCP server on stdin/stdout."""
+    try:
+        from hamsyr.cli.mcp_server import run
+    except ImportError:  # the SDK is optional: every other command runs without it
+        answer.say("hamsyr mcp needs the MCP SDK: pip install 'hamsyr[mcp]'")
+        raise typer.Exit(ExitCode.USAGE) from None
+    run(answer.paths())
+
+
 @command("hamsyr validate", "hamsyr validate --data my-facts.toml --strict", "hamsyr validate --json", shared=("data",))
 def validate(
     answer: Answer,
