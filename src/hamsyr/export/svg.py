@@ -100,7 +100,7 @@ def headline(view: TimelineView, base: FactBase) -> tuple[str, str]:
     name = base_name(base)
     count = f"{dated} dated event{'s' * (dated != 1)}, {len(view.phases)} phase{'s' * (len(view.phases) != 1)}"
     undated = len(events) - dated
-    left_out = f"; {undated} {voice.UNDATED} event{'s' * (undated != 1)} not drawn" if undated else ""
+    left_out = f"; {voice.undated(undated, 'event')} not drawn" if undated else ""
     horizon = base.documents_end()
     past = view.span is not None and horizon is not None and view.span[1] > horizon.end
     said = voice.past_the_documents(horizon) if past and horizon is not None else ""

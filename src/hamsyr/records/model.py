@@ -152,22 +152,14 @@ class Role(NamedTuple):
 
     @property
     def known_from(self) -> date | None:
-        """The first day the sources may show it held: its start as any date is matched (an approximate one
-        widened), else the first day of its first attestation as stated (None: open)."""
-        if self.start is not None:
-            return self.start.first_day
-        return self.first_attested.start if self.first_attested is not None else None
+        """The first day the sources may show it held (None: open)."""
+        return _first_known(self.start, self.first_attested)
 
     @property
     def known_until(self) -> date | None:
-        """The last day the sources may show it held: its end as any date is matched, else the last day of its
-        latest attestation as stated, never widened (unknown is not ongoing), else of its start."""
-        if self.end is not None:
-            return self.end.last_day
-        attested = self.last_attested or self.first_attested
-        if attested is not None:
-            return attested.end
-        return self.start.last_day if self.start is not None else None
+        """The last day the sources may show it held: to its end or latest attestation, else its start."""
+        known = _last_known(self.end, self.last_attested or self.first_attested)
+        return known if known is not None or self.start is None else self.start.last_day
 
     def overlaps(self, since: date | None, until: date | None) -> bool:
         """True when the sources show the role held at some point of [since, until]: a role is never held past
@@ -276,15 +268,28 @@ class Phase(NamedTuple):
 
     @property
     def known_until(self) -> date | None:
-        """The last day the sources may show it going on: its end as any date is matched, else the last day of
-        its last attestation as stated, never widened (None: neither is known)."""
-        if self.end is not None:
-            return self.end.last_day
-        return self.last_attested.end if self.last_attested is not None else None
+        """The last day the sources may show it going on (None: neither an end nor an attestation)."""
+        return _last_known(self.end, self.last_attested)
 
     def overlaps(self, since: date | None, until: date | None) -> bool:
         """True when the phase went on at some point of [since, until], as far as the sources attest it."""
         return _within(self.start.first_day, self.known_until, since, until)
+
+
+def _first_known(began: FuzzyDate | None, attested: FuzzyDate | None) -> date | None:
+    """The first day the sources may show something going on: when it began, matched as any date is (an
+    approximate one widened); else the first day of its first attestation as stated, never widened."""
+    if began is not None:
+        return began.first_day
+    return attested.start if attested is not None else None
+
+
+def _last_known(ended: FuzzyDate | None, attested: FuzzyDate | None) -> date | None:
+    """The last day the sources may show something going on: when it ended, matched as any date is; else the
+    last day of its latest attestation as stated, never widened (unknown is not ongoing)."""
+    if ended is not None:
+        return ended.last_day
+    return attested.end if attested is not None else None
 
 
 def _within(first: date | None, last: date | None, since: date | None, until: date | None) -> bool:

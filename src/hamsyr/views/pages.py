@@ -91,7 +91,7 @@ class ActorView(View, Value):
         actor, names = self.actor, self.names
         on = voice.at(self.on) if self.on else None
         aliases = ", ".join(alias.name for alias in actor.aliases if not alias.is_descriptor)
-        referred = "; ".join(_referred(alias) for alias in actor.aliases if alias.is_descriptor)
+        referred = "; ".join(voice.referred(alias) for alias in actor.aliases if alias.is_descriptor)
         described = "; ".join(voice.cited(citation) for citation in actor.sources)
         blocks: list[Block] = [
             Fields(
@@ -147,13 +147,6 @@ def _member(actor: Actor, role: Role) -> dict[str, Any]:
     return {"actor": actor.id, "name": actor.name, **to_dict(role)}
 
 
-def _referred(alias: Alias) -> str:
-    """A descriptor, a document's label or an epithet, with what it is and who uses it."""
-    from hamsyr.views import voice
-
-    return voice.referred(alias.name, alias.kind.value if alias.kind else None, alias.sources, alias.note)
-
-
 class SourceView(View, Value):
     """One source and every event and quote that cites it."""
 
@@ -193,7 +186,8 @@ class SourceView(View, Value):
         return [Fields(source.title, pairs), tables.supports(self.supports, title)]
 
 
-SUPPORT_COLUMNS = ("type", "id", "date", "title", "part", "excerpt", "attributed_to", *date_keys("date"))
+_SUPPORT_FIELDS = ("type", "id", "date", "title", "part", "excerpt", "attributed_to")
+SUPPORT_COLUMNS = (*_SUPPORT_FIELDS, *date_keys("date"))
 
 
 def support_data(support: Support) -> dict[str, Any]:
@@ -202,7 +196,7 @@ def support_data(support: Support) -> dict[str, Any]:
     when = record_date(record)
     values = (record_type(record), record.id, date_text(when), record_label(record), support.part)
     return {
-        **dict(zip(SUPPORT_COLUMNS, (*values, citation.excerpt, citation.attributed_to), strict=False)),
+        **dict(zip(_SUPPORT_FIELDS, (*values, citation.excerpt, citation.attributed_to), strict=True)),
         **date_details("date", when),
     }
 

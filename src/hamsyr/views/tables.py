@@ -182,7 +182,7 @@ def hits(items: Sequence[Hit]) -> Table:
         if isinstance(record, Actor):  # found by a way of referring that is no name: who uses it
             referred = [a for a in record.aliases if a.is_descriptor and a.name == hit.passage and hit.field == a.kind]
             for alias in referred[:1]:
-                label.append((f"\n{voice.referred(alias.name, alias.kind, alias.sources, alias.note)}", "said"))
+                label.append((f"\n{voice.referred(alias)}", "said"))
         if isinstance(record, Event | Quote):
             _provenance(label, voice.attribution(record.sources), ())
         shown.add(text(record_type(record)), text(record.id), when_cell(record), label)

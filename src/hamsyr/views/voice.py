@@ -16,7 +16,7 @@ from hamsyr.records.dates import Precision
 
 if TYPE_CHECKING:
     from hamsyr.records.dates import FuzzyDate
-    from hamsyr.records.model import Citation, EventKind, Phase, Role
+    from hamsyr.records.model import Alias, Citation, EventKind, Phase, Role
 
 UNDATED = "undated"  # a record the sources do not place in time
 OPEN_END = "…"  # the side of a span the sources do not give
@@ -190,9 +190,13 @@ def disputed(dispute_ids: Sequence[str]) -> str:
 # --- notes: what a person is told on stderr beside an answer ----------------------------------------------
 
 
+def undated(count: int, record_name: str) -> str:
+    """So many records the sources do not place in time: "1 undated event", "36 undated events"."""
+    return f"{count} {UNDATED} {record_name}{'s' * (count != 1)}"
+
+
 def undated_left_out(count: int, record_name: str) -> str:
-    them = f"{count} {UNDATED} {record_name}s" if count > 1 else f"1 {UNDATED} {record_name}"
-    return f"the date filter left out {them}, which the sources do not place in time"
+    return f"the date filter left out {undated(count, record_name)}, which the sources do not place in time"
 
 
 def nobody_attested(on: FuzzyDate, latest: Iterable[tuple[str, str, FuzzyDate]]) -> str:
@@ -214,8 +218,9 @@ def held_later(held: Iterable[tuple[str, Role]]) -> str:
 
 def not_drawn(count: int, where: str) -> str:
     """Undated events a time axis cannot show: "TimelineJS shows only dated events: 36 undated events left out"."""
-    them = f"{count} {UNDATED} events" if count > 1 else f"1 {UNDATED} event"
-    return f"{where} shows only dated events: {them} left out, which the sources do not place in time"
+    return (
+        f"{where} shows only dated events: {undated(count, 'event')} left out, which the sources do not place in time"
+    )
 
 
 def not_placed(held: Sequence[tuple[str, str]]) -> str:
@@ -273,12 +278,13 @@ def not_a_name(actor: str, name: str, kind: str, citations: Iterable[Citation]) 
     )
 
 
-def referred(name: str, kind: str | None, citations: Iterable[Citation], note: str | None) -> str:
+def referred(alias: Alias) -> str:
     """A way of referring to an actor that is no name, with what it is and who uses it: `“the blasphemous
-    traitor” (epithet, per the Syrian regime's media; mena-2022)`."""
-    sources = ", ".join(dict.fromkeys(citation.source for citation in citations))
-    details = [part for part in (kind, attribution(citations), sources, note) if part]
-    return quoted(name) + (f" ({'; '.join(details)})" if details else "")
+    traitor” (epithet; per the Syrian regime's media; mena-2022; its note)`."""
+    sources = ", ".join(dict.fromkeys(citation.source for citation in alias.sources))
+    kind = alias.kind.value if alias.kind else None
+    details = [part for part in (kind, attribution(alias.sources), sources, alias.note) if part]
+    return quoted(alias.name) + (f" ({'; '.join(details)})" if details else "")
 
 
 # --- pictures: a date less precise than the scale it is drawn on ----------------------------------------
